@@ -1,0 +1,243 @@
+//! The top of the app: which screen shows, and the tasks and subscriptions that connect the
+//! screens to the backends.
+
+use std::hash::{Hash, Hasher};
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use iced::theme::Mode;
+use iced::{Subscription, Task, Theme, keyboard};
+use sparks_config::{Paths, Settings};
+use sparks_i18n::I18n;
+use sparks_matrix::{LoginError, LogoutOutcome, RestoreError, Session};
+use sparks_secrets::{FileLocation, SecretStore};
+
+use crate::screen::home::{self, Home, Identity};
+use crate::screen::login::{self, Login, Problem};
+use crate::widget::Element;
+use crate::{errors, theme, time};
+
+/// The keyring service name Sparks files its secrets under.
+const KEYRING_SERVICE: &str = "org.sparks.Sparks";
+
+pub struct Sparks {
+    paths: Paths,
+    secrets: SecretStore,
+    settings: Settings,
+    i18n: I18n,
+    system_mode: Mode,
+    now_ms: u64,
+    screen: Screen,
+}
+
+pub enum Screen {
+    /// Looking for a saved session.
+    Restoring,
+    Login(Login),
+    Home { session: Session, home: Box<Home> },
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Restored(Result<Option<Session>, RestoreError>),
+    Login(login::Message),
+    LoggedIn(Result<Session, LoginError>),
+    Home(home::Message),
+    LoggedOut(LogoutOutcome),
+    SystemMode(Mode),
+    Tick,
+    FocusNext,
+    FocusPrevious,
+}
+
+impl Sparks {
+    /// Starts the app: reads settings, opens the secret store and looks for a saved session.
+    pub fn boot() -> (Sparks, Task<Message>) {
+        let paths = Paths::from_env().unwrap_or_else(|error| {
+            let fallback = std::env::temp_dir().join("sparks");
+            tracing::error!(%error, fallback = %fallback.display(), "no home folder; using a temporary one");
+            Paths::portable(fallback)
+        });
+        if let Err(error) = paths.ensure() {
+            tracing::error!(%error, "cannot create Sparks' folders");
+        }
+        let settings = Settings::load(&paths).unwrap_or_else(|error| {
+            tracing::error!(%error, "settings unreadable; using defaults");
+            Settings::default()
+        });
+        let secrets = open_secrets(&paths);
+        let mut app = Sparks::new(paths, secrets, settings, Screen::Restoring);
+        app.now_ms = time::now_ms();
+        let (root, secrets) = (app.paths.matrix_store_dir(), app.secrets.clone());
+        let restore = Task::perform(async move { Session::restore(&root, secrets).await }, Message::Restored);
+        (app, Task::batch([restore, iced::system::theme().map(Message::SystemMode)]))
+    }
+
+    /// An app in a given state, without touching the network: for tests and screenshots.
+    pub fn new(paths: Paths, secrets: SecretStore, settings: Settings, screen: Screen) -> Sparks {
+        let i18n = I18n::new(settings.effective_language());
+        Sparks { paths, secrets, settings, i18n, system_mode: Mode::Light, now_ms: 0, screen }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    pub fn i18n(&self) -> &I18n {
+        &self.i18n
+    }
+
+    /// The clock the views use for relative times.
+    pub fn set_now(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
+    }
+
+    pub fn title(&self) -> String {
+        self.i18n.tr("app-name")
+    }
+
+    pub fn theme(&self) -> Theme {
+        theme::for_choice(self.settings.theme, self.system_mode)
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Restored(Ok(Some(session))) => return self.enter(session),
+            Message::Restored(Ok(None)) => self.screen = Screen::Login(self.login_form()),
+            Message::Restored(Err(error)) => {
+                tracing::error!(%error, "saved session unusable");
+                let problem = Problem::Text(errors::restore(&self.i18n, &error));
+                self.screen = Screen::Login(self.login_form().with_problem(problem));
+            }
+            Message::Login(message) => {
+                let Screen::Login(form) = &mut self.screen else { return Task::none() };
+                if let login::Action::Submit(request) = form.update(message) {
+                    self.settings.last_homeserver = Some(request.homeserver.trim().to_owned()).filter(|s| !s.is_empty());
+                    self.settings.last_username = Some(request.username.trim().to_owned());
+                    let root = self.paths.matrix_store_dir();
+                    let secrets = self.secrets.clone();
+                    return Task::perform(async move { Session::login(&request, &root, secrets).await }, Message::LoggedIn);
+                }
+            }
+            Message::LoggedIn(Ok(session)) => {
+                self.save_settings();
+                return self.enter(session);
+            }
+            Message::LoggedIn(Err(error)) => {
+                tracing::warn!(%error, "sign-in failed");
+                if let Screen::Login(form) = &mut self.screen {
+                    form.failed(error);
+                }
+            }
+            Message::Home(message) => return self.update_home(message),
+            Message::LoggedOut(outcome) => {
+                let mut form = self.login_form();
+                if let LogoutOutcome::LocalOnly { details } = outcome {
+                    form = form.with_problem(Problem::Text(self.i18n.tr_args("logout-error", [("details", details.into())])));
+                }
+                self.screen = Screen::Login(form);
+            }
+            Message::SystemMode(mode) => self.system_mode = mode,
+            Message::Tick => self.now_ms = time::now_ms(),
+            Message::FocusNext => return iced::widget::operation::focus_next(),
+            Message::FocusPrevious => return iced::widget::operation::focus_previous(),
+        }
+        Task::none()
+    }
+
+    fn update_home(&mut self, message: home::Message) -> Task<Message> {
+        let Screen::Home { session, home } = &mut self.screen else { return Task::none() };
+        match home.update(message) {
+            home::Action::None => {}
+            home::Action::Language(language) => {
+                self.settings.language = language;
+                self.i18n = I18n::new(self.settings.effective_language());
+                self.save_settings();
+            }
+            home::Action::Theme(choice) => {
+                self.settings.theme = choice;
+                self.save_settings();
+            }
+            home::Action::Logout => return Task::perform(session.clone().logout(), Message::LoggedOut),
+        }
+        Task::none()
+    }
+
+    /// Shows the signed-in window and starts syncing.
+    fn enter(&mut self, session: Session) -> Task<Message> {
+        let identity = Identity { user_id: session.user_id(), homeserver: session.homeserver(), device_id: session.device_id() };
+        let start = session.clone();
+        self.screen = Screen::Home { session, home: Box::new(Home::new(identity)) };
+        Task::future(async move { start.start().await }).discard()
+    }
+
+    fn login_form(&self) -> Login {
+        Login::new(self.settings.last_homeserver.clone(), self.settings.last_username.clone())
+    }
+
+    fn save_settings(&self) {
+        if let Err(error) = self.settings.save(&self.paths) {
+            tracing::error!(%error, "settings not saved");
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        match &self.screen {
+            Screen::Restoring => {
+                crate::widget::empty_state(crate::icon::Icon::Logo, self.i18n.tr("app-name"), self.i18n.tr("login-restoring"))
+            }
+            Screen::Login(form) => form.view(&self.i18n).map(Message::Login),
+            Screen::Home { home, .. } => home
+                .view(home::Context {
+                    i18n: &self.i18n,
+                    now_ms: self.now_ms,
+                    secrets: self.secrets.backend(),
+                    language: self.settings.language,
+                    theme: self.settings.theme,
+                })
+                .map(Message::Home),
+        }
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        let keys = keyboard::listen().filter_map(|event| match event {
+            keyboard::Event::KeyPressed { key: keyboard::Key::Named(keyboard::key::Named::Tab), modifiers, .. } => {
+                Some(if modifiers.shift() { Message::FocusPrevious } else { Message::FocusNext })
+            }
+            _ => None,
+        });
+        let mut subscriptions = vec![keys, iced::system::theme_changes().map(Message::SystemMode)];
+        if let Screen::Home { session, .. } = &self.screen {
+            let key = SessionKey(session.clone());
+            subscriptions.push(Subscription::run_with(key.clone(), rooms));
+            subscriptions.push(Subscription::run_with(key, connection));
+            subscriptions.push(iced::time::every(Duration::from_secs(30)).map(|_| Message::Tick));
+        }
+        Subscription::batch(subscriptions)
+    }
+}
+
+/// A session as a subscription identity: the same account and device keep the same streams.
+#[derive(Clone)]
+struct SessionKey(Session);
+
+impl Hash for SessionKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.user_id().hash(state);
+        self.0.device_id().hash(state);
+    }
+}
+
+fn rooms(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
+    key.0.rooms().map(|update| Message::Home(home::Message::Rooms(update)))
+}
+
+fn connection(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
+    key.0.connection().map(|state| Message::Home(home::Message::Connection(state)))
+}
+
+/// The keyring where one runs; an encrypted file when running from a portable folder.
+fn open_secrets(paths: &Paths) -> SecretStore {
+    let file = FileLocation { data_file: paths.secrets_file(), key_file: paths.secrets_key_file() };
+    if paths.is_portable() { SecretStore::encrypted_file(file) } else { SecretStore::open(KEYRING_SERVICE, file) }
+}

@@ -1,0 +1,61 @@
+//! Backend errors turned into sentences for people, in their language.
+
+use sparks_i18n::I18n;
+use sparks_matrix::{LoginError, RestoreError};
+
+pub fn login(i18n: &I18n, error: &LoginError) -> String {
+    match error {
+        LoginError::UsernameEmpty => i18n.tr("login-error-username-empty"),
+        LoginError::PasswordEmpty => i18n.tr("login-error-password-empty"),
+        LoginError::InvalidUserId(input) => i18n.tr_args("login-error-invalid-user-id", [("input", input.as_str().into())]),
+        LoginError::InvalidUrl(input) => i18n.tr_args("login-error-invalid-url", [("input", input.as_str().into())]),
+        LoginError::HomeserverMissing => i18n.tr("login-error-homeserver-missing"),
+        LoginError::Unreachable { server, .. } => i18n.tr_args("login-error-unreachable", [("server", server.as_str().into())]),
+        LoginError::Discovery { server } => i18n.tr_args("login-error-discovery", [("server", server.as_str().into())]),
+        LoginError::NotMatrix { server } => i18n.tr_args("login-error-not-matrix", [("server", server.as_str().into())]),
+        LoginError::WrongPassword => i18n.tr("login-error-wrong-password"),
+        LoginError::Deactivated => i18n.tr("login-error-deactivated"),
+        LoginError::RateLimited => i18n.tr("login-error-rate-limited"),
+        LoginError::Store(details) => i18n.tr_args("login-error-store", [("details", details.as_str().into())]),
+        LoginError::Secrets(details) => i18n.tr_args("login-error-secrets", [("details", details.as_str().into())]),
+        LoginError::Other(details) => i18n.tr_args("login-error-other", [("details", details.as_str().into())]),
+    }
+}
+
+pub fn restore(i18n: &I18n, error: &RestoreError) -> String {
+    i18n.tr_args("restore-error", [("details", error.to_string().into())])
+}
+
+#[cfg(test)]
+mod tests {
+    use sparks_domain::Language;
+
+    use super::*;
+
+    #[test]
+    fn every_login_error_has_its_own_sentence() {
+        let en = I18n::new(Language::English);
+        let errors = [
+            LoginError::UsernameEmpty,
+            LoginError::PasswordEmpty,
+            LoginError::InvalidUserId("@x".into()),
+            LoginError::InvalidUrl("x y".into()),
+            LoginError::HomeserverMissing,
+            LoginError::Unreachable { server: "a.example".into(), details: "refused".into() },
+            LoginError::Discovery { server: "a.example".into() },
+            LoginError::NotMatrix { server: "a.example".into() },
+            LoginError::WrongPassword,
+            LoginError::Deactivated,
+            LoginError::RateLimited,
+            LoginError::Store("disk full".into()),
+            LoginError::Secrets("locked".into()),
+            LoginError::Other("teapot".into()),
+        ];
+        let sentences: std::collections::HashSet<String> = errors.iter().map(|e| login(&en, e)).collect();
+        assert_eq!(sentences.len(), errors.len(), "two errors share a sentence");
+        for sentence in &sentences {
+            assert!(!sentence.starts_with("login-error"), "untranslated: {sentence}");
+        }
+        assert!(login(&en, &LoginError::Unreachable { server: "a.example".into(), details: String::new() }).contains("a.example"));
+    }
+}

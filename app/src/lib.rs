@@ -1,0 +1,36 @@
+//! Sparks, the desktop app: an iced GUI that draws state from the backend crates and sends
+//! them intents. No protocol code lives here.
+
+mod app;
+mod errors;
+pub mod icon;
+pub mod screen;
+pub mod theme;
+mod time;
+pub mod widget;
+
+pub use app::{Message, Screen, Sparks};
+
+/// The application, built here so tests drive the same program as the binary.
+pub fn application() -> iced::Application<impl iced::Program<State = Sparks, Message = Message, Theme = iced::Theme>> {
+    let mut app = iced::application(Sparks::boot, Sparks::update, Sparks::view)
+        .title(Sparks::title)
+        .theme(Sparks::theme)
+        .subscription(Sparks::subscription)
+        .default_font(theme::REGULAR)
+        .window_size((1180.0, 760.0))
+        .centered();
+    for font in theme::FONTS {
+        app = app.font(font);
+    }
+    app
+}
+
+/// Font settings for headless rendering (tests and screenshots).
+pub fn headless_settings() -> iced::Settings {
+    iced::Settings {
+        default_font: theme::REGULAR,
+        fonts: theme::FONTS.iter().map(|f| std::borrow::Cow::Borrowed(*f)).collect(),
+        ..iced::Settings::default()
+    }
+}

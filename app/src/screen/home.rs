@@ -1,0 +1,186 @@
+//! The signed-in window: the navigation rail and the area it selects.
+
+use iced::widget::{Space, button, column, container, row, text};
+use iced::{Alignment, Length};
+use sparks_domain::{Connection, Language, ThemeChoice};
+use sparks_i18n::I18n;
+use sparks_matrix::RoomListUpdate;
+use sparks_secrets::Backend;
+
+use super::pending::{self, Service};
+use super::{chat, settings};
+use crate::icon::Icon;
+use crate::theme::{self, space, width};
+use crate::widget::Element;
+
+/// The rail's destinations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Nav {
+    #[default]
+    Chat,
+    Meetings,
+    Calendar,
+    Files,
+    Assistant,
+    Settings,
+}
+
+impl Nav {
+    pub const ALL: [Nav; 6] = [Nav::Chat, Nav::Meetings, Nav::Calendar, Nav::Files, Nav::Assistant, Nav::Settings];
+
+    fn icon(self) -> Icon {
+        match self {
+            Nav::Chat => Icon::Chat,
+            Nav::Meetings => Icon::Meetings,
+            Nav::Calendar => Icon::Calendar,
+            Nav::Files => Icon::Files,
+            Nav::Assistant => Icon::Assistant,
+            Nav::Settings => Icon::Settings,
+        }
+    }
+
+    fn label_key(self) -> &'static str {
+        match self {
+            Nav::Chat => "rail-chat",
+            Nav::Meetings => "rail-meetings",
+            Nav::Calendar => "rail-calendar",
+            Nav::Files => "rail-files",
+            Nav::Assistant => "rail-assistant",
+            Nav::Settings => "rail-settings",
+        }
+    }
+}
+
+/// Who is signed in, as the settings page shows it.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub user_id: String,
+    pub homeserver: String,
+    pub device_id: String,
+}
+
+pub struct Home {
+    identity: Identity,
+    nav: Nav,
+    chat: chat::Chat,
+    logging_out: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Nav(Nav),
+    Chat(chat::Message),
+    Settings(settings::Message),
+    Rooms(RoomListUpdate),
+    Connection(Connection),
+}
+
+pub enum Action {
+    None,
+    Language(Option<Language>),
+    Theme(ThemeChoice),
+    Logout,
+}
+
+/// What the home screen needs from the app to draw itself.
+pub struct Context<'a> {
+    pub i18n: &'a I18n,
+    pub now_ms: u64,
+    pub secrets: Backend,
+    pub language: Option<Language>,
+    pub theme: ThemeChoice,
+}
+
+impl Home {
+    pub fn new(identity: Identity) -> Home {
+        Home {
+            identity,
+            nav: Nav::default(),
+            chat: chat::Chat::default(),
+            logging_out: false,
+        }
+    }
+
+    pub fn nav(&self) -> Nav {
+        self.nav
+    }
+
+    pub fn chat(&self) -> &chat::Chat {
+        &self.chat
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Nav(nav) => self.nav = nav,
+            Message::Chat(message) => self.chat.update(message),
+            Message::Rooms(update) => self.chat.apply(update),
+            Message::Connection(connection) => self.chat.set_connection(connection),
+            Message::Settings(settings::Message::Language(language)) => return Action::Language(language),
+            Message::Settings(settings::Message::Theme(choice)) => return Action::Theme(choice),
+            Message::Settings(settings::Message::Logout) => {
+                if !self.logging_out {
+                    self.logging_out = true;
+                    return Action::Logout;
+                }
+            }
+        }
+        Action::None
+    }
+
+    pub fn view<'a>(&'a self, cx: Context<'_>) -> Element<'a, Message> {
+        let i18n = cx.i18n;
+        let content: Element<'a, Message> = match self.nav {
+            Nav::Chat => self.chat.view(i18n, cx.now_ms).map(Message::Chat),
+            Nav::Meetings => pending::view(Service::Meetings, i18n),
+            Nav::Calendar => pending::view(Service::Calendar, i18n),
+            Nav::Files => pending::view(Service::Files, i18n),
+            Nav::Assistant => pending::view(Service::Assistant, i18n),
+            Nav::Settings => {
+                let props = settings::Props {
+                    user_id: &self.identity.user_id,
+                    homeserver: &self.identity.homeserver,
+                    device_id: &self.identity.device_id,
+                    secrets: cx.secrets,
+                    language: cx.language,
+                    theme: cx.theme,
+                    logging_out: self.logging_out,
+                };
+                settings::view(props, i18n).map(Message::Settings)
+            }
+        };
+        row![
+            self.rail(i18n),
+            container(content).width(Length::Fill).height(Length::Fill).style(theme::container::background)
+        ]
+        .into()
+    }
+
+    fn rail<'a>(&self, i18n: &I18n) -> Element<'a, Message> {
+        let entry = |nav: Nav| {
+            let active = self.nav == nav;
+            let label = text(i18n.tr(nav.label_key())).size(11).font(if active { theme::SEMIBOLD } else { theme::REGULAR });
+            let label = if active { label.style(theme::text::primary) } else { label.style(theme::text::muted) };
+            let content = column![
+                nav.icon().view(22.0, move |t| if active { theme::colors(t).primary } else { theme::colors(t).muted }),
+                label,
+            ]
+            .spacing(space::XS)
+            .align_x(Alignment::Center);
+            button(content)
+                .padding([space::S, space::XS])
+                .width(Length::Fixed(width::RAIL - 2.0 * space::S))
+                .style(theme::button::rail(active))
+                .on_press(Message::Nav(nav))
+        };
+        let mut top = column![container(Icon::Logo.view(32.0, |t| theme::colors(t).primary)).padding([space::M, 0.0])]
+            .spacing(space::XS)
+            .align_x(Alignment::Center);
+        for nav in &Nav::ALL[..5] {
+            top = top.push(entry(*nav));
+        }
+        let rail = column![top, Space::new().height(Length::Fill), entry(Nav::Settings)]
+            .align_x(Alignment::Center)
+            .padding([space::S, space::S]);
+        container(rail).width(Length::Fixed(width::RAIL)).height(Length::Fill).style(theme::container::rail).into()
+    }
+}

@@ -1,0 +1,8 @@
+//! The app's screens. Each owns its state, `Message`, `update` and `view`; `update` returns an
+//! `Action` for the parent to carry out.
+
+pub mod chat;
+pub mod home;
+pub mod login;
+pub mod pending;
+pub mod settings;

@@ -1,0 +1,34 @@
+//! The element type every view returns, and small building blocks shared by screens.
+
+use iced::widget::{column, container, text};
+use iced::{Alignment, Length};
+
+use crate::icon::Icon;
+use crate::theme::{self, size, space};
+
+pub type Element<'a, Message> = iced::Element<'a, Message, iced::Theme, iced::Renderer>;
+
+/// An avatar placeholder: initials on a colour derived from `id`.
+pub fn avatar<'a, Message: 'a>(id: &str, initials: String, diameter: f32) -> Element<'a, Message> {
+    let id = id.to_owned();
+    container(text(initials).size(diameter * 0.38).font(theme::SEMIBOLD))
+        .width(Length::Fixed(diameter))
+        .height(Length::Fixed(diameter))
+        .center_x(Length::Fixed(diameter))
+        .center_y(Length::Fixed(diameter))
+        .style(move |t| theme::container::avatar(theme::avatar_color(t, &id))(t))
+        .into()
+}
+
+/// A centred icon, title and explanation, for empty or not-yet-available areas.
+pub fn empty_state<'a, Message: 'a>(icon: Icon, title: String, body: String) -> Element<'a, Message> {
+    let content = column![
+        icon.view(48.0, |t| theme::colors(t).muted),
+        text(title).size(size::HEADING).font(theme::SEMIBOLD),
+        text(body).size(size::BODY).style(theme::text::muted).align_x(Alignment::Center),
+    ]
+    .spacing(space::M)
+    .align_x(Alignment::Center)
+    .max_width(420);
+    container(content).center(Length::Fill).padding(space::XL).into()
+}

@@ -1,0 +1,176 @@
+//! Behaviour of the screens, driven through iced's simulator.
+
+mod support;
+
+use iced::widget::Id;
+use iced_test::{Error, Simulator};
+use sparks::screen::home::{self, Context, Nav};
+use sparks::screen::{chat, login};
+use sparks::{Message, Screen, Sparks};
+use sparks_config::Settings;
+use sparks_domain::{Connection, Language, ListDiff, ThemeChoice};
+use sparks_i18n::I18n;
+use sparks_matrix::RoomListUpdate;
+use sparks_secrets::Backend;
+
+fn simulate(app: &Sparks) -> Simulator<'_, Message> {
+    Simulator::with_settings(sparks::headless_settings(), app.view())
+}
+
+/// Runs the messages a simulator produced through the app, as the runtime would.
+fn feed(app: &mut Sparks, messages: Vec<Message>) {
+    for message in messages {
+        let _ = app.update(message);
+    }
+}
+
+#[test]
+fn empty_login_form_explains_what_is_missing() -> Result<(), Error> {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut app = support::login_app(home.path(), Settings::default());
+    let mut ui = simulate(&app);
+    ui.click("Sign in")?;
+    let messages: Vec<_> = ui.into_messages().collect();
+    assert!(!messages.is_empty(), "clicking Sign in sends a message");
+    feed(&mut app, messages);
+    let mut ui = simulate(&app);
+    ui.find("Enter your username.")?;
+    Ok(())
+}
+
+#[test]
+fn bad_user_id_and_bad_url_are_named() -> Result<(), Error> {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut app = support::login_app(home.path(), Settings::default());
+
+    let mut ui = simulate(&app);
+    ui.click(Id::new(login::USERNAME))?;
+    ui.typewrite("@alice");
+    ui.click(Id::new(login::PASSWORD))?;
+    ui.typewrite("secret");
+    ui.click("Sign in")?;
+    let messages: Vec<_> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    simulate(&app).find("“@alice” is not a valid Matrix user ID. It looks like @name:example.org.")?;
+
+    let mut app = support::login_app(home.path(), Settings { last_username: Some("alice".into()), ..Settings::default() });
+    let mut ui = simulate(&app);
+    ui.click(Id::new(login::HOMESERVER))?;
+    ui.typewrite("ftp://example.org");
+    ui.click(Id::new(login::PASSWORD))?;
+    ui.typewrite("secret");
+    ui.click("Sign in")?;
+    let messages: Vec<_> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    simulate(&app).find("“ftp://example.org” is not a valid server address. Try matrix.example.org or https://matrix.example.org.")?;
+    Ok(())
+}
+
+#[test]
+fn a_valid_form_starts_signing_in_and_server_errors_are_shown() -> Result<(), Error> {
+    let home = tempfile::tempdir().expect("tempdir");
+    let settings = Settings { last_homeserver: Some("matrix.example.org".into()), last_username: Some("alice".into()), ..Settings::default() };
+    let mut app = support::login_app(home.path(), settings);
+
+    let mut ui = simulate(&app);
+    ui.click(Id::new(login::PASSWORD))?;
+    ui.typewrite("hunter2");
+    ui.click("Sign in")?;
+    let messages: Vec<_> = ui.into_messages().collect();
+    feed(&mut app, messages);
+    let mut ui = simulate(&app);
+    ui.find("Signing in…")?;
+    assert!(ui.click("Signing in…").is_ok() && ui.into_messages().next().is_none(), "the button is disabled while signing in");
+
+    let _ = app.update(Message::LoggedIn(Err(sparks_matrix::LoginError::WrongPassword)));
+    let mut ui = simulate(&app);
+    ui.find("Wrong username or password.")?;
+    ui.find("Sign in")?;
+    Ok(())
+}
+
+#[test]
+fn the_login_form_speaks_german() -> Result<(), Error> {
+    let home = tempfile::tempdir().expect("tempdir");
+    let app = support::login_app(home.path(), Settings { language: Some(Language::German), ..Settings::default() });
+    let mut ui = simulate(&app);
+    ui.find("Anmelden")?;
+    ui.find("Passwort")?;
+    assert!(matches!(app.screen(), Screen::Login(_)));
+    Ok(())
+}
+
+fn home_view<'a>(home: &'a home::Home, i18n: &I18n) -> Simulator<'a, home::Message> {
+    let cx = Context { i18n, now_ms: support::NOW_MS, secrets: Backend::EncryptedFile, language: None, theme: ThemeChoice::System };
+    Simulator::with_settings(sparks::headless_settings(), home.view(cx))
+}
+
+#[test]
+fn room_list_shows_rooms_and_follows_live_diffs() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    {
+        let mut ui = home_view(&home, &en);
+        ui.find("Design team")?;
+        ui.find("Carol: Review on Friday? @alice")?;
+        ui.find("14 min")?;
+        ui.find("You: Sounds good, see you at the townhall!")?;
+        ui.find("Invitation")?;
+    }
+
+    // A new message arrives in Engineering: the backend moves it to the top with a new preview.
+    let mut engineering = support::sample_rooms()[3].clone();
+    engineering.last_message.as_mut().expect("has a message").body = "Rollback done".into();
+    engineering.unread = 1;
+    home.update(home::Message::Rooms(RoomListUpdate::Diffs(vec![
+        ListDiff::Remove { index: 3 },
+        ListDiff::PushFront(engineering),
+    ])));
+    assert_eq!(home.chat().rooms()[0].name, "Engineering");
+    let mut ui = home_view(&home, &en);
+    ui.find("Carol: Rollback done")?;
+    ui.click("Engineering")?;
+    let selected: Vec<_> = ui.into_messages().collect();
+    assert!(matches!(selected.as_slice(), [home::Message::Chat(chat::Message::Select(id))] if id == "!eng:example.org"));
+    Ok(())
+}
+
+#[test]
+fn empty_and_offline_room_lists_say_so() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = home::Home::new(support::identity());
+    home_view(&home, &en).find("Loading your rooms…")?;
+    home.update(home::Message::Connection(Connection::Offline));
+    home_view(&home, &en).find("Offline. Showing your saved conversations; retrying.")?;
+    home.update(home::Message::Rooms(RoomListUpdate::Loaded(true)));
+    home.update(home::Message::Connection(Connection::Online));
+    home_view(&home, &en).find("No conversations yet")?;
+    Ok(())
+}
+
+#[test]
+fn rail_switches_areas_and_settings_report_intents() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    let mut ui = home_view(&home, &en);
+    ui.click("Meetings")?;
+    for message in ui.into_messages().collect::<Vec<_>>() {
+        home.update(message);
+    }
+    assert_eq!(home.nav(), Nav::Meetings);
+    home_view(&home, &en).find("Meetings · Not connected yet")?;
+
+    home.update(home::Message::Nav(Nav::Settings));
+    let mut ui = home_view(&home, &en);
+    ui.find("Signed in as @alice:example.org")?;
+    ui.click("Deutsch")?;
+    ui.click("Dark")?;
+    ui.click("Sign out")?;
+    let actions: Vec<_> = ui.into_messages().map(|m| home.update(m)).collect();
+    assert!(matches!(actions[0], home::Action::Language(Some(Language::German))));
+    assert!(matches!(actions[1], home::Action::Theme(ThemeChoice::Dark)));
+    assert!(matches!(actions[2], home::Action::Logout));
+    let mut ui = home_view(&home, &en);
+    ui.find("Signing out…")?;
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Plain data types that the Sparks backends produce and the app draws.
+//!
+//! Nothing here performs I/O or knows a protocol library: backend crates convert their
+//! library types into these, so the GUI depends on a small, stable vocabulary.
+
+mod connection;
+mod list;
+mod preferences;
+mod room;
+
+pub use connection::Connection;
+pub use list::{ListDiff, OutOfBounds};
+pub use preferences::{Language, ThemeChoice};
+pub use room::{LastMessage, RoomKind, RoomSummary, initials};

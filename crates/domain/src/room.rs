@@ -1,0 +1,78 @@
+use serde::{Deserialize, Serialize};
+
+/// What kind of conversation a room is, as far as the room list cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoomKind {
+    /// A direct conversation with one or a few people.
+    Direct,
+    /// A group room or channel.
+    Group,
+    /// A space: a group of rooms.
+    Space,
+    /// An invitation not yet accepted.
+    Invite,
+}
+
+/// The newest message of a room, as the room list previews it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastMessage {
+    /// Display name of the sender (or their user id if they have none).
+    pub sender: String,
+    /// The signed-in user sent it.
+    pub from_me: bool,
+    /// Plain-text preview of the message body.
+    pub body: String,
+    /// Milliseconds since the Unix epoch, as the origin server stamped it.
+    pub timestamp_ms: u64,
+}
+
+/// One row of the room list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomSummary {
+    /// The Matrix room id.
+    pub id: String,
+    /// The computed display name.
+    pub name: String,
+    pub kind: RoomKind,
+    pub encrypted: bool,
+    pub last_message: Option<LastMessage>,
+    /// Messages the user has not read yet.
+    pub unread: u64,
+    /// Unread messages that mention the user (or any message in a DM).
+    pub mentions: u64,
+}
+
+impl RoomSummary {
+    /// The letters shown in place of an avatar.
+    pub fn initials(&self) -> String {
+        initials(&self.name)
+    }
+}
+
+/// Up to two letters for an avatar placeholder: the first letter of the first two words, ignoring
+/// Matrix sigils and punctuation. `"#design-team"` gives `"DT"`, `"alice"` gives `"A"`.
+pub fn initials(name: &str) -> String {
+    let mut letters = name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '.' || c == ':')
+        .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
+        .flat_map(char::to_uppercase);
+    let mut out = String::new();
+    out.extend(letters.by_ref().take(2));
+    if out.is_empty() { "?".to_owned() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_skip_sigils_and_take_two_words() {
+        assert_eq!(initials("#design-team"), "DT");
+        assert_eq!(initials("alice"), "A");
+        assert_eq!(initials("Bob Smith Jr"), "BS");
+        assert_eq!(initials("@carol:localhost"), "CL");
+        assert_eq!(initials("  "), "?");
+        assert_eq!(initials("élan vital"), "ÉV");
+        assert_eq!(initials("🎉 party"), "P");
+    }
+}

@@ -1,0 +1,243 @@
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use futures_util::{Stream, StreamExt};
+use matrix_sdk::authentication::matrix::MatrixSession;
+use matrix_sdk::config::RequestConfig;
+use matrix_sdk::Client;
+use matrix_sdk_ui::sync_service::{self, SyncService};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sparks_domain::Connection;
+use sparks_secrets::{ExposeSecret, SecretStore, SecretString};
+
+use crate::error::{LoginError, RestoreError, details};
+use crate::login::{self, LoginRequest};
+use crate::room_list::{self, RoomListUpdate};
+
+/// The secret-store entry that holds the signed-in session.
+const SESSION_KEY: &str = "matrix-session";
+/// How the device shows up in the user's session list.
+const DEVICE_NAME: &str = "Sparks";
+/// Longest wait for any single request before it counts as unreachable.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest wait to tell the server about a logout.
+const LOGOUT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the secret store keeps so the next start can skip the login form.
+#[derive(Serialize, Deserialize)]
+struct StoredSession {
+    homeserver: String,
+    /// Folder under the store root that holds this session's SQLite stores.
+    store: String,
+    /// Passphrase of the SQLite stores.
+    passphrase: String,
+    #[serde(flatten)]
+    session: MatrixSession,
+}
+
+/// A signed-in account: a cheap, cloneable handle to the client and its sync.
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: Client,
+    sync: SyncService,
+    secrets: SecretStore,
+    store_dir: PathBuf,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user_id", &self.user_id())
+            .field("store_dir", &self.inner.store_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The result of signing out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogoutOutcome {
+    /// The server ended the session and local data is gone.
+    Complete,
+    /// Local data is gone but the server could not be told; the session may still be listed there.
+    LocalOnly { details: String },
+}
+
+impl Session {
+    /// Signs in with a password and remembers the session in `secrets`.
+    ///
+    /// `store_root` is the folder under which each session gets its own encrypted SQLite store.
+    pub async fn login(request: &LoginRequest, store_root: &Path, secrets: SecretStore) -> Result<Session, LoginError> {
+        let target = request.target()?;
+        let store = random_token(12);
+        let passphrase = random_token(32);
+        let store_dir = store_root.join(&store);
+        let client = Client::builder()
+            .server_name_or_homeserver_url(&target.discovery_input)
+            .sqlite_store(&store_dir, Some(&passphrase))
+            .request_config(RequestConfig::new().timeout(REQUEST_TIMEOUT))
+            .build()
+            .await
+            .map_err(|e| login::build_error(&target, e));
+        let client = match client {
+            Ok(client) => client,
+            Err(error) => {
+                remove_store(&store_dir).await;
+                return Err(error);
+            }
+        };
+        let logged_in = client
+            .matrix_auth()
+            .login_username(&target.login_id, request.password.expose_secret())
+            .initial_device_display_name(DEVICE_NAME)
+            .send()
+            .await;
+        if let Err(error) = logged_in {
+            drop(client);
+            remove_store(&store_dir).await;
+            return Err(login::login_error(&target, error));
+        }
+        let Some(session) = client.matrix_auth().session() else {
+            remove_store(&store_dir).await;
+            return Err(LoginError::Other("the server accepted the login but returned no session".into()));
+        };
+        let stored = StoredSession { homeserver: client.homeserver().to_string(), store, passphrase, session };
+        let saved = save(&secrets, &stored).await;
+        if let Err(error) = saved {
+            let _ = client.matrix_auth().logout().await;
+            drop(client);
+            remove_store(&store_dir).await;
+            return Err(LoginError::Secrets(error));
+        }
+        tracing::info!(user_id = %stored.session.meta.user_id, "signed in");
+        Session::assemble(client, secrets, store_dir).await.map_err(LoginError::Store)
+    }
+
+    /// Brings back the session saved by a previous [`Session::login`], without the network.
+    ///
+    /// `Ok(None)` means nobody is signed in.
+    pub async fn restore(store_root: &Path, secrets: SecretStore) -> Result<Option<Session>, RestoreError> {
+        let lookup = secrets.clone();
+        let raw = tokio::task::spawn_blocking(move || lookup.get(SESSION_KEY))
+            .await
+            .map_err(|e| RestoreError::Secrets(e.to_string()))?
+            .map_err(|e| RestoreError::Secrets(e.to_string()))?;
+        let Some(raw) = raw else { return Ok(None) };
+        let stored: StoredSession =
+            serde_json::from_str(raw.expose_secret()).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
+        let store_dir = store_root.join(&stored.store);
+        if stored.store.is_empty() || stored.store.contains(['/', '\\', '.']) {
+            return Err(RestoreError::Corrupt("invalid store folder name".into()));
+        }
+        let client = Client::builder()
+            .homeserver_url(&stored.homeserver)
+            .sqlite_store(&store_dir, Some(&stored.passphrase))
+            .request_config(RequestConfig::new().timeout(REQUEST_TIMEOUT))
+            .build()
+            .await
+            .map_err(|e| RestoreError::Store(details(&e)))?;
+        client.restore_session(stored.session).await.map_err(|e| RestoreError::Store(details(&e)))?;
+        tracing::info!(user_id = ?client.user_id(), "session restored");
+        Session::assemble(client, secrets, store_dir).await.map(Some).map_err(RestoreError::Store)
+    }
+
+    async fn assemble(client: Client, secrets: SecretStore, store_dir: PathBuf) -> Result<Session, String> {
+        let sync = SyncService::builder(client.clone())
+            .with_offline_mode()
+            .build()
+            .await
+            .map_err(|e| details(&e))?;
+        Ok(Session { inner: Arc::new(Inner { client, sync, secrets, store_dir }) })
+    }
+
+    /// The full Matrix user id, e.g. `@alice:example.org`.
+    pub fn user_id(&self) -> String {
+        self.inner.client.user_id().map(ToString::to_string).unwrap_or_default()
+    }
+
+    /// This session's device id.
+    pub fn device_id(&self) -> String {
+        self.inner.client.device_id().map(ToString::to_string).unwrap_or_default()
+    }
+
+    /// The homeserver URL in use.
+    pub fn homeserver(&self) -> String {
+        self.inner.client.homeserver().to_string()
+    }
+
+    /// Starts syncing in the background. Safe to call again after a stop.
+    pub async fn start(&self) {
+        self.inner.sync.start().await;
+    }
+
+    /// Stops syncing; local data stays.
+    pub async fn stop(&self) {
+        self.inner.sync.stop().await;
+    }
+
+    /// The connection state, starting with the current one.
+    pub fn connection(&self) -> impl Stream<Item = Connection> + Send + use<> {
+        self.inner.sync.state().map(|state| match state {
+            sync_service::State::Idle => Connection::Connecting,
+            sync_service::State::Running => Connection::Online,
+            sync_service::State::Offline => Connection::Offline,
+            sync_service::State::Terminated | sync_service::State::Error(_) => Connection::Failed,
+        })
+    }
+
+    /// The room list: first the rooms the local store knows, then every change as it syncs.
+    pub fn rooms(&self) -> impl Stream<Item = RoomListUpdate> + Send + use<> {
+        room_list::stream(self.inner.client.clone(), self.inner.sync.room_list_service())
+    }
+
+    /// Signs out: ends the session on the server (best effort) and removes everything this
+    /// session stored on this computer.
+    pub async fn logout(self) -> LogoutOutcome {
+        self.inner.sync.stop().await;
+        let server = tokio::time::timeout(LOGOUT_TIMEOUT, self.inner.client.logout()).await;
+        let outcome = match server {
+            Ok(Ok(())) => LogoutOutcome::Complete,
+            Ok(Err(error)) => LogoutOutcome::LocalOnly { details: details(&error) },
+            Err(_) => LogoutOutcome::LocalOnly { details: "the server did not answer in time".into() },
+        };
+        let secrets = self.inner.secrets.clone();
+        let forgotten = tokio::task::spawn_blocking(move || secrets.delete(SESSION_KEY)).await;
+        if !matches!(forgotten, Ok(Ok(()))) {
+            tracing::error!("could not remove the saved session from the secret store");
+        }
+        let store_dir = self.inner.store_dir.clone();
+        drop(self);
+        remove_store(&store_dir).await;
+        tracing::info!(?outcome, "signed out");
+        outcome
+    }
+}
+
+async fn save(secrets: &SecretStore, stored: &StoredSession) -> Result<(), String> {
+    let json = SecretString::from(serde_json::to_string(stored).map_err(|e| e.to_string())?);
+    let secrets = secrets.clone();
+    tokio::task::spawn_blocking(move || secrets.set(SESSION_KEY, &json))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}
+
+async fn remove_store(dir: &Path) {
+    match tokio::fs::remove_dir_all(dir).await {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => tracing::warn!(dir = %dir.display(), error = %e, "could not remove the local store"),
+    }
+}
+
+fn random_token(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buffer);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buffer)
+}

@@ -1,0 +1,106 @@
+# Sparks — Deutsch. Schlüssel wie in i18n/en/sparks.ftl.
+
+app-name = Sparks
+app-tagline = Chat, Meetings, Kalender und Dateien an einem ruhigen Ort.
+
+## Anmeldung
+
+login-title = Bei deinem Konto anmelden
+login-subtitle = Mit deinem Matrix-Konto. Der Server deiner Organisation funktioniert ebenso wie jeder öffentliche.
+login-homeserver = Homeserver
+login-homeserver-placeholder = matrix.example.org
+login-homeserver-hint = Leer lassen, um ihn aus einer Benutzer-ID wie @alice:example.org zu ermitteln.
+login-username = Benutzername
+login-username-placeholder = alice oder @alice:example.org
+login-password = Passwort
+login-submit = Anmelden
+login-signing-in = Anmeldung läuft…
+login-restoring = Sitzung wird wiederhergestellt…
+login-error-username-empty = Gib deinen Benutzernamen ein.
+login-error-password-empty = Gib dein Passwort ein.
+login-error-invalid-user-id = „{ $input }“ ist keine gültige Matrix-Benutzer-ID. Sie sieht so aus: @name:example.org.
+login-error-invalid-url = „{ $input }“ ist keine gültige Serveradresse. Versuche matrix.example.org oder https://matrix.example.org.
+login-error-homeserver-missing = Gib einen Homeserver ein oder eine vollständige Benutzer-ID wie @alice:example.org.
+login-error-unreachable = { $server } ist nicht erreichbar. Prüfe die Adresse und deine Verbindung.
+login-error-discovery = { $server } verrät nicht, wo sein Matrix-Homeserver liegt. Gib die Homeserver-Adresse selbst ein.
+login-error-not-matrix = { $server } scheint kein Matrix-Homeserver zu sein.
+login-error-wrong-password = Benutzername oder Passwort ist falsch.
+login-error-deactivated = Dieses Konto wurde deaktiviert.
+login-error-rate-limited = Zu viele Versuche. Warte einen Moment und versuche es erneut.
+login-error-store = Sparks konnte seinen lokalen Speicher nicht öffnen: { $details }
+login-error-secrets = Sparks konnte deine Sitzung nicht sicher speichern: { $details }
+login-error-other = Die Anmeldung ist fehlgeschlagen: { $details }
+restore-error = Deine gespeicherte Sitzung ließ sich nicht wiederherstellen. Bitte melde dich erneut an. ({ $details })
+
+## Navigationsleiste
+
+rail-chat = Chat
+rail-meetings = Meetings
+rail-calendar = Kalender
+rail-files = Dateien
+rail-assistant = Assistent
+rail-settings = Einstellungen
+
+## Chat
+
+chat-title = Chats
+chat-loading = Deine Räume werden geladen…
+chat-empty = Noch keine Unterhaltungen
+chat-empty-hint = Räume, denen du beitrittst, und Einladungen, die du erhältst, erscheinen hier.
+chat-no-messages = Noch keine Nachrichten
+chat-invited = Einladung
+chat-encrypted = Ende-zu-Ende-verschlüsselt
+chat-you = Du
+chat-select-room = Wähle links eine Unterhaltung.
+chat-select-room-hint = Nachrichten lesen und schreiben kommt als Nächstes in diesen Bereich.
+chat-space-rooms = { $count ->
+    [one] { $count } Raum
+   *[other] { $count } Räume
+}
+connection-connecting = Verbinde…
+connection-offline = Offline. Gespeicherte Unterhaltungen werden angezeigt; neuer Versuch läuft.
+connection-failed = Die Synchronisierung wurde beendet. Melde dich ab und wieder an, wenn das so bleibt.
+
+## Relative Zeiten in der Raumliste
+
+time-now = jetzt
+time-minutes = { $n } Min.
+time-hours = { $n } Std.
+time-days = { $n } T.
+time-weeks = { $n } Wo.
+
+## Dienste, die noch nicht verbunden sind
+
+pending-title = Noch nicht verbunden
+meetings-title = Meetings
+meetings-pending = Videomeetings brauchen die Sparks-Middleware und einen LiveKit-Medienserver. Deine Organisation hat sie noch nicht mit Sparks verbunden.
+calendar-title = Kalender
+calendar-pending = Deine Kalender und Kontakte erscheinen hier, sobald die Sparks-Middleware mit einem CalDAV-, Exchange- oder Microsoft-365-Server verbunden ist.
+files-title = Dateien
+files-pending = Geteilte Dateien erscheinen hier, sobald die Sparks-Middleware mit einem WebDAV- oder Nextcloud-Server verbunden ist.
+assistant-title = Assistent
+assistant-pending = Der Assistent braucht die Sparks-Middleware und ein Sprachmodell, das deine Organisation auswählt.
+
+## Einstellungen
+
+settings-title = Einstellungen
+settings-account = Konto
+settings-signed-in-as = Angemeldet als { $user }
+settings-homeserver = Homeserver: { $server }
+settings-device = Sitzung: { $device }
+settings-secrets = Anmeldegeheimnisse liegen { $backend ->
+    [keyring] im Schlüsselbund des Systems
+   *[file] in einer verschlüsselten Datei im Datenordner von Sparks
+}.
+settings-appearance = Darstellung
+settings-language = Sprache
+settings-language-system = Systemstandard
+settings-theme = Farbschema
+theme-light = Hell
+theme-dark = Dunkel
+theme-system = System
+settings-logout = Abmelden
+settings-logging-out = Abmeldung läuft…
+settings-logout-hint = Beim Abmelden werden die Nachrichten und Schlüssel dieser Sitzung von diesem Computer entfernt.
+logout-error = Auf diesem Computer abgemeldet, aber der Server konnte nicht benachrichtigt werden: { $details }
+settings-save-error = Deine Einstellungen konnten nicht gespeichert werden: { $details }

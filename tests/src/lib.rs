@@ -1,0 +1,140 @@
+//! Support for Sparks' live tests and the demo seeder: the servers `cargo xtask test` started,
+//! account registration through Synapse's shared-secret admin API, and plain matrix-sdk clients
+//! that play the other people in a conversation.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use matrix_sdk::Client;
+use matrix_sdk::config::SyncSettings;
+
+pub use sparks_matrix::{LoginRequest, Session};
+pub use sparks_secrets::{FileLocation, SecretStore, SecretString};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// The homeserver `cargo xtask test` (or the demo stack) runs.
+#[derive(Debug, Clone)]
+pub struct Homeserver {
+    /// e.g. `http://127.0.0.1:41234`
+    pub url: String,
+    /// e.g. `localhost:41234`
+    pub server_name: String,
+    registration_secret: String,
+}
+
+impl Homeserver {
+    pub fn new(url: impl Into<String>, server_name: impl Into<String>, registration_secret: impl Into<String>) -> Homeserver {
+        Homeserver { url: url.into(), server_name: server_name.into(), registration_secret: registration_secret.into() }
+    }
+
+    /// The server `cargo xtask test` started. Live tests cannot run without it.
+    pub fn from_env() -> Homeserver {
+        let var = |name: &str| {
+            std::env::var(name).unwrap_or_else(|_| {
+                panic!("{name} is not set: live tests need the servers that `cargo xtask test` starts")
+            })
+        };
+        Homeserver::new(
+            var("SPARKS_TEST_HOMESERVER"),
+            var("SPARKS_TEST_SERVER_NAME"),
+            var("SPARKS_TEST_REGISTRATION_SECRET"),
+        )
+    }
+
+    /// The full user id of `localpart` on this server.
+    pub fn user_id(&self, localpart: &str) -> String {
+        format!("@{localpart}:{}", self.server_name)
+    }
+
+    /// Registers an account with Synapse's shared-secret API. An existing account is fine.
+    pub async fn register(&self, localpart: &str, password: &str) -> Result<String, Error> {
+        let http = matrix_sdk::reqwest::Client::new();
+        let endpoint = format!("{}/_synapse/admin/v1/register", self.url.trim_end_matches('/'));
+        let nonce: serde_json::Value = serde_json::from_slice(&http.get(&endpoint).send().await?.bytes().await?)?;
+        let nonce = nonce["nonce"].as_str().ok_or("no nonce in the registration answer")?.to_owned();
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(self.registration_secret.as_bytes())?;
+        for (i, part) in [nonce.as_str(), localpart, password, "notadmin"].iter().enumerate() {
+            if i > 0 {
+                mac.update(b"\0");
+            }
+            mac.update(part.as_bytes());
+        }
+        let body = serde_json::json!({
+            "nonce": nonce,
+            "username": localpart,
+            "password": password,
+            "admin": false,
+            "mac": hex::encode(mac.finalize().into_bytes()),
+        });
+        let response = http.post(&endpoint).header("content-type", "application/json").body(body.to_string()).send().await?;
+        let status = response.status();
+        let answer: serde_json::Value = serde_json::from_slice(&response.bytes().await?)?;
+        if status.is_success() || answer["errcode"] == "M_USER_IN_USE" {
+            Ok(self.user_id(localpart))
+        } else {
+            Err(format!("registering {localpart} failed with {status}: {answer}").into())
+        }
+    }
+
+    /// A fresh account with a unique name, for one test.
+    pub async fn new_user(&self, prefix: &str) -> Result<(String, String), Error> {
+        let localpart = unique(prefix);
+        let password = format!("{localpart}-pass");
+        self.register(&localpart, &password).await?;
+        Ok((localpart, password))
+    }
+
+    /// A plain matrix-sdk client signed in as `localpart`, with its own store under `dir`, synced once.
+    pub async fn client(&self, localpart: &str, password: &str, dir: &Path) -> Result<Client, Error> {
+        let client = Client::builder().homeserver_url(&self.url).sqlite_store(dir, None).build().await?;
+        client.matrix_auth().login_username(localpart, password).initial_device_display_name("sparks-tests").send().await?;
+        client.sync_once(SyncSettings::default().timeout(Duration::from_secs(1))).await?;
+        Ok(client)
+    }
+
+    /// A Sparks login form filled in for `localpart`.
+    pub fn login_request(&self, localpart: &str, password: &str) -> LoginRequest {
+        LoginRequest {
+            homeserver: self.url.clone(),
+            username: localpart.to_owned(),
+            password: SecretString::from(password.to_owned()),
+        }
+    }
+}
+
+/// A name no other test in this run uses.
+pub fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{prefix}-{}-{nanos:x}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The secret store a portable Sparks home uses (the same one the app picks with `SPARKS_HOME`).
+pub fn portable_secrets(home: &Path) -> SecretStore {
+    let paths = sparks_config::Paths::portable(home);
+    SecretStore::encrypted_file(FileLocation { data_file: paths.secrets_file(), key_file: paths.secrets_key_file() })
+}
+
+/// Where a portable Sparks home keeps its Matrix stores.
+pub fn store_root(home: &Path) -> std::path::PathBuf {
+    sparks_config::Paths::portable(home).matrix_store_dir()
+}
+
+/// Waits for `check` to pass, polling; fails after `limit`.
+pub async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F) -> Result<(), Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if check().await {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Err(format!("timed out after {limit:?} waiting for {what}").into())
+}

@@ -1,0 +1,90 @@
+//! `cargo xtask demo`: a seeded local Synapse and the app running against it.
+
+use std::process::{Child, ExitCode, ExitStatus};
+
+use crate::Result;
+use crate::apt;
+use crate::process;
+use crate::stack::{self, DemoServer};
+use crate::venv;
+use crate::workspace::Workspace;
+
+/// Runs the demo until the app exits or the user presses Ctrl+C, then stops what it started.
+pub fn run(seed: bool) -> Result<ExitCode> {
+    let ws = Workspace::locate()?;
+    apt::ensure(apt::ALL)?;
+    let venv = venv::ensure(&ws)?;
+    let mut demo = stack::ensure_demo_server(&ws, &venv, false)?;
+    if seed {
+        stack::seed(&ws, &demo)?;
+    }
+    print_locations(&ws, &demo);
+    let status = run_app(&ws, &mut demo);
+    if let Some(server) = demo.server.as_mut() {
+        server.stop();
+    }
+    match status? {
+        None => Ok(ExitCode::SUCCESS),
+        Some(status) if status.success() => Ok(ExitCode::SUCCESS),
+        Some(status) => Err(format!("Sparks exited with {status}")),
+    }
+}
+
+/// Tells where the server, the app's data and the logs are.
+fn print_locations(ws: &Workspace, demo: &DemoServer) {
+    let layout = &demo.layout;
+    println!("Demo homeserver: {}", layout.base_url());
+    println!(
+        "App data:        SPARKS_HOME={}",
+        ws.display(&demo.sparks_home())
+    );
+    println!(
+        "Synapse logs:    {} and {}",
+        ws.display(&layout.log_path()),
+        ws.display(&layout.console_log_path())
+    );
+    if demo.server.is_some() {
+        println!("Press Ctrl+C or close the window to stop.");
+    } else {
+        println!("The background Synapse keeps running after the app closes.");
+    }
+    println!("Building and starting Sparks…");
+}
+
+/// Builds and runs the app, waiting for it to exit. Returns its exit status, or `None`
+/// if the user stopped it with Ctrl+C.
+fn run_app(ws: &Workspace, demo: &mut DemoServer) -> Result<Option<ExitStatus>> {
+    let mut command = ws.cargo(["run", "--quiet", "-p", "sparks"]);
+    command.env("SPARKS_HOME", demo.sparks_home());
+    let mut app = process::spawn(&mut command)?;
+    let mut warned = false;
+    loop {
+        if let Some(status) = try_wait(&mut app)? {
+            return Ok((!process::interrupted()).then_some(status));
+        }
+        if process::interrupted() {
+            process::stop_child(&mut app, "Sparks", false);
+            return Ok(None);
+        }
+        if !warned
+            && demo
+                .server
+                .as_mut()
+                .is_some_and(|server| server.has_exited())
+        {
+            eprintln!(
+                "warning: Synapse stopped unexpectedly; see {}",
+                demo.layout.log_path().display()
+            );
+            warned = true;
+        }
+        std::thread::sleep(process::POLL_INTERVAL);
+    }
+}
+
+/// The child's exit status if it has exited.
+fn try_wait(child: &mut Child) -> Result<Option<ExitStatus>> {
+    child
+        .try_wait()
+        .map_err(|error| format!("cannot watch the Sparks process: {error}"))
+}

@@ -1,0 +1,97 @@
+//! The Python virtual environment in `.dev/venv` that holds Synapse.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::Result;
+use crate::process;
+use crate::workspace::{self, Workspace};
+
+/// A Python virtual environment with Synapse installed.
+pub struct Venv {
+    dir: PathBuf,
+}
+
+impl Venv {
+    /// The environment's Python interpreter.
+    pub fn python(&self) -> PathBuf {
+        self.dir.join("bin/python")
+    }
+
+    /// A command running the environment's Python with `args`.
+    pub fn python_command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut command = Command::new(self.python());
+        command.args(args);
+        command
+    }
+}
+
+/// Makes sure `.dev/venv` exists and has `matrix-synapse` installed, creating and
+/// installing what is missing.
+pub fn ensure(ws: &Workspace) -> Result<Venv> {
+    let venv = Venv {
+        dir: ws.dev_dir().join("venv"),
+    };
+    if !python_works(&venv) {
+        create(ws, &venv)?;
+    }
+    if !process::succeeds(&mut venv.python_command(["-c", "import synapse"])) {
+        install_synapse(ws, &venv)?;
+    }
+    Ok(venv)
+}
+
+/// Whether the environment's interpreter starts at all.
+fn python_works(venv: &Venv) -> bool {
+    process::succeeds(&mut venv.python_command(["-c", "import sys"]))
+}
+
+/// Creates the environment with `python3 -m venv`, replacing a broken one.
+fn create(ws: &Workspace, venv: &Venv) -> Result<()> {
+    if venv.dir.exists() {
+        println!(
+            "The Python environment in {} is broken; recreating it.",
+            ws.display(&venv.dir)
+        );
+        std::fs::remove_dir_all(&venv.dir)
+            .map_err(|error| format!("cannot remove {}: {error}", venv.dir.display()))?;
+    }
+    println!(
+        "Creating the Python environment in {}…",
+        ws.display(&venv.dir)
+    );
+    if let Some(parent) = venv.dir.parent() {
+        workspace::create_dir(parent)?;
+    }
+    process::output(Command::new("python3").arg("-m").arg("venv").arg(&venv.dir))
+        .map_err(|error| format!("{error}\nIs python3-venv installed? Try `cargo xtask deps`."))?;
+    Ok(())
+}
+
+/// Installs `matrix-synapse` with pip, caching downloads in `$HOME/.cache/sparks/pip`.
+fn install_synapse(ws: &Workspace, venv: &Venv) -> Result<()> {
+    println!(
+        "Installing matrix-synapse into {} (first run only; this takes a minute)…",
+        ws.display(&venv.dir)
+    );
+    let mut command = venv.python_command([
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "-q",
+        "matrix-synapse",
+    ]);
+    if let Some(cache) = workspace::cache_dir() {
+        command.env("PIP_CACHE_DIR", cache.join("pip"));
+    }
+    process::run(&mut command)?;
+    if !process::succeeds(&mut venv.python_command(["-c", "import synapse"])) {
+        return Err("matrix-synapse was installed but `import synapse` still fails".to_string());
+    }
+    Ok(())
+}

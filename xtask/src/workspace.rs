@@ -1,0 +1,100 @@
+//! The repository that xtask works on, and the cargo commands it starts there.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::Result;
+
+/// The checkout of the Sparks repository.
+pub struct Workspace {
+    root: PathBuf,
+}
+
+impl Workspace {
+    /// Finds the repository root: the parent of the `xtask` package folder.
+    ///
+    /// `cargo run` sets `CARGO_MANIFEST_DIR` for the program it starts; the folder the
+    /// program was built from is the fallback.
+    pub fn locate() -> Result<Workspace> {
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        let root = manifest_dir.parent().ok_or_else(|| {
+            format!(
+                "cannot find the repository root above {}",
+                manifest_dir.display()
+            )
+        })?;
+        if !root.join("Cargo.toml").is_file() {
+            return Err(format!(
+                "{} does not look like the Sparks repository (no Cargo.toml); run xtask with `cargo xtask`",
+                root.display()
+            ));
+        }
+        Ok(Workspace {
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// The repository root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `.dev/`: local, git-ignored state such as the Python environment and demo data.
+    pub fn dev_dir(&self) -> PathBuf {
+        self.root.join(".dev")
+    }
+
+    /// Shows `path` relative to the repository root when it lies inside it.
+    pub fn display(&self, path: &Path) -> String {
+        match path.strip_prefix(&self.root) {
+            Ok(relative) => relative.display().to_string(),
+            Err(_) => path.display().to_string(),
+        }
+    }
+
+    /// A `cargo` command run from the repository root.
+    ///
+    /// When `CARGO_TARGET_DIR` is not set, builds go to `$HOME/.cache/sparks/target`, a warm
+    /// target folder shared by every checkout.
+    pub fn cargo<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let program = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+        let mut command = Command::new(program);
+        command.args(args).current_dir(&self.root);
+        if std::env::var_os("CARGO_TARGET_DIR").is_none()
+            && let Some(target) = default_target_dir()
+        {
+            command.env("CARGO_TARGET_DIR", target);
+        }
+        command
+    }
+}
+
+/// `$HOME/.cache/sparks/target`, if the home folder is known.
+fn default_target_dir() -> Option<PathBuf> {
+    home_dir().map(|home| home.join(".cache/sparks/target"))
+}
+
+/// `$HOME/.cache/sparks`, where downloads are cached across checkouts.
+pub fn cache_dir() -> Option<PathBuf> {
+    home_dir().map(|home| home.join(".cache/sparks"))
+}
+
+/// The user's home folder from `$HOME`, if set and not empty.
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|home| !home.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Creates `path` and its parents.
+pub fn create_dir(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path)
+        .map_err(|error| format!("cannot create {}: {error}", path.display()))
+}
