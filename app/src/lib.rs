@@ -13,23 +13,20 @@ pub use app::{Message, Screen, Sparks};
 
 /// The application, built here so tests drive the same program as the binary.
 pub fn application() -> iced::Application<impl iced::Program<State = Sparks, Message = Message, Theme = iced::Theme>> {
-    let mut app = iced::application(Sparks::boot, Sparks::update, Sparks::view)
+    iced::application(Sparks::boot, Sparks::update, Sparks::view)
+        .settings(settings())
         .title(Sparks::title)
         .theme(Sparks::theme)
         .subscription(Sparks::subscription)
-        .default_font(theme::REGULAR)
         .window_size((1180.0, 760.0))
-        .centered();
-    for font in theme::FONTS {
-        app = app.font(font);
-    }
-    app
+        .centered()
 }
 
-/// Font settings for headless rendering (tests and screenshots).
-pub fn headless_settings() -> iced::Settings {
+/// Fonts and text size, shared by the window and headless rendering (tests and screenshots).
+pub fn settings() -> iced::Settings {
     iced::Settings {
         default_font: theme::REGULAR,
+        default_text_size: theme::size::BODY.into(),
         fonts: theme::FONTS.iter().map(|f| std::borrow::Cow::Borrowed(*f)).collect(),
         ..iced::Settings::default()
     }

@@ -32,3 +32,24 @@ pub fn empty_state<'a, Message: 'a>(icon: Icon, title: String, body: String) -> 
     .max_width(420);
     container(content).center(Length::Fill).padding(space::XL).into()
 }
+
+/// `text` cut to at most `max` characters, ending in an ellipsis when cut.
+pub fn ellipsize(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ellipsize_cuts_on_characters_not_bytes() {
+        assert_eq!(super::ellipsize("short", 10), "short");
+        assert_eq!(super::ellipsize("Grüße aus Köln und Bonn", 10), "Grüße aus…");
+        assert_eq!(super::ellipsize("abcdef", 3), "ab…");
+    }
+}

@@ -30,7 +30,7 @@ fn output_dir() -> (PathBuf, Option<tempfile::TempDir>) {
 
 /// Renders `element` and writes `<dir>/<name>.png`.
 fn shoot<'a, M>(dir: &Path, name: &str, theme: &Theme, element: impl Into<sparks::widget::Element<'a, M>>) {
-    let mut ui: Simulator<'a, M> = Simulator::with_size(sparks::headless_settings(), WINDOW, element);
+    let mut ui: Simulator<'a, M> = Simulator::with_size(sparks::settings(), WINDOW, element);
     let snapshot = ui.snapshot(theme).expect("render");
     // iced_test writes `<stem>-<renderer>.png` when no such file exists yet.
     let stem = dir.join(name);

@@ -14,7 +14,7 @@ use sparks_matrix::RoomListUpdate;
 use sparks_secrets::Backend;
 
 fn simulate(app: &Sparks) -> Simulator<'_, Message> {
-    Simulator::with_settings(sparks::headless_settings(), app.view())
+    Simulator::with_settings(sparks::settings(), app.view())
 }
 
 /// Runs the messages a simulator produced through the app, as the runtime would.
@@ -102,7 +102,7 @@ fn the_login_form_speaks_german() -> Result<(), Error> {
 
 fn home_view<'a>(home: &'a home::Home, i18n: &I18n) -> Simulator<'a, home::Message> {
     let cx = Context { i18n, now_ms: support::NOW_MS, secrets: Backend::EncryptedFile, language: None, theme: ThemeChoice::System };
-    Simulator::with_settings(sparks::headless_settings(), home.view(cx))
+    Simulator::with_settings(sparks::settings(), home.view(cx))
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn room_list_shows_rooms_and_follows_live_diffs() -> Result<(), Error> {
         ui.find("Design team")?;
         ui.find("Carol: Review on Friday? @alice")?;
         ui.find("14 min")?;
-        ui.find("You: Sounds good, see you at the townhall!")?;
+        ui.find("You: Sounds good, see you Thursday!")?;
         ui.find("Invitation")?;
     }
 

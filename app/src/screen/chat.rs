@@ -11,6 +11,11 @@ use crate::theme::{self, size, space, width};
 use crate::time;
 use crate::widget::{self, Element};
 
+/// Roughly what fits on one line of the room list; longer text is cut with an ellipsis (and
+/// clipped, for wide glyphs).
+const NAME_CHARS: usize = 26;
+const PREVIEW_CHARS: usize = 40;
+
 #[derive(Debug, Default)]
 pub struct Chat {
     rooms: Vec<RoomSummary>,
@@ -108,7 +113,11 @@ impl Chat {
     fn room_row<'a>(&self, room: &'a RoomSummary, i18n: &I18n, now_ms: u64) -> Element<'a, Message> {
         let selected = self.selected.as_deref() == Some(room.id.as_str());
         let bold_name = room.unread > 0 || room.kind == RoomKind::Invite;
-        let mut title = row![text(&room.name).size(size::BODY).font(if bold_name { theme::BOLD } else { theme::SEMIBOLD }).wrapping(text::Wrapping::None)]
+        let name = text(widget::ellipsize(&room.name, NAME_CHARS))
+            .size(size::BODY)
+            .font(if bold_name { theme::BOLD } else { theme::SEMIBOLD })
+            .wrapping(text::Wrapping::None);
+        let mut title = row![container(name).clip(true)]
             .spacing(space::XS + 2.0)
             .align_y(Alignment::Center);
         if room.encrypted {
@@ -127,11 +136,12 @@ impl Chat {
             (RoomKind::Space, None) => String::new(),
             (_, None) => i18n.tr("chat-no-messages"),
         };
-        let mut subtitle = row![text(preview).size(size::SMALL).style(theme::text::muted).wrapping(text::Wrapping::None).width(Length::Fill)]
+        let preview = text(widget::ellipsize(&preview, PREVIEW_CHARS)).size(size::SMALL).style(theme::text::muted).wrapping(text::Wrapping::None);
+        let mut subtitle = row![container(preview).width(Length::Fill).clip(true)]
             .spacing(space::S)
             .align_y(Alignment::Center);
-        if room.unread > 0 || room.kind == RoomKind::Invite {
-            subtitle = subtitle.push(badge(room.unread, room.mentions > 0 || room.kind == RoomKind::Invite));
+        if room.unread > 0 {
+            subtitle = subtitle.push(badge(room.unread, room.mentions > 0));
         }
 
         let picture = if room.kind == RoomKind::Space {
@@ -155,7 +165,7 @@ impl Chat {
 }
 
 fn badge<'a, Message: 'a>(count: u64, strong: bool) -> Element<'a, Message> {
-    let label = if count > 99 { "99+".to_owned() } else if count == 0 { "•".to_owned() } else { count.to_string() };
+    let label = if count > 99 { "99+".to_owned() } else { count.to_string() };
     container(text(label).size(11).font(theme::SEMIBOLD))
         .padding([1.0, 7.0])
         .style(theme::container::badge(strong))

@@ -35,7 +35,7 @@ pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
         };
         let logout_label = if props.logging_out { i18n.tr("settings-logging-out") } else { i18n.tr("settings-logout") };
         let identity = row![
-            widget::avatar(props.user_id, sparks_domain::initials(props.user_id.trim_start_matches('@')), 48.0),
+            widget::avatar(props.user_id, sparks_domain::initials(localpart(props.user_id)), 48.0),
             column![
                 text(i18n.tr_args("settings-signed-in-as", [("user", props.user_id.into())])).font(theme::SEMIBOLD),
                 text(i18n.tr_args("settings-homeserver", [("server", props.homeserver.into())])).size(size::SMALL).style(theme::text::muted),
@@ -111,4 +111,9 @@ fn segment<'a>(label: String, selected: bool, message: Message) -> Element<'a, M
         .style(theme::button::segment(selected))
         .on_press(message)
         .into()
+}
+
+/// `alice` of `@alice:example.org`.
+fn localpart(user_id: &str) -> &str {
+    user_id.trim_start_matches('@').split(':').next().unwrap_or(user_id)
 }

@@ -60,7 +60,7 @@ pub fn sample_rooms() -> Vec<RoomSummary> {
         room("!eng:example.org", "Engineering", RoomKind::Group, false, Some(("Carol", false, "Middleware deploy is green.", 95)), 0, 0),
         room("!ann:example.org", "Announcements", RoomKind::Group, false, Some(("Carol", false, "Welcome to the Sparks pilot! Questions go to #engineering.", 60 * 26)), 0, 0),
         room("!space:example.org", "Sparks Project", RoomKind::Space, false, None, 0, 0),
-        room("!dana:example.org", "Dana Okafor", RoomKind::Direct, true, Some(("Alice", true, "Sounds good, see you at the townhall!", 60 * 24 * 3)), 0, 0),
+        room("!dana:example.org", "Dana Okafor", RoomKind::Direct, true, Some(("Alice", true, "Sounds good, see you Thursday!", 60 * 24 * 3)), 0, 0),
         room("!ops:example.org", "Ops on call", RoomKind::Group, true, Some(("Erik", false, "Handing over the pager at 18:00", 60 * 24 * 9)), 0, 0),
     ]
 }

@@ -134,8 +134,7 @@ pub(crate) fn create_private_dir(dir: &Path, tighten: bool) -> Result<(), Config
         }
         let mode = std::fs::metadata(dir).map_err(error)?.permissions().mode();
         if mode & 0o777 != 0o700 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                .map_err(error)?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(error)?;
         }
     }
     #[cfg(not(unix))]

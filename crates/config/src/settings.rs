@@ -37,9 +37,7 @@ impl Settings {
         let path = paths.settings_file();
         match std::fs::read_to_string(&path) {
             Ok(text) => Settings::parse(&text, &path),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                Ok(Settings::default())
-            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
             Err(source) => Err(ConfigError::Read { path, source }),
         }
     }
@@ -75,8 +73,8 @@ impl Settings {
 
     /// Parses the text of a settings file; `path` is only used in messages.
     fn parse(text: &str, path: &Path) -> Result<Settings, ConfigError> {
-        let doc = toml_edit::Document::parse(text)
-            .map_err(|error| syntax_error(path, text, &error))?;
+        let doc =
+            toml_edit::Document::parse(text).map_err(|error| syntax_error(path, text, &error))?;
         let reader = Reader { path, text };
         let mut settings = Settings::default();
         for (key, item) in doc.as_table().iter() {
@@ -110,7 +108,11 @@ impl Settings {
     /// Writes these settings into a parsed settings file.
     fn apply(&self, doc: &mut DocumentMut) {
         let root = doc.as_table_mut();
-        set_string(root, "language", self.language.map_or("system", Language::code));
+        set_string(
+            root,
+            "language",
+            self.language.map_or("system", Language::code),
+        );
         set_string(root, "theme", theme_code(self.theme));
 
         let remembered = self.last_homeserver.is_some() || self.last_username.is_some();
@@ -291,14 +293,17 @@ fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), ConfigError> {
         .unwrap_or(Path::new("."));
     crate::paths::create_private_dir(dir, false)?;
 
-    let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned());
+    let file_name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
     let temp = dir.join(format!(
         ".{}.{}.tmp",
         file_name.as_deref().unwrap_or("settings"),
         std::process::id()
     ));
     let permissions = std::fs::metadata(path).ok().map(|meta| meta.permissions());
-    let written = write_file(&temp, contents, permissions).and_then(|()| std::fs::rename(&temp, path));
+    let written =
+        write_file(&temp, contents, permissions).and_then(|()| std::fs::rename(&temp, path));
     if let Err(source) = written {
         // The temporary file may not exist; nothing more to do then.
         let _ = std::fs::remove_file(&temp);

@@ -54,7 +54,10 @@ fn first_save_starts_from_the_template() -> TestResult {
     assert!(text.contains("language = \"de\""), "{text}");
     assert!(text.contains("theme = \"dark\""), "{text}");
     assert!(text.contains("# The homeserver address"), "{text}");
-    assert!(text.contains("homeserver = \"https://matrix.example.org\""), "{text}");
+    assert!(
+        text.contains("homeserver = \"https://matrix.example.org\""),
+        "{text}"
+    );
     Ok(())
 }
 
@@ -90,7 +93,10 @@ enabled = true
     ] {
         assert!(text.contains(kept), "lost {kept:?} in:\n{text}");
     }
-    assert!(text.contains("theme = \"dark\" # I like it bright"), "{text}");
+    assert!(
+        text.contains("theme = \"dark\" # I like it bright"),
+        "{text}"
+    );
     assert!(!text.contains("old.example.org"), "{text}");
     assert_eq!(Settings::load(&paths)?, sample());
     Ok(())
@@ -105,7 +111,10 @@ fn inline_login_table_is_read_and_updated() -> TestResult {
         "login = { homeserver = \"https://a.example\", username = \"bob\" }\n",
     )?;
     let mut settings = Settings::load(&paths)?;
-    assert_eq!(settings.last_homeserver.as_deref(), Some("https://a.example"));
+    assert_eq!(
+        settings.last_homeserver.as_deref(),
+        Some("https://a.example")
+    );
     assert_eq!(settings.last_username.as_deref(), Some("bob"));
 
     settings.last_username = None;
@@ -127,18 +136,31 @@ fn unknown_keys_are_ignored() -> TestResult {
 fn invalid_value_names_file_line_key_and_allowed_values() -> TestResult {
     let (_root, paths) = temp_paths()?;
     std::fs::create_dir_all(&paths.config_dir)?;
-    std::fs::write(paths.settings_file(), "language = \"en\"\n\ntheme = \"blue\"\n")?;
-    let error = Settings::load(&paths).err().ok_or("accepted theme = \"blue\"")?;
+    std::fs::write(
+        paths.settings_file(),
+        "language = \"en\"\n\ntheme = \"blue\"\n",
+    )?;
+    let error = Settings::load(&paths)
+        .err()
+        .ok_or("accepted theme = \"blue\"")?;
     match &error {
-        ConfigError::InvalidValue { line, key, found, .. } => {
-            assert_eq!((*line, key.as_str(), found.as_str()), (3, "theme", "\"blue\""));
+        ConfigError::InvalidValue {
+            line, key, found, ..
+        } => {
+            assert_eq!(
+                (*line, key.as_str(), found.as_str()),
+                (3, "theme", "\"blue\"")
+            );
         }
         other => return Err(format!("unexpected error: {other}").into()),
     }
     let message = error.to_string();
     assert!(message.contains("settings.toml, line 3"), "{message}");
     assert!(message.contains("`theme`"), "{message}");
-    assert!(message.contains(r#""light", "dark" or "system""#), "{message}");
+    assert!(
+        message.contains(r#""light", "dark" or "system""#),
+        "{message}"
+    );
     Ok(())
 }
 
@@ -148,12 +170,20 @@ fn values_of_the_wrong_type_are_errors() {
         ("language = 3\n", "language", 1),
         ("language = \"fr\"\n", "language", 1),
         ("login = \"me\"\n", "login", 1),
-        ("[login]\nusername = \"a\"\nhomeserver = 5\n", "login.homeserver", 3),
+        (
+            "[login]\nusername = \"a\"\nhomeserver = 5\n",
+            "login.homeserver",
+            3,
+        ),
     ];
     for (text, expected_key, expected_line) in cases {
         match Settings::parse(text, Path::new("settings.toml")) {
             Err(ConfigError::InvalidValue { key, line, .. }) => {
-                assert_eq!((key.as_str(), line), (expected_key, expected_line), "{text}");
+                assert_eq!(
+                    (key.as_str(), line),
+                    (expected_key, expected_line),
+                    "{text}"
+                );
             }
             other => panic!("{text}: expected an invalid value, got {other:?}"),
         }
@@ -166,7 +196,10 @@ fn syntax_error_names_file_and_line() -> TestResult {
     std::fs::create_dir_all(&paths.config_dir)?;
     std::fs::write(paths.settings_file(), "theme = \"dark\"\nlanguage = \n")?;
     let error = Settings::load(&paths).err().ok_or("accepted broken TOML")?;
-    assert!(matches!(error, ConfigError::Syntax { line: 2, .. }), "{error:?}");
+    assert!(
+        matches!(error, ConfigError::Syntax { line: 2, .. }),
+        "{error:?}"
+    );
     let message = error.to_string();
     assert!(message.contains("settings.toml, line 2"), "{message}");
     Ok(())
@@ -178,7 +211,10 @@ fn save_does_not_overwrite_a_broken_file() -> TestResult {
     std::fs::create_dir_all(&paths.config_dir)?;
     let broken = "theme = [\n";
     std::fs::write(paths.settings_file(), broken)?;
-    let error = sample().save(&paths).err().ok_or("overwrote a broken file")?;
+    let error = sample()
+        .save(&paths)
+        .err()
+        .ok_or("overwrote a broken file")?;
     assert!(matches!(error, ConfigError::Syntax { .. }), "{error:?}");
     assert_eq!(std::fs::read_to_string(paths.settings_file())?, broken);
     Ok(())
@@ -194,7 +230,10 @@ fn save_below_a_file_is_an_error() -> TestResult {
         .err()
         .ok_or("saved below a file")?;
     assert!(
-        matches!(error, ConfigError::Read { .. } | ConfigError::CreateDir { .. }),
+        matches!(
+            error,
+            ConfigError::Read { .. } | ConfigError::CreateDir { .. }
+        ),
         "{error:?}"
     );
     assert!(error.to_string().contains("blocker"), "{error}");
@@ -239,9 +278,16 @@ fn effective_language_prefers_the_choice_then_the_locale() {
         }
     };
     assert_eq!(language_from_locale_vars(vars(&[])), Language::English);
-    assert_eq!(language_from_locale_vars(vars(&[("LANG", "de_DE.UTF-8")])), Language::German);
     assert_eq!(
-        language_from_locale_vars(vars(&[("LC_ALL", ""), ("LC_MESSAGES", "de_AT"), ("LANG", "en_US")])),
+        language_from_locale_vars(vars(&[("LANG", "de_DE.UTF-8")])),
+        Language::German
+    );
+    assert_eq!(
+        language_from_locale_vars(vars(&[
+            ("LC_ALL", ""),
+            ("LC_MESSAGES", "de_AT"),
+            ("LANG", "en_US")
+        ])),
         Language::German
     );
     assert_eq!(

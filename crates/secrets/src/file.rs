@@ -62,7 +62,10 @@ impl FileStore {
     pub(crate) fn get(&self, key: &str) -> Result<Option<SecretString>, SecretsError> {
         let _guard = FILE_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
         let plain = self.load()?;
-        Ok(plain.0.get(key).map(|value| SecretString::from(value.as_str())))
+        Ok(plain
+            .0
+            .get(key)
+            .map(|value| SecretString::from(value.as_str())))
     }
 
     /// Stores `value` under `key`, replacing an older value.
@@ -216,7 +219,8 @@ impl FileStore {
     fn create_key(&self) -> Result<Zeroizing<[u8; KEY_LEN]>, SecretsError> {
         let mut key = Zeroizing::new([0; KEY_LEN]);
         random_bytes(&mut *key)?;
-        let mut text = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(key.as_slice()));
+        let mut text =
+            Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(key.as_slice()));
         text.push('\n');
         write_private_file(&self.location.key_file, text.as_bytes())?;
         Ok(key)

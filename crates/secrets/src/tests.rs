@@ -87,9 +87,15 @@ fn tampered_file_is_corrupt_and_never_overwritten() -> TestResult {
     assert!(matches!(error, SecretsError::Corrupt { .. }), "{error:?}");
     assert!(error.to_string().contains("modified or damaged"), "{error}");
 
-    let error = store.set("other", &secret("x")).err().ok_or("wrote over a tampered file")?;
+    let error = store
+        .set("other", &secret("x"))
+        .err()
+        .ok_or("wrote over a tampered file")?;
     assert!(matches!(error, SecretsError::Corrupt { .. }), "{error:?}");
-    let error = store.delete("token").err().ok_or("deleted from a tampered file")?;
+    let error = store
+        .delete("token")
+        .err()
+        .ok_or("deleted from a tampered file")?;
     assert!(matches!(error, SecretsError::Corrupt { .. }), "{error:?}");
     assert_eq!(std::fs::read(&location.data_file)?, data);
     Ok(())
@@ -134,18 +140,27 @@ fn wrong_or_missing_key_is_corrupt() -> TestResult {
     };
     SecretStore::encrypted_file(other.clone()).set("x", &secret("y"))?;
     std::fs::copy(&other.key_file, &location.key_file)?;
-    let error = store.get("token").err().ok_or("decrypted with a wrong key")?;
+    let error = store
+        .get("token")
+        .err()
+        .ok_or("decrypted with a wrong key")?;
     assert!(matches!(error, SecretsError::Corrupt { .. }), "{error:?}");
 
     std::fs::write(&location.key_file, "not base64 at all!\n")?;
-    let error = store.get("token").err().ok_or("accepted a broken key file")?;
+    let error = store
+        .get("token")
+        .err()
+        .ok_or("accepted a broken key file")?;
     assert!(error.to_string().contains("key file"), "{error}");
 
     std::fs::remove_file(&location.key_file)?;
     let error = store.get("token").err().ok_or("read without a key")?;
     assert!(error.to_string().contains("is missing"), "{error}");
     assert!(store.set("token", &secret("new")).is_err());
-    assert!(!location.key_file.exists(), "a new key would orphan the old secrets");
+    assert!(
+        !location.key_file.exists(),
+        "a new key would orphan the old secrets"
+    );
     assert_eq!(std::fs::read(&location.data_file)?, data);
     Ok(())
 }
@@ -241,5 +256,46 @@ fn open_falls_back_to_the_file_in_time_without_a_keyring() -> TestResult {
         store.set("token", &secret("fallback"))?;
         assert_eq!(exposed(store.get("token")?).as_deref(), Some("fallback"));
     }
+    Ok(())
+}
+
+/// Needs an unlocked Secret Service; run with `--ignored`, for example inside
+/// `dbus-run-session` after `echo -n any-password | gnome-keyring-daemon --unlock`.
+#[test]
+#[ignore = "needs a running, unlocked Secret Service"]
+fn keyring_round_trip_from_a_thread_and_from_spawn_blocking() -> TestResult {
+    let (_root, location, _) = temp_store()?;
+    let store = SecretStore::open("org.sparks.Sparks.test", location);
+    assert_eq!(store.backend(), Backend::Keyring);
+    assert!(format!("{store:?}").contains("org.sparks.Sparks.test"));
+
+    let worker = store.clone();
+    std::thread::spawn(move || -> Result<(), SecretsError> {
+        worker.set("token", &secret("in the keyring"))?;
+        assert_eq!(
+            exposed(worker.get("token")?).as_deref(),
+            Some("in the keyring")
+        );
+        Ok(())
+    })
+    .join()
+    .map_err(|_| "thread panicked")??;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    let worker = store.clone();
+    let value = runtime.block_on(async move {
+        tokio::task::spawn_blocking(move || -> Result<Option<String>, SecretsError> {
+            let value = exposed(worker.get("token")?);
+            worker.delete("token")?;
+            worker.delete("token")?;
+            Ok(value)
+        })
+        .await
+    })??;
+    assert_eq!(value.as_deref(), Some("in the keyring"));
+    assert_eq!(exposed(store.get("token")?), None);
     Ok(())
 }
