@@ -34,7 +34,10 @@ pub enum Screen {
     /// Looking for a saved session.
     Restoring,
     Login(Login),
-    Home { session: Session, home: Box<Home> },
+    Home {
+        session: Session,
+        home: Box<Home>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -69,14 +72,28 @@ impl Sparks {
         let mut app = Sparks::new(paths, secrets, settings, Screen::Restoring);
         app.now_ms = time::now_ms();
         let (root, secrets) = (app.paths.matrix_store_dir(), app.secrets.clone());
-        let restore = Task::perform(async move { Session::restore(&root, secrets).await }, Message::Restored);
-        (app, Task::batch([restore, iced::system::theme().map(Message::SystemMode)]))
+        let restore = Task::perform(
+            async move { Session::restore(&root, secrets).await },
+            Message::Restored,
+        );
+        (
+            app,
+            Task::batch([restore, iced::system::theme().map(Message::SystemMode)]),
+        )
     }
 
     /// An app in a given state, without touching the network: for tests and screenshots.
     pub fn new(paths: Paths, secrets: SecretStore, settings: Settings, screen: Screen) -> Sparks {
         let i18n = I18n::new(settings.effective_language());
-        Sparks { paths, secrets, settings, i18n, system_mode: Mode::Light, now_ms: 0, screen }
+        Sparks {
+            paths,
+            secrets,
+            settings,
+            i18n,
+            system_mode: Mode::Light,
+            now_ms: 0,
+            screen,
+        }
     }
 
     pub fn screen(&self) -> &Screen {
@@ -110,13 +127,19 @@ impl Sparks {
                 self.screen = Screen::Login(self.login_form().with_problem(problem));
             }
             Message::Login(message) => {
-                let Screen::Login(form) = &mut self.screen else { return Task::none() };
+                let Screen::Login(form) = &mut self.screen else {
+                    return Task::none();
+                };
                 if let login::Action::Submit(request) = form.update(message) {
-                    self.settings.last_homeserver = Some(request.homeserver.trim().to_owned()).filter(|s| !s.is_empty());
+                    self.settings.last_homeserver =
+                        Some(request.homeserver.trim().to_owned()).filter(|s| !s.is_empty());
                     self.settings.last_username = Some(request.username.trim().to_owned());
                     let root = self.paths.matrix_store_dir();
                     let secrets = self.secrets.clone();
-                    return Task::perform(async move { Session::login(&request, &root, secrets).await }, Message::LoggedIn);
+                    return Task::perform(
+                        async move { Session::login(&request, &root, secrets).await },
+                        Message::LoggedIn,
+                    );
                 }
             }
             Message::LoggedIn(Ok(session)) => {
@@ -133,7 +156,10 @@ impl Sparks {
             Message::LoggedOut(outcome) => {
                 let mut form = self.login_form();
                 if let LogoutOutcome::LocalOnly { details } = outcome {
-                    form = form.with_problem(Problem::Text(self.i18n.tr_args("logout-error", [("details", details.into())])));
+                    form = form.with_problem(Problem::Text(
+                        self.i18n
+                            .tr_args("logout-error", [("details", details.into())]),
+                    ));
                 }
                 self.screen = Screen::Login(form);
             }
@@ -146,7 +172,9 @@ impl Sparks {
     }
 
     fn update_home(&mut self, message: home::Message) -> Task<Message> {
-        let Screen::Home { session, home } = &mut self.screen else { return Task::none() };
+        let Screen::Home { session, home } = &mut self.screen else {
+            return Task::none();
+        };
         match home.update(message) {
             home::Action::None => {}
             home::Action::Language(language) => {
@@ -158,21 +186,33 @@ impl Sparks {
                 self.settings.theme = choice;
                 self.save_settings();
             }
-            home::Action::Logout => return Task::perform(session.clone().logout(), Message::LoggedOut),
+            home::Action::Logout => {
+                return Task::perform(session.clone().logout(), Message::LoggedOut);
+            }
         }
         Task::none()
     }
 
     /// Shows the signed-in window and starts syncing.
     fn enter(&mut self, session: Session) -> Task<Message> {
-        let identity = Identity { user_id: session.user_id(), homeserver: session.homeserver(), device_id: session.device_id() };
+        let identity = Identity {
+            user_id: session.user_id(),
+            homeserver: session.homeserver(),
+            device_id: session.device_id(),
+        };
         let start = session.clone();
-        self.screen = Screen::Home { session, home: Box::new(Home::new(identity)) };
+        self.screen = Screen::Home {
+            session,
+            home: Box::new(Home::new(identity)),
+        };
         Task::future(async move { start.start().await }).discard()
     }
 
     fn login_form(&self) -> Login {
-        Login::new(self.settings.last_homeserver.clone(), self.settings.last_username.clone())
+        Login::new(
+            self.settings.last_homeserver.clone(),
+            self.settings.last_username.clone(),
+        )
     }
 
     fn save_settings(&self) {
@@ -183,9 +223,11 @@ impl Sparks {
 
     pub fn view(&self) -> Element<'_, Message> {
         match &self.screen {
-            Screen::Restoring => {
-                crate::widget::empty_state(crate::icon::Icon::Logo, self.i18n.tr("app-name"), self.i18n.tr("login-restoring"))
-            }
+            Screen::Restoring => crate::widget::empty_state(
+                crate::icon::Icon::Logo,
+                self.i18n.tr("app-name"),
+                self.i18n.tr("login-restoring"),
+            ),
             Screen::Login(form) => form.view(&self.i18n).map(Message::Login),
             Screen::Home { home, .. } => home
                 .view(home::Context {
@@ -201,9 +243,15 @@ impl Sparks {
 
     pub fn subscription(&self) -> Subscription<Message> {
         let keys = keyboard::listen().filter_map(|event| match event {
-            keyboard::Event::KeyPressed { key: keyboard::Key::Named(keyboard::key::Named::Tab), modifiers, .. } => {
-                Some(if modifiers.shift() { Message::FocusPrevious } else { Message::FocusNext })
-            }
+            keyboard::Event::KeyPressed {
+                key: keyboard::Key::Named(keyboard::key::Named::Tab),
+                modifiers,
+                ..
+            } => Some(if modifiers.shift() {
+                Message::FocusPrevious
+            } else {
+                Message::FocusNext
+            }),
             _ => None,
         });
         let mut subscriptions = vec![keys, iced::system::theme_changes().map(Message::SystemMode)];
@@ -229,15 +277,26 @@ impl Hash for SessionKey {
 }
 
 fn rooms(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
-    key.0.rooms().map(|update| Message::Home(home::Message::Rooms(update)))
+    key.0
+        .rooms()
+        .map(|update| Message::Home(home::Message::Rooms(update)))
 }
 
 fn connection(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
-    key.0.connection().map(|state| Message::Home(home::Message::Connection(state)))
+    key.0
+        .connection()
+        .map(|state| Message::Home(home::Message::Connection(state)))
 }
 
 /// The keyring where one runs; an encrypted file when running from a portable folder.
 fn open_secrets(paths: &Paths) -> SecretStore {
-    let file = FileLocation { data_file: paths.secrets_file(), key_file: paths.secrets_key_file() };
-    if paths.is_portable() { SecretStore::encrypted_file(file) } else { SecretStore::open(KEYRING_SERVICE, file) }
+    let file = FileLocation {
+        data_file: paths.secrets_file(),
+        key_file: paths.secrets_key_file(),
+    };
+    if paths.is_portable() {
+        SecretStore::encrypted_file(file)
+    } else {
+        SecretStore::open(KEYRING_SERVICE, file)
+    }
 }

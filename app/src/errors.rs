@@ -7,18 +7,40 @@ pub fn login(i18n: &I18n, error: &LoginError) -> String {
     match error {
         LoginError::UsernameEmpty => i18n.tr("login-error-username-empty"),
         LoginError::PasswordEmpty => i18n.tr("login-error-password-empty"),
-        LoginError::InvalidUserId(input) => i18n.tr_args("login-error-invalid-user-id", [("input", input.as_str().into())]),
-        LoginError::InvalidUrl(input) => i18n.tr_args("login-error-invalid-url", [("input", input.as_str().into())]),
+        LoginError::InvalidUserId(input) => i18n.tr_args(
+            "login-error-invalid-user-id",
+            [("input", input.as_str().into())],
+        ),
+        LoginError::InvalidUrl(input) => i18n.tr_args(
+            "login-error-invalid-url",
+            [("input", input.as_str().into())],
+        ),
         LoginError::HomeserverMissing => i18n.tr("login-error-homeserver-missing"),
-        LoginError::Unreachable { server, .. } => i18n.tr_args("login-error-unreachable", [("server", server.as_str().into())]),
-        LoginError::Discovery { server } => i18n.tr_args("login-error-discovery", [("server", server.as_str().into())]),
-        LoginError::NotMatrix { server } => i18n.tr_args("login-error-not-matrix", [("server", server.as_str().into())]),
+        LoginError::Unreachable { server, .. } => i18n.tr_args(
+            "login-error-unreachable",
+            [("server", server.as_str().into())],
+        ),
+        LoginError::Discovery { server } => i18n.tr_args(
+            "login-error-discovery",
+            [("server", server.as_str().into())],
+        ),
+        LoginError::NotMatrix { server } => i18n.tr_args(
+            "login-error-not-matrix",
+            [("server", server.as_str().into())],
+        ),
         LoginError::WrongPassword => i18n.tr("login-error-wrong-password"),
         LoginError::Deactivated => i18n.tr("login-error-deactivated"),
         LoginError::RateLimited => i18n.tr("login-error-rate-limited"),
-        LoginError::Store(details) => i18n.tr_args("login-error-store", [("details", details.as_str().into())]),
-        LoginError::Secrets(details) => i18n.tr_args("login-error-secrets", [("details", details.as_str().into())]),
-        LoginError::Other(details) => i18n.tr_args("login-error-other", [("details", details.as_str().into())]),
+        LoginError::Store(details) => {
+            i18n.tr_args("login-error-store", [("details", details.as_str().into())])
+        }
+        LoginError::Secrets(details) => i18n.tr_args(
+            "login-error-secrets",
+            [("details", details.as_str().into())],
+        ),
+        LoginError::Other(details) => {
+            i18n.tr_args("login-error-other", [("details", details.as_str().into())])
+        }
     }
 }
 
@@ -41,9 +63,16 @@ mod tests {
             LoginError::InvalidUserId("@x".into()),
             LoginError::InvalidUrl("x y".into()),
             LoginError::HomeserverMissing,
-            LoginError::Unreachable { server: "a.example".into(), details: "refused".into() },
-            LoginError::Discovery { server: "a.example".into() },
-            LoginError::NotMatrix { server: "a.example".into() },
+            LoginError::Unreachable {
+                server: "a.example".into(),
+                details: "refused".into(),
+            },
+            LoginError::Discovery {
+                server: "a.example".into(),
+            },
+            LoginError::NotMatrix {
+                server: "a.example".into(),
+            },
             LoginError::WrongPassword,
             LoginError::Deactivated,
             LoginError::RateLimited,
@@ -51,11 +80,24 @@ mod tests {
             LoginError::Secrets("locked".into()),
             LoginError::Other("teapot".into()),
         ];
-        let sentences: std::collections::HashSet<String> = errors.iter().map(|e| login(&en, e)).collect();
+        let sentences: std::collections::HashSet<String> =
+            errors.iter().map(|e| login(&en, e)).collect();
         assert_eq!(sentences.len(), errors.len(), "two errors share a sentence");
         for sentence in &sentences {
-            assert!(!sentence.starts_with("login-error"), "untranslated: {sentence}");
+            assert!(
+                !sentence.starts_with("login-error"),
+                "untranslated: {sentence}"
+            );
         }
-        assert!(login(&en, &LoginError::Unreachable { server: "a.example".into(), details: String::new() }).contains("a.example"));
+        assert!(
+            login(
+                &en,
+                &LoginError::Unreachable {
+                    server: "a.example".into(),
+                    details: String::new()
+                }
+            )
+            .contains("a.example")
+        );
     }
 }

@@ -40,6 +40,8 @@ impl Icon {
         Svg::new(Handle::from_memory(self.bytes()))
             .width(Length::Fixed(size))
             .height(Length::Fixed(size))
-            .style(move |theme, _status| svg::Style { color: tinted.then(|| color(theme)) })
+            .style(move |theme, _status| svg::Style {
+                color: tinted.then(|| color(theme)),
+            })
     }
 }

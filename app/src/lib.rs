@@ -12,7 +12,8 @@ pub mod widget;
 pub use app::{Message, Screen, Sparks};
 
 /// The application, built here so tests drive the same program as the binary.
-pub fn application() -> iced::Application<impl iced::Program<State = Sparks, Message = Message, Theme = iced::Theme>> {
+pub fn application()
+-> iced::Application<impl iced::Program<State = Sparks, Message = Message, Theme = iced::Theme>> {
     iced::application(Sparks::boot, Sparks::update, Sparks::view)
         .settings(settings())
         .title(Sparks::title)
@@ -27,7 +28,10 @@ pub fn settings() -> iced::Settings {
     iced::Settings {
         default_font: theme::REGULAR,
         default_text_size: theme::size::BODY.into(),
-        fonts: theme::FONTS.iter().map(|f| std::borrow::Cow::Borrowed(*f)).collect(),
+        fonts: theme::FONTS
+            .iter()
+            .map(|f| std::borrow::Cow::Borrowed(*f))
+            .collect(),
         ..iced::Settings::default()
     }
 }

@@ -48,8 +48,16 @@ pub mod width {
 
 pub const FONT_FAMILY: &str = "Inter";
 pub const REGULAR: Font = Font::with_name(FONT_FAMILY);
-pub const SEMIBOLD: Font = Font { family: Family::Name(FONT_FAMILY), weight: Weight::Semibold, ..Font::DEFAULT };
-pub const BOLD: Font = Font { family: Family::Name(FONT_FAMILY), weight: Weight::Bold, ..Font::DEFAULT };
+pub const SEMIBOLD: Font = Font {
+    family: Family::Name(FONT_FAMILY),
+    weight: Weight::Semibold,
+    ..Font::DEFAULT
+};
+pub const BOLD: Font = Font {
+    family: Family::Name(FONT_FAMILY),
+    weight: Weight::Bold,
+    ..Font::DEFAULT
+};
 
 /// The font files the app embeds.
 pub const FONTS: [&[u8]; 3] = [
@@ -166,13 +174,19 @@ fn palette(c: &Colors) -> Palette {
 
 /// The colours of `theme`.
 pub fn colors(theme: &Theme) -> &'static Colors {
-    if theme.extended_palette().is_dark { &DARK } else { &LIGHT }
+    if theme.extended_palette().is_dark {
+        &DARK
+    } else {
+        &LIGHT
+    }
 }
 
 /// A stable avatar colour for an identifier.
 pub fn avatar_color(theme: &Theme, id: &str) -> Color {
     // FNV-1a: stable across runs and platforms, unlike the std hasher.
-    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     let palette = &colors(theme).avatars;
     palette[(hash % palette.len() as u64) as usize]
 }

@@ -43,7 +43,11 @@ mod tests {
         assert_eq!(relative(&en, now - 3 * HOUR, now), "3 h");
         assert_eq!(relative(&en, now - 2 * DAY, now), "2 d");
         assert_eq!(relative(&en, now - 3 * WEEK, now), "3 wk");
-        assert_eq!(relative(&en, now + MINUTE, now), "now", "clock skew shows as now");
+        assert_eq!(
+            relative(&en, now + MINUTE, now),
+            "now",
+            "clock skew shows as now"
+        );
         let de = I18n::new(Language::German);
         assert_eq!(relative(&de, now - 3 * HOUR, now), "3 Std.");
     }

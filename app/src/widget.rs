@@ -21,16 +21,26 @@ pub fn avatar<'a, Message: 'a>(id: &str, initials: String, diameter: f32) -> Ele
 }
 
 /// A centred icon, title and explanation, for empty or not-yet-available areas.
-pub fn empty_state<'a, Message: 'a>(icon: Icon, title: String, body: String) -> Element<'a, Message> {
+pub fn empty_state<'a, Message: 'a>(
+    icon: Icon,
+    title: String,
+    body: String,
+) -> Element<'a, Message> {
     let content = column![
         icon.view(48.0, |t| theme::colors(t).muted),
         text(title).size(size::HEADING).font(theme::SEMIBOLD),
-        text(body).size(size::BODY).style(theme::text::muted).align_x(Alignment::Center),
+        text(body)
+            .size(size::BODY)
+            .style(theme::text::muted)
+            .align_x(Alignment::Center),
     ]
     .spacing(space::M)
     .align_x(Alignment::Center)
     .max_width(420);
-    container(content).center(Length::Fill).padding(space::XL).into()
+    container(content)
+        .center(Length::Fill)
+        .padding(space::XL)
+        .into()
 }
 
 /// `text` cut to at most `max` characters, ending in an ellipsis when cut.
@@ -49,7 +59,10 @@ mod tests {
     #[test]
     fn ellipsize_cuts_on_characters_not_bytes() {
         assert_eq!(super::ellipsize("short", 10), "short");
-        assert_eq!(super::ellipsize("Grüße aus Köln und Bonn", 10), "Grüße aus…");
+        assert_eq!(
+            super::ellipsize("Grüße aus Köln und Bonn", 10),
+            "Grüße aus…"
+        );
         assert_eq!(super::ellipsize("abcdef", 3), "ab…");
     }
 }

@@ -29,7 +29,12 @@ fn output_dir() -> (PathBuf, Option<tempfile::TempDir>) {
 }
 
 /// Renders `element` and writes `<dir>/<name>.png`.
-fn shoot<'a, M>(dir: &Path, name: &str, theme: &Theme, element: impl Into<sparks::widget::Element<'a, M>>) {
+fn shoot<'a, M>(
+    dir: &Path,
+    name: &str,
+    theme: &Theme,
+    element: impl Into<sparks::widget::Element<'a, M>>,
+) {
     let mut ui: Simulator<'a, M> = Simulator::with_size(sparks::settings(), WINDOW, element);
     let snapshot = ui.snapshot(theme).expect("render");
     // iced_test writes `<stem>-<renderer>.png` when no such file exists yet.
@@ -41,7 +46,10 @@ fn shoot<'a, M>(dir: &Path, name: &str, theme: &Theme, element: impl Into<sparks
 }
 
 fn themes() -> [(&'static str, Theme); 2] {
-    [("light", theme::light_theme()), ("dark", theme::dark_theme())]
+    [
+        ("light", theme::light_theme()),
+        ("dark", theme::dark_theme()),
+    ]
 }
 
 #[test]
@@ -55,31 +63,65 @@ fn every_screen_renders_in_both_themes() {
         let app = support::login_app(home_dir.path(), Settings::default());
         shoot(&dir, &format!("login-{variant}"), &theme, app.view());
 
-        let settings = Settings { last_homeserver: Some("matrix.example.org".into()), last_username: Some("alice".into()), ..Settings::default() };
+        let settings = Settings {
+            last_homeserver: Some("matrix.example.org".into()),
+            last_username: Some("alice".into()),
+            ..Settings::default()
+        };
         let mut app = support::login_app(home_dir.path(), settings);
-        let _ = app.update(sparks::Message::LoggedIn(Err(sparks_matrix::LoginError::Unreachable {
-            server: "matrix.example.org".into(),
-            details: "connection refused".into(),
-        })));
+        let _ = app.update(sparks::Message::LoggedIn(Err(
+            sparks_matrix::LoginError::Unreachable {
+                server: "matrix.example.org".into(),
+                details: "connection refused".into(),
+            },
+        )));
         if let Screen::Login(_) = app.screen() {
             shoot(&dir, &format!("login-error-{variant}"), &theme, app.view());
         }
 
         let mut home = support::home_with_rooms();
-        home.update(home::Message::Chat(sparks::screen::chat::Message::Select("!design:example.org".into())));
-        for (nav, name) in [(Nav::Chat, "rooms"), (Nav::Settings, "settings"), (Nav::Meetings, "meetings"), (Nav::Calendar, "calendar")] {
+        home.update(home::Message::Chat(sparks::screen::chat::Message::Select(
+            "!design:example.org".into(),
+        )));
+        for (nav, name) in [
+            (Nav::Chat, "rooms"),
+            (Nav::Settings, "settings"),
+            (Nav::Meetings, "meetings"),
+            (Nav::Calendar, "calendar"),
+        ] {
             home.update(home::Message::Nav(nav));
-            let cx = Context { i18n: &en, now_ms: support::NOW_MS, secrets: Backend::EncryptedFile, language: None, theme: ThemeChoice::System };
+            let cx = Context {
+                i18n: &en,
+                now_ms: support::NOW_MS,
+                secrets: Backend::EncryptedFile,
+                language: None,
+                theme: ThemeChoice::System,
+            };
             shoot(&dir, &format!("{name}-{variant}"), &theme, home.view(cx));
         }
     }
 
     let de = I18n::new(Language::German);
     let home = support::home_with_rooms();
-    let cx = Context { i18n: &de, now_ms: support::NOW_MS, secrets: Backend::EncryptedFile, language: Some(Language::German), theme: ThemeChoice::Light };
+    let cx = Context {
+        i18n: &de,
+        now_ms: support::NOW_MS,
+        secrets: Backend::EncryptedFile,
+        language: Some(Language::German),
+        theme: ThemeChoice::Light,
+    };
     shoot(&dir, "rooms-de-light", &theme::light_theme(), home.view(cx));
 
-    for name in ["login-light", "login-dark", "login-error-light", "rooms-light", "rooms-dark", "settings-dark", "meetings-light", "rooms-de-light"] {
+    for name in [
+        "login-light",
+        "login-dark",
+        "login-error-light",
+        "rooms-light",
+        "rooms-dark",
+        "settings-dark",
+        "meetings-light",
+        "rooms-de-light",
+    ] {
         check_png(&dir.join(format!("{name}.png")));
     }
     let light = std::fs::read(dir.join("rooms-light.png")).expect("read");
@@ -89,13 +131,25 @@ fn every_screen_renders_in_both_themes() {
 
 /// The image has the window's size at 2x and is not a blank page.
 fn check_png(path: &Path) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).expect("png exists")));
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(path).expect("png exists"),
+    ));
     let mut reader = decoder.read_info().expect("png header");
     let mut pixels = vec![0; reader.output_buffer_size().expect("size")];
     let info = reader.next_frame(&mut pixels).expect("png data");
-    assert_eq!((info.width, info.height), (2360, 1520), "{}", path.display());
+    assert_eq!(
+        (info.width, info.height),
+        (2360, 1520),
+        "{}",
+        path.display()
+    );
     let mut colours: Vec<&[u8]> = pixels[..info.buffer_size()].chunks(4).step_by(97).collect();
     colours.sort_unstable();
     colours.dedup();
-    assert!(colours.len() > 30, "{} looks blank ({} colours)", path.display(), colours.len());
+    assert!(
+        colours.len() > 30,
+        "{} looks blank ({} colours)",
+        path.display(),
+        colours.len()
+    );
 }

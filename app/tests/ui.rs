@@ -51,9 +51,16 @@ fn bad_user_id_and_bad_url_are_named() -> Result<(), Error> {
     ui.click("Sign in")?;
     let messages: Vec<_> = ui.into_messages().collect();
     feed(&mut app, messages);
-    simulate(&app).find("“@alice” is not a valid Matrix user ID. It looks like @name:example.org.")?;
+    simulate(&app)
+        .find("“@alice” is not a valid Matrix user ID. It looks like @name:example.org.")?;
 
-    let mut app = support::login_app(home.path(), Settings { last_username: Some("alice".into()), ..Settings::default() });
+    let mut app = support::login_app(
+        home.path(),
+        Settings {
+            last_username: Some("alice".into()),
+            ..Settings::default()
+        },
+    );
     let mut ui = simulate(&app);
     ui.click(Id::new(login::HOMESERVER))?;
     ui.typewrite("ftp://example.org");
@@ -69,7 +76,11 @@ fn bad_user_id_and_bad_url_are_named() -> Result<(), Error> {
 #[test]
 fn a_valid_form_starts_signing_in_and_server_errors_are_shown() -> Result<(), Error> {
     let home = tempfile::tempdir().expect("tempdir");
-    let settings = Settings { last_homeserver: Some("matrix.example.org".into()), last_username: Some("alice".into()), ..Settings::default() };
+    let settings = Settings {
+        last_homeserver: Some("matrix.example.org".into()),
+        last_username: Some("alice".into()),
+        ..Settings::default()
+    };
     let mut app = support::login_app(home.path(), settings);
 
     let mut ui = simulate(&app);
@@ -80,9 +91,14 @@ fn a_valid_form_starts_signing_in_and_server_errors_are_shown() -> Result<(), Er
     feed(&mut app, messages);
     let mut ui = simulate(&app);
     ui.find("Signing in…")?;
-    assert!(ui.click("Signing in…").is_ok() && ui.into_messages().next().is_none(), "the button is disabled while signing in");
+    assert!(
+        ui.click("Signing in…").is_ok() && ui.into_messages().next().is_none(),
+        "the button is disabled while signing in"
+    );
 
-    let _ = app.update(Message::LoggedIn(Err(sparks_matrix::LoginError::WrongPassword)));
+    let _ = app.update(Message::LoggedIn(Err(
+        sparks_matrix::LoginError::WrongPassword,
+    )));
     let mut ui = simulate(&app);
     ui.find("Wrong username or password.")?;
     ui.find("Sign in")?;
@@ -92,7 +108,13 @@ fn a_valid_form_starts_signing_in_and_server_errors_are_shown() -> Result<(), Er
 #[test]
 fn the_login_form_speaks_german() -> Result<(), Error> {
     let home = tempfile::tempdir().expect("tempdir");
-    let app = support::login_app(home.path(), Settings { language: Some(Language::German), ..Settings::default() });
+    let app = support::login_app(
+        home.path(),
+        Settings {
+            language: Some(Language::German),
+            ..Settings::default()
+        },
+    );
     let mut ui = simulate(&app);
     ui.find("Anmelden")?;
     ui.find("Passwort")?;
@@ -101,7 +123,13 @@ fn the_login_form_speaks_german() -> Result<(), Error> {
 }
 
 fn home_view<'a>(home: &'a home::Home, i18n: &I18n) -> Simulator<'a, home::Message> {
-    let cx = Context { i18n, now_ms: support::NOW_MS, secrets: Backend::EncryptedFile, language: None, theme: ThemeChoice::System };
+    let cx = Context {
+        i18n,
+        now_ms: support::NOW_MS,
+        secrets: Backend::EncryptedFile,
+        language: None,
+        theme: ThemeChoice::System,
+    };
     Simulator::with_settings(sparks::settings(), home.view(cx))
 }
 
@@ -120,7 +148,11 @@ fn room_list_shows_rooms_and_follows_live_diffs() -> Result<(), Error> {
 
     // A new message arrives in Engineering: the backend moves it to the top with a new preview.
     let mut engineering = support::sample_rooms()[3].clone();
-    engineering.last_message.as_mut().expect("has a message").body = "Rollback done".into();
+    engineering
+        .last_message
+        .as_mut()
+        .expect("has a message")
+        .body = "Rollback done".into();
     engineering.unread = 1;
     home.update(home::Message::Rooms(RoomListUpdate::Diffs(vec![
         ListDiff::Remove { index: 3 },
@@ -131,7 +163,9 @@ fn room_list_shows_rooms_and_follows_live_diffs() -> Result<(), Error> {
     ui.find("Carol: Rollback done")?;
     ui.click("Engineering")?;
     let selected: Vec<_> = ui.into_messages().collect();
-    assert!(matches!(selected.as_slice(), [home::Message::Chat(chat::Message::Select(id))] if id == "!eng:example.org"));
+    assert!(
+        matches!(selected.as_slice(), [home::Message::Chat(chat::Message::Select(id))] if id == "!eng:example.org")
+    );
     Ok(())
 }
 
@@ -167,7 +201,10 @@ fn rail_switches_areas_and_settings_report_intents() -> Result<(), Error> {
     ui.click("Dark")?;
     ui.click("Sign out")?;
     let actions: Vec<_> = ui.into_messages().map(|m| home.update(m)).collect();
-    assert!(matches!(actions[0], home::Action::Language(Some(Language::German))));
+    assert!(matches!(
+        actions[0],
+        home::Action::Language(Some(Language::German))
+    ));
     assert!(matches!(actions[1], home::Action::Theme(ThemeChoice::Dark)));
     assert!(matches!(actions[2], home::Action::Logout));
     let mut ui = home_view(&home, &en);

@@ -47,7 +47,6 @@ chat-title = Chats
 chat-loading = Deine Räume werden geladen…
 chat-empty = Noch keine Unterhaltungen
 chat-empty-hint = Räume, denen du beitrittst, und Einladungen, die du erhältst, erscheinen hier.
-chat-no-messages = Noch keine Nachrichten
 chat-invited = Einladung
 chat-encrypted = Ende-zu-Ende-verschlüsselt
 chat-you = Du

@@ -47,7 +47,6 @@ chat-title = Chats
 chat-loading = Loading your rooms…
 chat-empty = No conversations yet
 chat-empty-hint = Rooms you join and invitations you receive appear here.
-chat-no-messages = No messages yet
 chat-invited = Invitation
 chat-encrypted = End-to-end encrypted
 chat-you = You

@@ -26,15 +26,25 @@ pub struct Homeserver {
 }
 
 impl Homeserver {
-    pub fn new(url: impl Into<String>, server_name: impl Into<String>, registration_secret: impl Into<String>) -> Homeserver {
-        Homeserver { url: url.into(), server_name: server_name.into(), registration_secret: registration_secret.into() }
+    pub fn new(
+        url: impl Into<String>,
+        server_name: impl Into<String>,
+        registration_secret: impl Into<String>,
+    ) -> Homeserver {
+        Homeserver {
+            url: url.into(),
+            server_name: server_name.into(),
+            registration_secret: registration_secret.into(),
+        }
     }
 
     /// The server `cargo xtask test` started. Live tests cannot run without it.
     pub fn from_env() -> Homeserver {
         let var = |name: &str| {
             std::env::var(name).unwrap_or_else(|_| {
-                panic!("{name} is not set: live tests need the servers that `cargo xtask test` starts")
+                panic!(
+                    "{name} is not set: live tests need the servers that `cargo xtask test` starts"
+                )
             })
         };
         Homeserver::new(
@@ -52,11 +62,21 @@ impl Homeserver {
     /// Registers an account with Synapse's shared-secret API. An existing account is fine.
     pub async fn register(&self, localpart: &str, password: &str) -> Result<String, Error> {
         let http = matrix_sdk::reqwest::Client::new();
-        let endpoint = format!("{}/_synapse/admin/v1/register", self.url.trim_end_matches('/'));
-        let nonce: serde_json::Value = serde_json::from_slice(&http.get(&endpoint).send().await?.bytes().await?)?;
-        let nonce = nonce["nonce"].as_str().ok_or("no nonce in the registration answer")?.to_owned();
+        let endpoint = format!(
+            "{}/_synapse/admin/v1/register",
+            self.url.trim_end_matches('/')
+        );
+        let nonce: serde_json::Value =
+            serde_json::from_slice(&http.get(&endpoint).send().await?.bytes().await?)?;
+        let nonce = nonce["nonce"]
+            .as_str()
+            .ok_or("no nonce in the registration answer")?
+            .to_owned();
         let mut mac = Hmac::<sha1::Sha1>::new_from_slice(self.registration_secret.as_bytes())?;
-        for (i, part) in [nonce.as_str(), localpart, password, "notadmin"].iter().enumerate() {
+        for (i, part) in [nonce.as_str(), localpart, password, "notadmin"]
+            .iter()
+            .enumerate()
+        {
             if i > 0 {
                 mac.update(b"\0");
             }
@@ -69,7 +89,12 @@ impl Homeserver {
             "admin": false,
             "mac": hex::encode(mac.finalize().into_bytes()),
         });
-        let response = http.post(&endpoint).header("content-type", "application/json").body(body.to_string()).send().await?;
+        let response = http
+            .post(&endpoint)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await?;
         let status = response.status();
         let answer: serde_json::Value = serde_json::from_slice(&response.bytes().await?)?;
         if status.is_success() || answer["errcode"] == "M_USER_IN_USE" {
@@ -88,10 +113,26 @@ impl Homeserver {
     }
 
     /// A plain matrix-sdk client signed in as `localpart`, with its own store under `dir`, synced once.
-    pub async fn client(&self, localpart: &str, password: &str, dir: &Path) -> Result<Client, Error> {
-        let client = Client::builder().homeserver_url(&self.url).sqlite_store(dir, None).build().await?;
-        client.matrix_auth().login_username(localpart, password).initial_device_display_name("sparks-tests").send().await?;
-        client.sync_once(SyncSettings::default().timeout(Duration::from_secs(1))).await?;
+    pub async fn client(
+        &self,
+        localpart: &str,
+        password: &str,
+        dir: &Path,
+    ) -> Result<Client, Error> {
+        let client = Client::builder()
+            .homeserver_url(&self.url)
+            .sqlite_store(dir, None)
+            .build()
+            .await?;
+        client
+            .matrix_auth()
+            .login_username(localpart, password)
+            .initial_device_display_name("sparks-tests")
+            .send()
+            .await?;
+        client
+            .sync_once(SyncSettings::default().timeout(Duration::from_secs(1)))
+            .await?;
         Ok(client)
     }
 
@@ -108,14 +149,24 @@ impl Homeserver {
 /// A name no other test in this run uses.
 pub fn unique(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("{prefix}-{}-{nanos:x}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}-{}-{nanos:x}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// The secret store a portable Sparks home uses (the same one the app picks with `SPARKS_HOME`).
 pub fn portable_secrets(home: &Path) -> SecretStore {
     let paths = sparks_config::Paths::portable(home);
-    SecretStore::encrypted_file(FileLocation { data_file: paths.secrets_file(), key_file: paths.secrets_key_file() })
+    SecretStore::encrypted_file(FileLocation {
+        data_file: paths.secrets_file(),
+        key_file: paths.secrets_key_file(),
+    })
 }
 
 /// Where a portable Sparks home keeps its Matrix stores.

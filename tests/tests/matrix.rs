@@ -25,11 +25,14 @@ async fn until_rooms(
         match next {
             Err(_) => return Err(format!("timed out waiting for {what}; rooms: {rooms:#?}").into()),
             Ok(None) => return Err("the room list stream ended".into()),
-            Ok(Some(RoomListUpdate::Failed(reason))) => return Err(format!("room list failed: {reason}").into()),
+            Ok(Some(RoomListUpdate::Failed(reason))) => {
+                return Err(format!("room list failed: {reason}").into());
+            }
             Ok(Some(RoomListUpdate::Loaded(_))) => {}
             Ok(Some(RoomListUpdate::Diffs(diffs))) => {
                 for diff in diffs {
-                    diff.apply(rooms).map_err(|e| format!("diff out of bounds: {e:?}"))?;
+                    diff.apply(rooms)
+                        .map_err(|e| format!("diff out of bounds: {e:?}"))?;
                 }
             }
         }
@@ -44,28 +47,43 @@ async fn login_restore_and_a_live_room_list() -> Result<(), Error> {
     let (friend, friend_password) = server.new_user("friend").await?;
     let home = tempfile::tempdir()?;
 
-    let session = Session::login(&server.login_request(&me, &password), &store_root(home.path()), portable_secrets(home.path())).await?;
+    let session = Session::login(
+        &server.login_request(&me, &password),
+        &store_root(home.path()),
+        portable_secrets(home.path()),
+    )
+    .await?;
     assert_eq!(session.user_id(), server.user_id(&me));
     let device = session.device_id();
     drop(session);
 
     // A second start finds the session without asking for the password.
-    let restored = Session::restore(&store_root(home.path()), portable_secrets(home.path())).await?.ok_or("no saved session")?;
+    let restored = Session::restore(&store_root(home.path()), portable_secrets(home.path()))
+        .await?
+        .ok_or("no saved session")?;
     assert_eq!(restored.user_id(), server.user_id(&me));
-    assert_eq!(restored.device_id(), device, "restoring must reuse the device, not log in again");
+    assert_eq!(
+        restored.device_id(),
+        device,
+        "restoring must reuse the device, not log in again"
+    );
     restored.start().await;
     let mut updates = pin!(restored.rooms());
     let mut rooms = Vec::new();
 
     // Someone else creates a room and invites us: it appears, then updates when we're written to.
     let friend_dir = tempfile::tempdir()?;
-    let friend_client = server.client(&friend, &friend_password, friend_dir.path()).await?;
+    let friend_client = server
+        .client(&friend, &friend_password, friend_dir.path())
+        .await?;
     let mut request = CreateRoom::new();
     request.name = Some("Quarterly planning".into());
     request.invite = vec![server.user_id(&me).try_into()?];
     let room = friend_client.create_room(request).await?;
     until_rooms(&mut updates, &mut rooms, "the invitation", |rooms| {
-        rooms.iter().any(|r| r.name == "Quarterly planning" && r.kind == RoomKind::Invite)
+        rooms
+            .iter()
+            .any(|r| r.name == "Quarterly planning" && r.kind == RoomKind::Invite)
     })
     .await?;
 
@@ -73,12 +91,15 @@ async fn login_restore_and_a_live_room_list() -> Result<(), Error> {
     let my_dir = tempfile::tempdir()?;
     let me_elsewhere = server.client(&me, &password, my_dir.path()).await?;
     me_elsewhere.join_room_by_id(room.room_id()).await?;
-    room.send(RoomMessageEventContent::text_plain("Agenda draft is up")).await?;
+    room.send(RoomMessageEventContent::text_plain("Agenda draft is up"))
+        .await?;
     until_rooms(&mut updates, &mut rooms, "the friend's message", |rooms| {
         rooms.iter().any(|r| {
             r.id == room.room_id().as_str()
                 && r.kind == RoomKind::Group
-                && r.last_message.as_ref().is_some_and(|m| m.body == "Agenda draft is up" && !m.from_me)
+                && r.last_message
+                    .as_ref()
+                    .is_some_and(|m| m.body == "Agenda draft is up" && !m.from_me)
                 && r.unread >= 1
         })
     })
@@ -91,7 +112,12 @@ async fn connection_goes_online() -> Result<(), Error> {
     let server = Homeserver::from_env();
     let (me, password) = server.new_user("online").await?;
     let home = tempfile::tempdir()?;
-    let session = Session::login(&server.login_request(&me, &password), &store_root(home.path()), portable_secrets(home.path())).await?;
+    let session = Session::login(
+        &server.login_request(&me, &password),
+        &store_root(home.path()),
+        portable_secrets(home.path()),
+    )
+    .await?;
     let mut states = pin!(session.connection());
     session.start().await;
     let online = tokio::time::timeout(WAIT, async {
@@ -112,12 +138,22 @@ async fn wrong_password_is_reported_and_nothing_is_kept() -> Result<(), Error> {
     let server = Homeserver::from_env();
     let (me, _) = server.new_user("wrongpw").await?;
     let home = tempfile::tempdir()?;
-    let error = Session::login(&server.login_request(&me, "not-the-password"), &store_root(home.path()), portable_secrets(home.path()))
-        .await
-        .expect_err("a wrong password must not sign in");
+    let error = Session::login(
+        &server.login_request(&me, "not-the-password"),
+        &store_root(home.path()),
+        portable_secrets(home.path()),
+    )
+    .await
+    .expect_err("a wrong password must not sign in");
     assert_eq!(error, LoginError::WrongPassword);
-    assert!(Session::restore(&store_root(home.path()), portable_secrets(home.path())).await?.is_none());
-    let leftovers = std::fs::read_dir(store_root(home.path())).map(|d| d.count()).unwrap_or(0);
+    assert!(
+        Session::restore(&store_root(home.path()), portable_secrets(home.path()))
+            .await?
+            .is_none()
+    );
+    let leftovers = std::fs::read_dir(store_root(home.path()))
+        .map(|d| d.count())
+        .unwrap_or(0);
     assert_eq!(leftovers, 0, "a failed login leaves no store behind");
     Ok(())
 }
@@ -131,10 +167,16 @@ async fn unreachable_and_non_matrix_servers_are_told_apart() -> Result<(), Error
         password: SecretString::from("pw".to_owned()),
     };
     // Nothing listens on a port we bound and released.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let dead = Session::login(&login(&format!("http://127.0.0.1:{port}")), &store_root(home.path()), portable_secrets(home.path()))
-        .await
-        .expect_err("nobody listens there");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let dead = Session::login(
+        &login(&format!("http://127.0.0.1:{port}")),
+        &store_root(home.path()),
+        portable_secrets(home.path()),
+    )
+    .await
+    .expect_err("nobody listens there");
     assert!(matches!(dead, LoginError::Unreachable { .. }), "{dead:?}");
 
     // A web server that is not a homeserver: answers 404 to everything Matrix.
@@ -148,9 +190,13 @@ async fn unreachable_and_non_matrix_servers_are_told_apart() -> Result<(), Error
             let _ = socket.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 9\r\nconnection: close\r\n\r\nnot found").await;
         }
     });
-    let web = Session::login(&login(&format!("http://{address}")), &store_root(home.path()), portable_secrets(home.path()))
-        .await
-        .expect_err("not a homeserver");
+    let web = Session::login(
+        &login(&format!("http://{address}")),
+        &store_root(home.path()),
+        portable_secrets(home.path()),
+    )
+    .await
+    .expect_err("not a homeserver");
     assert!(matches!(web, LoginError::NotMatrix { .. }), "{web:?}");
     Ok(())
 }
@@ -165,9 +211,17 @@ async fn homeserver_is_discovered_from_the_user_id() -> Result<(), Error> {
         username: server.user_id(&me),
         password: SecretString::from(password),
     };
-    let session = Session::login(&request, &store_root(home.path()), portable_secrets(home.path())).await?;
+    let session = Session::login(
+        &request,
+        &store_root(home.path()),
+        portable_secrets(home.path()),
+    )
+    .await?;
     assert_eq!(session.user_id(), server.user_id(&me));
-    assert_eq!(session.homeserver().trim_end_matches('/'), server.url.trim_end_matches('/'));
+    assert_eq!(
+        session.homeserver().trim_end_matches('/'),
+        server.url.trim_end_matches('/')
+    );
     Ok(())
 }
 
@@ -176,11 +230,23 @@ async fn logout_forgets_the_session_and_its_store() -> Result<(), Error> {
     let server = Homeserver::from_env();
     let (me, password) = server.new_user("logout").await?;
     let home = tempfile::tempdir()?;
-    let session = Session::login(&server.login_request(&me, &password), &store_root(home.path()), portable_secrets(home.path())).await?;
+    let session = Session::login(
+        &server.login_request(&me, &password),
+        &store_root(home.path()),
+        portable_secrets(home.path()),
+    )
+    .await?;
     assert_eq!(std::fs::read_dir(store_root(home.path()))?.count(), 1);
     assert_eq!(session.logout().await, LogoutOutcome::Complete);
-    assert!(Session::restore(&store_root(home.path()), portable_secrets(home.path())).await?.is_none());
-    assert_eq!(std::fs::read_dir(store_root(home.path()))?.count(), 0, "the local store is removed");
+    assert!(
+        Session::restore(&store_root(home.path()), portable_secrets(home.path()))
+            .await?
+            .is_none()
+    );
+    assert_eq!(
+        std::fs::read_dir(store_root(home.path()))?.count(),
+        0,
+        "the local store is removed"
+    );
     Ok(())
 }
-

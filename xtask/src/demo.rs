@@ -54,7 +54,8 @@ fn print_locations(ws: &Workspace, demo: &DemoServer) {
 /// Builds and runs the app, waiting for it to exit. Returns its exit status, or `None`
 /// if the user stopped it with Ctrl+C.
 fn run_app(ws: &Workspace, demo: &mut DemoServer) -> Result<Option<ExitStatus>> {
-    let mut command = ws.cargo(["run", "--quiet", "-p", "sparks"]);
+    ws.build_all()?;
+    let mut command = ws.binary("sparks");
     command.env("SPARKS_HOME", demo.sparks_home());
     let mut app = process::spawn(&mut command)?;
     let mut warned = false;

@@ -200,15 +200,8 @@ pub fn seed(ws: &Workspace, demo: &DemoServer) -> Result<()> {
         demo.layout.base_url(),
         ws.display(&home)
     );
-    let mut command = ws.cargo([
-        "run",
-        "--quiet",
-        "-p",
-        "sparks-tests",
-        "--bin",
-        "sparks-seed",
-        "--",
-    ]);
+    ws.build_all()?;
+    let mut command = ws.binary("sparks-seed");
     command
         .arg("--homeserver")
         .arg(demo.layout.base_url())

@@ -76,6 +76,37 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// Builds the whole workspace with the same set of targets as the test run.
+    ///
+    /// Cargo resolves features per invocation: `cargo run -p one-package` would compile
+    /// matrix-sdk and friends again with that package's features. Building everything at once
+    /// keeps one set of artefacts for the tests, the seeder and the app.
+    pub fn build_all(&self) -> Result<()> {
+        println!("Building Sparks (the first build takes a while)…");
+        let mut command = self.cargo(["build", "--quiet", "--workspace", "--all-targets"]);
+        crate::process::run(&mut command)
+            .map_err(|error| format!("building the workspace failed: {error}"))
+    }
+
+    /// A command running one of the workspace's binaries, as built by [`Workspace::build_all`].
+    pub fn binary(&self, name: &str) -> Command {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .or_else(default_target_dir)
+            .unwrap_or_else(|| self.root.join("target"));
+        let target = if target.is_relative() {
+            self.root.join(target)
+        } else {
+            target
+        };
+        let mut command = Command::new(target.join("debug").join(name));
+        command.current_dir(&self.root);
+        command
+    }
+}
+
 /// `$HOME/.cache/sparks/target`, if the home folder is known.
 fn default_target_dir() -> Option<PathBuf> {
     home_dir().map(|home| home.join(".cache/sparks/target"))

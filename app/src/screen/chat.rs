@@ -15,6 +15,8 @@ use crate::widget::{self, Element};
 /// clipped, for wide glyphs).
 const NAME_CHARS: usize = 26;
 const PREVIEW_CHARS: usize = 40;
+/// The same, beside an unread badge.
+const PREVIEW_CHARS_WITH_BADGE: usize = 33;
 
 #[derive(Debug, Default)]
 pub struct Chat {
@@ -46,7 +48,10 @@ impl Chat {
             RoomListUpdate::Diffs(diffs) => {
                 for diff in diffs {
                     if let Err(error) = diff.apply(&mut self.rooms) {
-                        tracing::error!(?error, "room list update out of step; waiting for the next reset");
+                        tracing::error!(
+                            ?error,
+                            "room list update out of step; waiting for the next reset"
+                        );
                     }
                 }
             }
@@ -63,7 +68,9 @@ impl Chat {
 
     pub fn view<'a>(&'a self, i18n: &I18n, now_ms: u64) -> Element<'a, Message> {
         let header = row![
-            text(i18n.tr("chat-title")).size(size::TITLE).font(theme::BOLD),
+            text(i18n.tr("chat-title"))
+                .size(size::TITLE)
+                .font(theme::BOLD),
             Space::new().width(Length::Fill),
         ]
         .align_y(Alignment::Center)
@@ -77,20 +84,43 @@ impl Chat {
             if let Some(reason) = &self.failure {
                 widget::empty_state(Icon::Offline, i18n.tr("connection-failed"), reason.clone())
             } else if !self.loaded {
-                container(text(i18n.tr("chat-loading")).style(theme::text::muted)).center(Length::Fill).into()
+                container(text(i18n.tr("chat-loading")).style(theme::text::muted))
+                    .center(Length::Fill)
+                    .into()
             } else {
-                widget::empty_state(Icon::Chat, i18n.tr("chat-empty"), i18n.tr("chat-empty-hint"))
+                widget::empty_state(
+                    Icon::Chat,
+                    i18n.tr("chat-empty"),
+                    i18n.tr("chat-empty-hint"),
+                )
             }
         } else {
-            let rows = self.rooms.iter().map(|room| self.room_row(room, i18n, now_ms));
+            let rows = self
+                .rooms
+                .iter()
+                .map(|room| self.room_row(room, i18n, now_ms));
             scrollable(column(rows).spacing(2).padding([space::XS, space::S]))
                 .height(Length::Fill)
                 .into()
         };
-        let sidebar = container(list.push(body)).width(Length::Fixed(width::ROOM_LIST)).height(Length::Fill).style(theme::container::sidebar);
+        let sidebar = container(list.push(body))
+            .width(Length::Fixed(width::ROOM_LIST))
+            .height(Length::Fill)
+            .style(theme::container::sidebar);
 
-        let pane = widget::empty_state(Icon::Chat, i18n.tr("chat-select-room"), i18n.tr("chat-select-room-hint"));
-        row![sidebar, container(pane).width(Length::Fill).height(Length::Fill).style(theme::container::background)].into()
+        let pane = widget::empty_state(
+            Icon::Chat,
+            i18n.tr("chat-select-room"),
+            i18n.tr("chat-select-room-hint"),
+        );
+        row![
+            sidebar,
+            container(pane)
+                .width(Length::Fill)
+                .height(Length::Fill)
+                .style(theme::container::background)
+        ]
+        .into()
     }
 
     fn connection_notice<'a>(&self, i18n: &I18n) -> Option<Element<'a, Message>> {
@@ -107,15 +137,30 @@ impl Chat {
         ]
         .spacing(space::S)
         .align_y(Alignment::Center);
-        Some(container(notice).padding([space::S, space::M]).width(Length::Fill).style(theme::container::notice).into())
+        Some(
+            container(notice)
+                .padding([space::S, space::M])
+                .width(Length::Fill)
+                .style(theme::container::notice)
+                .into(),
+        )
     }
 
-    fn room_row<'a>(&self, room: &'a RoomSummary, i18n: &I18n, now_ms: u64) -> Element<'a, Message> {
+    fn room_row<'a>(
+        &self,
+        room: &'a RoomSummary,
+        i18n: &I18n,
+        now_ms: u64,
+    ) -> Element<'a, Message> {
         let selected = self.selected.as_deref() == Some(room.id.as_str());
         let bold_name = room.unread > 0 || room.kind == RoomKind::Invite;
         let name = text(widget::ellipsize(&room.name, NAME_CHARS))
             .size(size::BODY)
-            .font(if bold_name { theme::BOLD } else { theme::SEMIBOLD })
+            .font(if bold_name {
+                theme::BOLD
+            } else {
+                theme::SEMIBOLD
+            })
             .wrapping(text::Wrapping::None);
         let mut title = row![container(name).clip(true)]
             .spacing(space::XS + 2.0)
@@ -125,18 +170,33 @@ impl Chat {
         }
         title = title.push(Space::new().width(Length::Fill));
         if let Some(message) = &room.last_message {
-            title = title.push(text(time::relative(i18n, message.timestamp_ms, now_ms)).size(size::SMALL).style(theme::text::muted));
+            title = title.push(
+                text(time::relative(i18n, message.timestamp_ms, now_ms))
+                    .size(size::SMALL)
+                    .style(theme::text::muted),
+            );
         }
 
         let preview = match (&room.kind, &room.last_message) {
             (RoomKind::Invite, _) => i18n.tr("chat-invited"),
-            (_, Some(message)) if message.from_me => format!("{}: {}", i18n.tr("chat-you"), message.body),
+            (_, Some(message)) if message.from_me => {
+                format!("{}: {}", i18n.tr("chat-you"), message.body)
+            }
             (RoomKind::Direct, Some(message)) => message.body.clone(),
             (_, Some(message)) => format!("{}: {}", message.sender, message.body),
-            (RoomKind::Space, None) => String::new(),
-            (_, None) => i18n.tr("chat-no-messages"),
+            // Without a message to show (only joins so far, or history not synced yet) say nothing
+            // rather than claim the room is empty.
+            (_, None) => String::new(),
         };
-        let preview = text(widget::ellipsize(&preview, PREVIEW_CHARS)).size(size::SMALL).style(theme::text::muted).wrapping(text::Wrapping::None);
+        let budget = if room.unread > 0 {
+            PREVIEW_CHARS_WITH_BADGE
+        } else {
+            PREVIEW_CHARS
+        };
+        let preview = text(widget::ellipsize(&preview, budget))
+            .size(size::SMALL)
+            .style(theme::text::muted)
+            .wrapping(text::Wrapping::None);
         let mut subtitle = row![container(preview).width(Length::Fill).clip(true)]
             .spacing(space::S)
             .align_y(Alignment::Center);
@@ -152,9 +212,12 @@ impl Chat {
         } else {
             widget::avatar(&room.id, room.initials(), width::AVATAR)
         };
-        let content = row![picture, column![title, subtitle].spacing(3).width(Length::Fill)]
-            .spacing(space::M)
-            .align_y(Alignment::Center);
+        let content = row![
+            picture,
+            column![title, subtitle].spacing(3).width(Length::Fill)
+        ]
+        .spacing(space::M)
+        .align_y(Alignment::Center);
         button(content)
             .padding([space::S, space::S + 2.0])
             .width(Length::Fill)
@@ -165,7 +228,11 @@ impl Chat {
 }
 
 fn badge<'a, Message: 'a>(count: u64, strong: bool) -> Element<'a, Message> {
-    let label = if count > 99 { "99+".to_owned() } else { count.to_string() };
+    let label = if count > 99 {
+        "99+".to_owned()
+    } else {
+        count.to_string()
+    };
     container(text(label).size(11).font(theme::SEMIBOLD))
         .padding([1.0, 7.0])
         .style(theme::container::badge(strong))

@@ -26,7 +26,14 @@ pub enum Nav {
 }
 
 impl Nav {
-    pub const ALL: [Nav; 6] = [Nav::Chat, Nav::Meetings, Nav::Calendar, Nav::Files, Nav::Assistant, Nav::Settings];
+    pub const ALL: [Nav; 6] = [
+        Nav::Chat,
+        Nav::Meetings,
+        Nav::Calendar,
+        Nav::Files,
+        Nav::Assistant,
+        Nav::Settings,
+    ];
 
     fn icon(self) -> Icon {
         match self {
@@ -115,7 +122,9 @@ impl Home {
             Message::Chat(message) => self.chat.update(message),
             Message::Rooms(update) => self.chat.apply(update),
             Message::Connection(connection) => self.chat.set_connection(connection),
-            Message::Settings(settings::Message::Language(language)) => return Action::Language(language),
+            Message::Settings(settings::Message::Language(language)) => {
+                return Action::Language(language);
+            }
             Message::Settings(settings::Message::Theme(choice)) => return Action::Theme(choice),
             Message::Settings(settings::Message::Logout) => {
                 if !self.logging_out {
@@ -150,7 +159,10 @@ impl Home {
         };
         row![
             self.rail(i18n),
-            container(content).width(Length::Fill).height(Length::Fill).style(theme::container::background)
+            container(content)
+                .width(Length::Fill)
+                .height(Length::Fill)
+                .style(theme::container::background)
         ]
         .into()
     }
@@ -158,10 +170,22 @@ impl Home {
     fn rail<'a>(&self, i18n: &I18n) -> Element<'a, Message> {
         let entry = |nav: Nav| {
             let active = self.nav == nav;
-            let label = text(i18n.tr(nav.label_key())).size(11).font(if active { theme::SEMIBOLD } else { theme::REGULAR });
-            let label = if active { label.style(theme::text::primary) } else { label.style(theme::text::muted) };
+            let label = text(i18n.tr(nav.label_key())).size(11).font(if active {
+                theme::SEMIBOLD
+            } else {
+                theme::REGULAR
+            });
+            let label = if active {
+                label.style(theme::text::primary)
+            } else {
+                label.style(theme::text::muted)
+            };
             let content = column![
-                nav.icon().view(22.0, move |t| if active { theme::colors(t).primary } else { theme::colors(t).muted }),
+                nav.icon().view(22.0, move |t| if active {
+                    theme::colors(t).primary
+                } else {
+                    theme::colors(t).muted
+                }),
                 label,
             ]
             .spacing(space::XS)
@@ -172,15 +196,21 @@ impl Home {
                 .style(theme::button::rail(active))
                 .on_press(Message::Nav(nav))
         };
-        let mut top = column![container(Icon::Logo.view(32.0, |t| theme::colors(t).primary)).padding([space::M, 0.0])]
-            .spacing(space::XS)
-            .align_x(Alignment::Center);
+        let mut top = column![
+            container(Icon::Logo.view(32.0, |t| theme::colors(t).primary)).padding([space::M, 0.0])
+        ]
+        .spacing(space::XS)
+        .align_x(Alignment::Center);
         for nav in &Nav::ALL[..5] {
             top = top.push(entry(*nav));
         }
         let rail = column![top, Space::new().height(Length::Fill), entry(Nav::Settings)]
             .align_x(Alignment::Center)
             .padding([space::S, space::S]);
-        container(rail).width(Length::Fixed(width::RAIL)).height(Length::Fill).style(theme::container::rail).into()
+        container(rail)
+            .width(Length::Fixed(width::RAIL))
+            .height(Length::Fill)
+            .style(theme::container::rail)
+            .into()
     }
 }

@@ -48,7 +48,11 @@ pub enum Action {
 impl Login {
     /// A form pre-filled with what the user last signed in with.
     pub fn new(homeserver: Option<String>, username: Option<String>) -> Login {
-        Login { homeserver: homeserver.unwrap_or_default(), username: username.unwrap_or_default(), ..Login::default() }
+        Login {
+            homeserver: homeserver.unwrap_or_default(),
+            username: username.unwrap_or_default(),
+            ..Login::default()
+        }
     }
 
     pub fn with_problem(mut self, problem: Problem) -> Login {
@@ -102,40 +106,75 @@ impl Login {
         };
         let enabled = !self.submitting;
 
-        let (label, homeserver) =
-            field(i18n.tr("login-homeserver"), HOMESERVER, i18n.tr("login-homeserver-placeholder"), &self.homeserver);
+        let (label, homeserver) = field(
+            i18n.tr("login-homeserver"),
+            HOMESERVER,
+            i18n.tr("login-homeserver-placeholder"),
+            &self.homeserver,
+        );
         let homeserver = column![
             text(label).size(size::SMALL).font(theme::SEMIBOLD),
-            homeserver.on_input_maybe(enabled.then_some(Message::Homeserver)).on_submit(Message::Submit),
-            text(i18n.tr("login-homeserver-hint")).size(size::SMALL).style(theme::text::muted),
+            homeserver
+                .on_input_maybe(enabled.then_some(Message::Homeserver))
+                .on_submit(Message::Submit),
+            text(i18n.tr("login-homeserver-hint"))
+                .size(size::SMALL)
+                .style(theme::text::muted),
         ]
         .spacing(space::XS + 2.0);
 
-        let (label, username) =
-            field(i18n.tr("login-username"), USERNAME, i18n.tr("login-username-placeholder"), &self.username);
+        let (label, username) = field(
+            i18n.tr("login-username"),
+            USERNAME,
+            i18n.tr("login-username-placeholder"),
+            &self.username,
+        );
         let username = column![
             text(label).size(size::SMALL).font(theme::SEMIBOLD),
-            username.on_input_maybe(enabled.then_some(Message::Username)).on_submit(Message::Submit),
+            username
+                .on_input_maybe(enabled.then_some(Message::Username))
+                .on_submit(Message::Submit),
         ]
         .spacing(space::XS + 2.0);
 
-        let (label, password) = field(i18n.tr("login-password"), PASSWORD, String::new(), &self.password);
+        let (label, password) = field(
+            i18n.tr("login-password"),
+            PASSWORD,
+            String::new(),
+            &self.password,
+        );
         let password = column![
             text(label).size(size::SMALL).font(theme::SEMIBOLD),
-            password.secure(true).on_input_maybe(enabled.then_some(Message::Password)).on_submit(Message::Submit),
+            password
+                .secure(true)
+                .on_input_maybe(enabled.then_some(Message::Password))
+                .on_submit(Message::Submit),
         ]
         .spacing(space::XS + 2.0);
 
-        let label = if self.submitting { i18n.tr("login-signing-in") } else { i18n.tr("login-submit") };
-        let submit = button(text(label).font(theme::SEMIBOLD).width(Length::Fill).align_x(Alignment::Center))
-            .padding([space::M, space::L])
-            .width(Length::Fill)
-            .style(theme::button::primary)
-            .on_press_maybe(enabled.then_some(Message::Submit));
+        let label = if self.submitting {
+            i18n.tr("login-signing-in")
+        } else {
+            i18n.tr("login-submit")
+        };
+        let submit = button(
+            text(label)
+                .font(theme::SEMIBOLD)
+                .width(Length::Fill)
+                .align_x(Alignment::Center),
+        )
+        .padding([space::M, space::L])
+        .width(Length::Fill)
+        .style(theme::button::primary)
+        .on_press_maybe(enabled.then_some(Message::Submit));
 
         let mut form = column![
-            text(i18n.tr("login-title")).size(size::TITLE).font(theme::BOLD),
-            text(i18n.tr("login-subtitle")).size(size::BODY).style(theme::text::muted),
+            text(i18n.tr("login-title"))
+                .size(size::TITLE)
+                .font(theme::BOLD),
+            text(i18n.tr("login-subtitle"))
+                .size(size::BODY)
+                .style(theme::text::muted),
         ]
         .spacing(space::S);
         if let Some(problem) = &self.error {
@@ -150,24 +189,37 @@ impl Login {
                     .style(theme::container::error),
             );
         }
-        let form = form.push(column![homeserver, username, password, submit].spacing(space::L)).spacing(space::L);
+        let form = form
+            .push(column![homeserver, username, password, submit].spacing(space::L))
+            .spacing(space::L);
 
         let brand = row![
             Icon::Logo.view(44.0, |t| theme::colors(t).primary),
             column![
-                text(i18n.tr("app-name")).size(size::DISPLAY).font(theme::BOLD),
-                text(i18n.tr("app-tagline")).size(size::BODY).style(theme::text::muted),
+                text(i18n.tr("app-name"))
+                    .size(size::DISPLAY)
+                    .font(theme::BOLD),
+                text(i18n.tr("app-tagline"))
+                    .size(size::BODY)
+                    .style(theme::text::muted),
             ]
             .spacing(2),
         ]
         .spacing(space::M)
         .align_y(Alignment::Center);
 
-        let card = container(form).padding(space::XL + 4.0).width(Length::Fixed(width::FORM + 56.0)).style(theme::container::card);
-        container(column![brand, card].spacing(space::XL).align_x(Alignment::Center))
-            .center(Length::Fill)
-            .padding(space::XL)
-            .style(theme::container::background)
-            .into()
+        let card = container(form)
+            .padding(space::XL + 4.0)
+            .width(Length::Fixed(width::FORM + 56.0))
+            .style(theme::container::card);
+        container(
+            column![brand, card]
+                .spacing(space::XL)
+                .align_x(Alignment::Center),
+        )
+        .center(Length::Fill)
+        .padding(space::XL)
+        .style(theme::container::background)
+        .into()
     }
 }

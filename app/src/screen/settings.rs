@@ -33,13 +33,26 @@ pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
             Backend::Keyring => "keyring",
             Backend::EncryptedFile => "file",
         };
-        let logout_label = if props.logging_out { i18n.tr("settings-logging-out") } else { i18n.tr("settings-logout") };
+        let logout_label = if props.logging_out {
+            i18n.tr("settings-logging-out")
+        } else {
+            i18n.tr("settings-logout")
+        };
         let identity = row![
-            widget::avatar(props.user_id, sparks_domain::initials(localpart(props.user_id)), 48.0),
+            widget::avatar(
+                props.user_id,
+                sparks_domain::initials(localpart(props.user_id)),
+                48.0
+            ),
             column![
-                text(i18n.tr_args("settings-signed-in-as", [("user", props.user_id.into())])).font(theme::SEMIBOLD),
-                text(i18n.tr_args("settings-homeserver", [("server", props.homeserver.into())])).size(size::SMALL).style(theme::text::muted),
-                text(i18n.tr_args("settings-device", [("device", props.device_id.into())])).size(size::SMALL).style(theme::text::muted),
+                text(i18n.tr_args("settings-signed-in-as", [("user", props.user_id.into())]))
+                    .font(theme::SEMIBOLD),
+                text(i18n.tr_args("settings-homeserver", [("server", props.homeserver.into())]))
+                    .size(size::SMALL)
+                    .style(theme::text::muted),
+                text(i18n.tr_args("settings-device", [("device", props.device_id.into())]))
+                    .size(size::SMALL)
+                    .style(theme::text::muted),
             ]
             .spacing(2),
         ]
@@ -49,9 +62,14 @@ pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
             i18n.tr("settings-account"),
             column![
                 identity,
-                text(i18n.tr_args("settings-secrets", [("backend", backend.into())])).size(size::SMALL).style(theme::text::muted),
+                text(i18n.tr_args("settings-secrets", [("backend", backend.into())]))
+                    .size(size::SMALL)
+                    .style(theme::text::muted),
                 row![
-                    text(i18n.tr("settings-logout-hint")).size(size::SMALL).style(theme::text::muted).width(Length::Fill),
+                    text(i18n.tr("settings-logout-hint"))
+                        .size(size::SMALL)
+                        .style(theme::text::muted)
+                        .width(Length::Fill),
                     button(text(logout_label).font(theme::SEMIBOLD))
                         .padding([space::S, space::L])
                         .style(theme::button::danger)
@@ -65,7 +83,11 @@ pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
     };
 
     let languages = std::iter::once((None, i18n.tr("settings-language-system")))
-        .chain(Language::ALL.into_iter().map(|l| (Some(l), l.endonym().to_owned())))
+        .chain(
+            Language::ALL
+                .into_iter()
+                .map(|l| (Some(l), l.endonym().to_owned())),
+        )
         .map(|(value, label)| segment(label, value == props.language, Message::Language(value)));
     let themes = ThemeChoice::ALL.into_iter().map(|choice| {
         let key = match choice {
@@ -78,31 +100,52 @@ pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
     let appearance = section(
         i18n.tr("settings-appearance"),
         column![
-            labelled(i18n.tr("settings-language"), row(languages).spacing(space::S).into()),
-            labelled(i18n.tr("settings-theme"), row(themes).spacing(space::S).into()),
+            labelled(
+                i18n.tr("settings-language"),
+                row(languages).spacing(space::S).into()
+            ),
+            labelled(
+                i18n.tr("settings-theme"),
+                row(themes).spacing(space::S).into()
+            ),
         ]
         .spacing(space::L),
     );
 
-    let page = column![text(i18n.tr("settings-title")).size(size::TITLE).font(theme::BOLD), account, appearance]
-        .spacing(space::XL)
-        .max_width(width::SETTINGS);
-    scrollable(container(page).center_x(Length::Fill).padding(space::XL)).height(Length::Fill).into()
+    let page = column![
+        text(i18n.tr("settings-title"))
+            .size(size::TITLE)
+            .font(theme::BOLD),
+        account,
+        appearance
+    ]
+    .spacing(space::XL)
+    .max_width(width::SETTINGS);
+    scrollable(container(page).center_x(Length::Fill).padding(space::XL))
+        .height(Length::Fill)
+        .into()
 }
 
 fn section<'a>(title: String, body: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
     column![
         text(title).size(size::HEADING).font(theme::SEMIBOLD),
-        container(body).padding(space::L + 4.0).width(Length::Fill).style(theme::container::card),
+        container(body)
+            .padding(space::L + 4.0)
+            .width(Length::Fill)
+            .style(theme::container::card),
     ]
     .spacing(space::S + 2.0)
     .into()
 }
 
 fn labelled<'a>(label: String, control: Element<'a, Message>) -> Element<'a, Message> {
-    row![text(label).width(Length::Fixed(140.0)), control, Space::new().width(Length::Fill)]
-        .align_y(Alignment::Center)
-        .into()
+    row![
+        text(label).width(Length::Fixed(140.0)),
+        control,
+        Space::new().width(Length::Fill)
+    ]
+    .align_y(Alignment::Center)
+    .into()
 }
 
 fn segment<'a>(label: String, selected: bool, message: Message) -> Element<'a, Message> {
@@ -115,5 +158,9 @@ fn segment<'a>(label: String, selected: bool, message: Message) -> Element<'a, M
 
 /// `alice` of `@alice:example.org`.
 fn localpart(user_id: &str) -> &str {
-    user_id.trim_start_matches('@').split(':').next().unwrap_or(user_id)
+    user_id
+        .trim_start_matches('@')
+        .split(':')
+        .next()
+        .unwrap_or(user_id)
 }

@@ -9,7 +9,10 @@ fn base(background: Option<Color>, text: Color, radius: f32) -> Style {
     Style {
         background: background.map(Background::Color),
         text_color: text,
-        border: Border { radius: radius.into(), ..Border::default() },
+        border: Border {
+            radius: radius.into(),
+            ..Border::default()
+        },
         ..Style::default()
     }
 }
@@ -33,8 +36,19 @@ pub fn secondary(theme: &Theme, status: Status) -> Style {
         Status::Hovered | Status::Pressed => Some(c.hover),
         Status::Active | Status::Disabled => Some(c.surface),
     };
-    let text = if status == Status::Disabled { c.muted } else { c.text };
-    Style { border: Border { color: c.border, width: 1.0, radius: radius::M.into() }, ..base(background, text, radius::M) }
+    let text = if status == Status::Disabled {
+        c.muted
+    } else {
+        c.text
+    };
+    Style {
+        border: Border {
+            color: c.border,
+            width: 1.0,
+            radius: radius::M.into(),
+        },
+        ..base(background, text, radius::M)
+    }
 }
 
 /// Destructive actions such as signing out.
@@ -44,8 +58,19 @@ pub fn danger(theme: &Theme, status: Status) -> Style {
         Status::Hovered | Status::Pressed => Some(c.danger_soft),
         Status::Active | Status::Disabled => Some(c.surface),
     };
-    let text = if status == Status::Disabled { c.muted } else { c.danger };
-    Style { border: Border { color: c.danger.scale_alpha(0.5), width: 1.0, radius: radius::M.into() }, ..base(background, text, radius::M) }
+    let text = if status == Status::Disabled {
+        c.muted
+    } else {
+        c.danger
+    };
+    Style {
+        border: Border {
+            color: c.danger.scale_alpha(0.5),
+            width: 1.0,
+            radius: radius::M.into(),
+        },
+        ..base(background, text, radius::M)
+    }
 }
 
 /// An entry of the navigation rail.
@@ -57,7 +82,11 @@ pub fn rail(active: bool) -> impl Fn(&Theme, Status) -> Style {
             (false, Status::Hovered | Status::Pressed) => Some(c.hover),
             (false, _) => None,
         };
-        base(background, if active { c.primary } else { c.muted }, radius::M)
+        base(
+            background,
+            if active { c.primary } else { c.muted },
+            radius::M,
+        )
     }
 }
 
@@ -85,7 +114,11 @@ pub fn segment(selected: bool) -> impl Fn(&Theme, Status) -> Style {
         };
         let text = if selected { c.on_primary } else { c.text };
         Style {
-            border: Border { color: if selected { c.primary } else { c.border }, width: 1.0, radius: radius::S.into() },
+            border: Border {
+                color: if selected { c.primary } else { c.border },
+                width: 1.0,
+                radius: radius::S.into(),
+            },
             ..base(background, text, radius::S)
         }
     }

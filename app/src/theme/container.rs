@@ -6,7 +6,11 @@ use iced::{Background, Border, Color, Shadow, Theme, Vector};
 use super::{colors, radius};
 
 fn filled(background: Color, text: Option<Color>) -> Style {
-    Style { background: Some(Background::Color(background)), text_color: text, ..Style::default() }
+    Style {
+        background: Some(Background::Color(background)),
+        text_color: text,
+        ..Style::default()
+    }
 }
 
 /// The window background.
@@ -18,21 +22,43 @@ pub fn background(theme: &Theme) -> Style {
 /// The navigation rail.
 pub fn rail(theme: &Theme) -> Style {
     let c = colors(theme);
-    Style { border: Border { color: c.border, width: 0.0, radius: 0.0.into() }, ..filled(c.sidebar, Some(c.text)) }
+    Style {
+        border: Border {
+            color: c.border,
+            width: 0.0,
+            radius: 0.0.into(),
+        },
+        ..filled(c.sidebar, Some(c.text))
+    }
 }
 
 /// A side list such as the rooms.
 pub fn sidebar(theme: &Theme) -> Style {
     let c = colors(theme);
-    Style { border: Border { color: c.border, width: 1.0, radius: 0.0.into() }, ..filled(c.surface, Some(c.text)) }
+    Style {
+        border: Border {
+            color: c.border,
+            width: 1.0,
+            radius: 0.0.into(),
+        },
+        ..filled(c.surface, Some(c.text))
+    }
 }
 
 /// A raised card (login form, settings sections).
 pub fn card(theme: &Theme) -> Style {
     let c = colors(theme);
     Style {
-        border: Border { color: c.border, width: 1.0, radius: radius::L.into() },
-        shadow: Shadow { color: Color::BLACK.scale_alpha(0.06), offset: Vector::new(0.0, 6.0), blur_radius: 24.0 },
+        border: Border {
+            color: c.border,
+            width: 1.0,
+            radius: radius::L.into(),
+        },
+        shadow: Shadow {
+            color: Color::BLACK.scale_alpha(0.06),
+            offset: Vector::new(0.0, 6.0),
+            blur_radius: 24.0,
+        },
         ..filled(c.surface, Some(c.text))
     }
 }
@@ -41,7 +67,11 @@ pub fn card(theme: &Theme) -> Style {
 pub fn error(theme: &Theme) -> Style {
     let c = colors(theme);
     Style {
-        border: Border { color: c.danger.scale_alpha(0.35), width: 1.0, radius: radius::M.into() },
+        border: Border {
+            color: c.danger.scale_alpha(0.35),
+            width: 1.0,
+            radius: radius::M.into(),
+        },
         ..filled(c.danger_soft, Some(c.danger))
     }
 }
@@ -49,13 +79,22 @@ pub fn error(theme: &Theme) -> Style {
 /// A notice that is not an error (offline, connecting).
 pub fn notice(theme: &Theme) -> Style {
     let c = colors(theme);
-    Style { border: Border { radius: radius::M.into(), ..Border::default() }, ..filled(c.warning_soft, Some(c.text)) }
+    Style {
+        border: Border {
+            radius: radius::M.into(),
+            ..Border::default()
+        },
+        ..filled(c.warning_soft, Some(c.text))
+    }
 }
 
 /// A round avatar placeholder in the given colour.
 pub fn avatar(color: Color) -> impl Fn(&Theme) -> Style {
     move |_| Style {
-        border: Border { radius: 999.0.into(), ..Border::default() },
+        border: Border {
+            radius: 999.0.into(),
+            ..Border::default()
+        },
         ..filled(color, Some(Color::WHITE))
     }
 }
@@ -64,7 +103,17 @@ pub fn avatar(color: Color) -> impl Fn(&Theme) -> Style {
 pub fn badge(strong: bool) -> impl Fn(&Theme) -> Style {
     move |theme| {
         let c = colors(theme);
-        let (background, text) = if strong { (c.primary, c.on_primary) } else { (c.hover, c.text) };
-        Style { border: Border { radius: 999.0.into(), ..Border::default() }, ..filled(background, Some(text)) }
+        let (background, text) = if strong {
+            (c.primary, c.on_primary)
+        } else {
+            (c.hover, c.text)
+        };
+        Style {
+            border: Border {
+                radius: 999.0.into(),
+                ..Border::default()
+            },
+            ..filled(background, Some(text))
+        }
     }
 }

@@ -7,15 +7,21 @@ use super::colors;
 
 /// Secondary text: hints, timestamps, previews.
 pub fn muted(theme: &Theme) -> Style {
-    Style { color: Some(colors(theme).muted) }
+    Style {
+        color: Some(colors(theme).muted),
+    }
 }
 
 /// Accent text, such as the active rail label.
 pub fn primary(theme: &Theme) -> Style {
-    Style { color: Some(colors(theme).primary) }
+    Style {
+        color: Some(colors(theme).primary),
+    }
 }
 
 /// Error text.
 pub fn danger(theme: &Theme) -> Style {
-    Style { color: Some(colors(theme).danger) }
+    Style {
+        color: Some(colors(theme).danger),
+    }
 }

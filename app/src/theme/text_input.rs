@@ -14,8 +14,20 @@ pub fn field(theme: &Theme, status: Status) -> Style {
         Status::Active | Status::Disabled => c.border,
     };
     Style {
-        background: Background::Color(if status == Status::Disabled { c.background } else { c.surface }),
-        border: Border { color: border, width: if matches!(status, Status::Focused { .. }) { 2.0 } else { 1.0 }, radius: radius::M.into() },
+        background: Background::Color(if status == Status::Disabled {
+            c.background
+        } else {
+            c.surface
+        }),
+        border: Border {
+            color: border,
+            width: if matches!(status, Status::Focused { .. }) {
+                2.0
+            } else {
+                1.0
+            },
+            radius: radius::M.into(),
+        },
         icon: c.muted,
         placeholder: c.muted.scale_alpha(0.8),
         value: c.text,

@@ -32,7 +32,11 @@ impl<T> ListDiff<T> {
     pub fn apply(self, list: &mut Vec<T>) -> Result<(), OutOfBounds> {
         let len = list.len();
         let check = |index: usize, limit: usize| {
-            if index < limit { Ok(()) } else { Err(OutOfBounds { index, len }) }
+            if index < limit {
+                Ok(())
+            } else {
+                Err(OutOfBounds { index, len })
+            }
         };
         match self {
             ListDiff::Append(values) => list.extend(values),
@@ -96,11 +100,24 @@ mod tests {
     #[test]
     fn out_of_bounds_diffs_leave_the_list_alone() {
         let mut list = vec![1, 2];
-        assert_eq!(Set { index: 2, value: 0 }.apply(&mut list), Err(OutOfBounds { index: 2, len: 2 }));
-        assert_eq!(Remove { index: 5 }.apply(&mut list), Err(OutOfBounds { index: 5, len: 2 }));
-        assert_eq!(Insert { index: 3, value: 0 }.apply(&mut list), Err(OutOfBounds { index: 3, len: 2 }));
-        Insert { index: 2, value: 3 }.apply(&mut list).expect("insert at the end is allowed");
-        PopFront.apply(&mut vec![0u8; 0]).expect("popping an empty list is a no-op");
+        assert_eq!(
+            Set { index: 2, value: 0 }.apply(&mut list),
+            Err(OutOfBounds { index: 2, len: 2 })
+        );
+        assert_eq!(
+            Remove { index: 5 }.apply(&mut list),
+            Err(OutOfBounds { index: 5, len: 2 })
+        );
+        assert_eq!(
+            Insert { index: 3, value: 0 }.apply(&mut list),
+            Err(OutOfBounds { index: 3, len: 2 })
+        );
+        Insert { index: 2, value: 3 }
+            .apply(&mut list)
+            .expect("insert at the end is allowed");
+        PopFront
+            .apply(&mut vec![0u8; 0])
+            .expect("popping an empty list is a no-op");
         assert_eq!(list, vec![1, 2, 3]);
     }
 }

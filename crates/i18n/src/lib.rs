@@ -56,7 +56,9 @@ pub struct I18n {
 
 impl std::fmt::Debug for I18n {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("I18n").field("language", &self.language).finish_non_exhaustive()
+        f.debug_struct("I18n")
+            .field("language", &self.language)
+            .finish_non_exhaustive()
     }
 }
 
@@ -91,7 +93,11 @@ impl I18n {
     }
 
     /// The message `key` with named arguments.
-    pub fn tr_args<'a>(&self, key: &str, args: impl IntoIterator<Item = (&'a str, Arg<'a>)>) -> String {
+    pub fn tr_args<'a>(
+        &self,
+        key: &str,
+        args: impl IntoIterator<Item = (&'a str, Arg<'a>)>,
+    ) -> String {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             let value = match value {
@@ -119,8 +125,13 @@ impl I18n {
 
 /// The message keys a Fluent source defines, in file order.
 pub fn keys(source: &str) -> Result<Vec<String>, String> {
-    let resource = fluent_syntax::parser::parse(source)
-        .map_err(|(_, errors)| format!("{} syntax error(s), first: {:?}", errors.len(), errors.first()))?;
+    let resource = fluent_syntax::parser::parse(source).map_err(|(_, errors)| {
+        format!(
+            "{} syntax error(s), first: {:?}",
+            errors.len(),
+            errors.first()
+        )
+    })?;
     Ok(resource
         .body
         .iter()

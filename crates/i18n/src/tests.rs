@@ -4,7 +4,8 @@ use std::path::Path;
 use super::*;
 
 fn key_set(language: Language) -> BTreeSet<String> {
-    let keys = keys(source(language)).unwrap_or_else(|e| panic!("{language:?} does not parse: {e}"));
+    let keys =
+        keys(source(language)).unwrap_or_else(|e| panic!("{language:?} does not parse: {e}"));
     let set: BTreeSet<String> = keys.iter().cloned().collect();
     assert_eq!(set.len(), keys.len(), "{language:?} defines a key twice");
     set
@@ -19,7 +20,10 @@ fn every_language_has_exactly_the_english_keys() {
         let missing: Vec<_> = english.difference(&other).collect();
         let extra: Vec<_> = other.difference(&english).collect();
         assert!(missing.is_empty(), "{language:?} lacks {missing:?}");
-        assert!(extra.is_empty(), "{language:?} has keys English lacks: {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "{language:?} has keys English lacks: {extra:?}"
+        );
     }
 }
 
@@ -27,11 +31,20 @@ fn every_language_has_exactly_the_english_keys() {
 fn messages_format_with_arguments_and_plurals() {
     let de = I18n::new(Language::German);
     assert_eq!(de.tr("login-submit"), "Anmelden");
-    assert_eq!(de.tr_args("chat-space-rooms", [("count", Arg::from(1i64))]), "1 Raum");
-    assert_eq!(de.tr_args("chat-space-rooms", [("count", Arg::from(3i64))]), "3 Räume");
+    assert_eq!(
+        de.tr_args("chat-space-rooms", [("count", Arg::from(1i64))]),
+        "1 Raum"
+    );
+    assert_eq!(
+        de.tr_args("chat-space-rooms", [("count", Arg::from(3i64))]),
+        "3 Räume"
+    );
     let en = I18n::new(Language::English);
     assert_eq!(
-        en.tr_args("settings-signed-in-as", [("user", Arg::from("@alice:example.org"))]),
+        en.tr_args(
+            "settings-signed-in-as",
+            [("user", Arg::from("@alice:example.org"))]
+        ),
         "Signed in as @alice:example.org"
     );
     assert_eq!(en.tr("no-such-key"), "no-such-key");
@@ -53,9 +66,16 @@ fn every_key_the_app_uses_exists() {
             }
         }
     });
-    assert!(!used.is_empty(), "no translated strings found under {}", app.display());
+    assert!(
+        !used.is_empty(),
+        "no translated strings found under {}",
+        app.display()
+    );
     let missing: Vec<_> = used.difference(&english).collect();
-    assert!(missing.is_empty(), "the app uses keys with no translation: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "the app uses keys with no translation: {missing:?}"
+    );
 }
 
 fn visit(dir: &Path, f: &mut dyn FnMut(&str)) {

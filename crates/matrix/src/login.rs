@@ -47,14 +47,22 @@ impl LoginRequest {
             return Err(LoginError::PasswordEmpty);
         }
         let user_id = if username.starts_with('@') {
-            Some(UserId::parse(username).map_err(|_| LoginError::InvalidUserId(username.to_owned()))?)
+            Some(
+                UserId::parse(username)
+                    .map_err(|_| LoginError::InvalidUserId(username.to_owned()))?,
+            )
         } else {
             None
         };
         let login_id = username.to_owned();
         if !homeserver.is_empty() {
             let discovery_input = normalise_homeserver(homeserver)?;
-            return Ok(Target { discovery_input, display: homeserver.to_owned(), from_user_id: false, login_id });
+            return Ok(Target {
+                discovery_input,
+                display: homeserver.to_owned(),
+                from_user_id: false,
+                login_id,
+            });
         }
         let Some(user_id) = user_id else {
             return Err(LoginError::HomeserverMissing);
@@ -79,7 +87,8 @@ fn normalise_homeserver(input: &str) -> Result<String, LoginError> {
         }
         return Ok(url.as_str().trim_end_matches('/').to_owned());
     }
-    let server: OwnedServerName = ServerName::parse(input.trim_end_matches('/')).map_err(|_| invalid())?;
+    let server: OwnedServerName =
+        ServerName::parse(input.trim_end_matches('/')).map_err(|_| invalid())?;
     Ok(with_scheme_for(&server))
 }
 
@@ -87,18 +96,33 @@ fn normalise_homeserver(input: &str) -> Result<String, LoginError> {
 fn with_scheme_for(server: &ServerName) -> String {
     let host = server.host();
     let loopback = host == "localhost"
-        || host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    if loopback { format!("http://{server}") } else { server.to_string() }
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        format!("http://{server}")
+    } else {
+        server.to_string()
+    }
 }
 
 /// Maps a failure to find or reach the homeserver.
 pub(crate) fn build_error(target: &Target, error: ClientBuildError) -> LoginError {
     let server = target.display.clone();
     match error {
-        ClientBuildError::AutoDiscovery(_) if target.from_user_id => LoginError::Discovery { server },
+        ClientBuildError::AutoDiscovery(_) if target.from_user_id => {
+            LoginError::Discovery { server }
+        }
         ClientBuildError::AutoDiscovery(_) => LoginError::NotMatrix { server },
-        ClientBuildError::InvalidServerName | ClientBuildError::Url(_) => LoginError::InvalidUrl(server),
-        ClientBuildError::Http(HttpError::Reqwest(e)) => LoginError::Unreachable { server, details: details(&e) },
+        ClientBuildError::InvalidServerName | ClientBuildError::Url(_) => {
+            LoginError::InvalidUrl(server)
+        }
+        ClientBuildError::Http(HttpError::Reqwest(e)) => LoginError::Unreachable {
+            server,
+            details: details(&e),
+        },
         ClientBuildError::Http(_) => LoginError::NotMatrix { server },
         ClientBuildError::SqliteStore(e) => LoginError::Store(details(&e)),
         other => LoginError::Other(details(&other)),
@@ -108,12 +132,17 @@ pub(crate) fn build_error(target: &Target, error: ClientBuildError) -> LoginErro
 /// Maps a failed `/login` call.
 pub(crate) fn login_error(target: &Target, error: matrix_sdk::Error) -> LoginError {
     match error.client_api_error_kind() {
-        Some(ErrorKind::Forbidden | ErrorKind::InvalidUsername | ErrorKind::InvalidParam) => LoginError::WrongPassword,
+        Some(ErrorKind::Forbidden | ErrorKind::InvalidUsername | ErrorKind::InvalidParam) => {
+            LoginError::WrongPassword
+        }
         Some(ErrorKind::UserDeactivated) => LoginError::Deactivated,
         Some(ErrorKind::LimitExceeded(_)) => LoginError::RateLimited,
         _ => match &error {
             matrix_sdk::Error::Http(http) if matches!(**http, HttpError::Reqwest(_)) => {
-                LoginError::Unreachable { server: target.display.clone(), details: details(&error) }
+                LoginError::Unreachable {
+                    server: target.display.clone(),
+                    details: details(&error),
+                }
             }
             _ => LoginError::Other(details(&error)),
         },
@@ -134,33 +163,64 @@ mod tests {
 
     #[test]
     fn form_checks_come_before_the_network() {
-        assert_eq!(request("", "", "pw").target(), Err(LoginError::UsernameEmpty));
-        assert_eq!(request("example.org", "alice", "").target(), Err(LoginError::PasswordEmpty));
-        assert_eq!(request("", "alice", "pw").target(), Err(LoginError::HomeserverMissing));
-        assert_eq!(request("", "@alice", "pw").target(), Err(LoginError::InvalidUserId("@alice".into())));
-        assert_eq!(request("ftp://example.org", "alice", "pw").target(), Err(LoginError::InvalidUrl("ftp://example.org".into())));
-        assert_eq!(request("not a server", "alice", "pw").target(), Err(LoginError::InvalidUrl("not a server".into())));
-        assert_eq!(request("https://", "alice", "pw").target(), Err(LoginError::InvalidUrl("https://".into())));
+        assert_eq!(
+            request("", "", "pw").target(),
+            Err(LoginError::UsernameEmpty)
+        );
+        assert_eq!(
+            request("example.org", "alice", "").target(),
+            Err(LoginError::PasswordEmpty)
+        );
+        assert_eq!(
+            request("", "alice", "pw").target(),
+            Err(LoginError::HomeserverMissing)
+        );
+        assert_eq!(
+            request("", "@alice", "pw").target(),
+            Err(LoginError::InvalidUserId("@alice".into()))
+        );
+        assert_eq!(
+            request("ftp://example.org", "alice", "pw").target(),
+            Err(LoginError::InvalidUrl("ftp://example.org".into()))
+        );
+        assert_eq!(
+            request("not a server", "alice", "pw").target(),
+            Err(LoginError::InvalidUrl("not a server".into()))
+        );
+        assert_eq!(
+            request("https://", "alice", "pw").target(),
+            Err(LoginError::InvalidUrl("https://".into()))
+        );
     }
 
     #[test]
     fn homeservers_are_discovered_from_user_ids() {
-        let target = request("", "@alice:example.org", "pw").target().expect("valid");
+        let target = request("", "@alice:example.org", "pw")
+            .target()
+            .expect("valid");
         assert_eq!(target.discovery_input, "example.org");
         assert!(target.from_user_id);
         assert_eq!(target.login_id, "@alice:example.org");
 
-        let local = request("", "@alice:localhost:8448", "pw").target().expect("valid");
+        let local = request("", "@alice:localhost:8448", "pw")
+            .target()
+            .expect("valid");
         assert_eq!(local.discovery_input, "http://localhost:8448");
-        let ip = request("127.0.0.1:8008", "alice", "pw").target().expect("valid");
+        let ip = request("127.0.0.1:8008", "alice", "pw")
+            .target()
+            .expect("valid");
         assert_eq!(ip.discovery_input, "http://127.0.0.1:8008");
-        let v6 = request("[::1]:8008", "alice", "pw").target().expect("valid");
+        let v6 = request("[::1]:8008", "alice", "pw")
+            .target()
+            .expect("valid");
         assert_eq!(v6.discovery_input, "http://[::1]:8008");
     }
 
     #[test]
     fn typed_homeservers_win_over_user_ids() {
-        let target = request(" https://matrix.example.org/ ", "@alice:example.org", "pw").target().expect("valid");
+        let target = request(" https://matrix.example.org/ ", "@alice:example.org", "pw")
+            .target()
+            .expect("valid");
         assert_eq!(target.discovery_input, "https://matrix.example.org");
         assert!(!target.from_user_id);
         assert_eq!(target.display, "https://matrix.example.org/");

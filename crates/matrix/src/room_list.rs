@@ -3,11 +3,15 @@ use std::pin::pin;
 use futures_util::{Stream, StreamExt};
 use matrix_sdk::latest_events::LatestEventValue;
 use matrix_sdk::ruma::events::room::message::MessageType;
-use matrix_sdk::ruma::events::{AnyMessageLikeEventContent, AnySyncMessageLikeEvent, AnySyncTimelineEvent};
+use matrix_sdk::ruma::events::{
+    AnyMessageLikeEventContent, AnySyncMessageLikeEvent, AnySyncTimelineEvent,
+};
 use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, UserId};
 use matrix_sdk::{Client, Room, RoomState};
 use matrix_sdk_ui::eyeball_im::VectorDiff;
-use matrix_sdk_ui::room_list_service::{RoomListItem, RoomListLoadingState, RoomListService, filters};
+use matrix_sdk_ui::room_list_service::{
+    RoomListItem, RoomListLoadingState, RoomListService, filters,
+};
 use sparks_domain::{LastMessage, ListDiff, RoomKind, RoomSummary};
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -29,7 +33,10 @@ pub enum RoomListUpdate {
 }
 
 /// Runs the room list in its own task; the stream ends when the task does.
-pub(crate) fn stream(client: Client, service: Arc<RoomListService>) -> impl Stream<Item = RoomListUpdate> + Send + 'static {
+pub(crate) fn stream(
+    client: Client,
+    service: Arc<RoomListService>,
+) -> impl Stream<Item = RoomListUpdate> + Send + 'static {
     let (sender, mut receiver) = mpsc::channel(16);
     tokio::spawn(async move {
         if let Err(error) = run(&client, &service, &sender).await {
@@ -39,7 +46,11 @@ pub(crate) fn stream(client: Client, service: Arc<RoomListService>) -> impl Stre
     futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
 }
 
-async fn run(client: &Client, service: &RoomListService, sender: &mpsc::Sender<RoomListUpdate>) -> Result<(), String> {
+async fn run(
+    client: &Client,
+    service: &RoomListService,
+    sender: &mpsc::Sender<RoomListUpdate>,
+) -> Result<(), String> {
     let list = service.all_rooms().await.map_err(|e| e.to_string())?;
     let mut loading = list.loading_state();
     let (entries, controller) = list.entries_with_dynamic_adapters(PAGE_SIZE);
@@ -48,8 +59,13 @@ async fn run(client: &Client, service: &RoomListService, sender: &mpsc::Sender<R
     let own_user = client.user_id().map(ToOwned::to_owned);
     let latest_events = client.latest_events().await;
 
-    let is_loaded = |state: &RoomListLoadingState| matches!(state, RoomListLoadingState::Loaded { .. });
-    if sender.send(RoomListUpdate::Loaded(is_loaded(&loading.get()))).await.is_err() {
+    let is_loaded =
+        |state: &RoomListLoadingState| matches!(state, RoomListLoadingState::Loaded { .. });
+    if sender
+        .send(RoomListUpdate::Loaded(is_loaded(&loading.get())))
+        .await
+        .is_err()
+    {
         return Ok(());
     }
     loop {
@@ -85,8 +101,14 @@ fn inserted(diff: &VectorDiff<RoomListItem>) -> Vec<&RoomListItem> {
     }
 }
 
-async fn convert(diff: VectorDiff<RoomListItem>, own_user: Option<&UserId>) -> ListDiff<RoomSummary> {
-    async fn all(values: impl IntoIterator<Item = RoomListItem>, own_user: Option<&UserId>) -> Vec<RoomSummary> {
+async fn convert(
+    diff: VectorDiff<RoomListItem>,
+    own_user: Option<&UserId>,
+) -> ListDiff<RoomSummary> {
+    async fn all(
+        values: impl IntoIterator<Item = RoomListItem>,
+        own_user: Option<&UserId>,
+    ) -> Vec<RoomSummary> {
         let mut out = Vec::new();
         for value in values {
             out.push(summarize(&value, own_user).await);
@@ -100,8 +122,14 @@ async fn convert(diff: VectorDiff<RoomListItem>, own_user: Option<&UserId>) -> L
         VectorDiff::PushBack { value } => ListDiff::PushBack(summarize(&value, own_user).await),
         VectorDiff::PopFront => ListDiff::PopFront,
         VectorDiff::PopBack => ListDiff::PopBack,
-        VectorDiff::Insert { index, value } => ListDiff::Insert { index, value: summarize(&value, own_user).await },
-        VectorDiff::Set { index, value } => ListDiff::Set { index, value: summarize(&value, own_user).await },
+        VectorDiff::Insert { index, value } => ListDiff::Insert {
+            index,
+            value: summarize(&value, own_user).await,
+        },
+        VectorDiff::Set { index, value } => ListDiff::Set {
+            index,
+            value: summarize(&value, own_user).await,
+        },
         VectorDiff::Remove { index } => ListDiff::Remove { index },
         VectorDiff::Truncate { length } => ListDiff::Truncate { length },
         VectorDiff::Reset { values } => ListDiff::Reset(all(values, own_user).await),
@@ -122,9 +150,17 @@ pub(crate) async fn summarize(room: &Room, own_user: Option<&UserId>) -> RoomSum
     };
     let name = match room.cached_display_name() {
         Some(name) => name.to_string(),
-        None => room.display_name().await.map(|n| n.to_string()).unwrap_or_else(|_| room.room_id().to_string()),
+        None => room
+            .display_name()
+            .await
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| room.room_id().to_string()),
     };
-    let mentions = if direct { room.num_unread_notifications() } else { room.num_unread_mentions() };
+    let mentions = if direct {
+        room.num_unread_notifications()
+    } else {
+        room.num_unread_mentions()
+    };
     RoomSummary {
         id: room.room_id().to_string(),
         name,
@@ -140,19 +176,31 @@ async fn last_message(room: &Room, own_user: Option<&UserId>) -> Option<LastMess
     let (sender, body, timestamp) = match room.latest_event() {
         LatestEventValue::Remote(event) => {
             let event = event.raw().deserialize().ok()?;
-            let AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(message)) = &event else {
+            let AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(message)) =
+                &event
+            else {
                 return None;
             };
             let message = message.as_original()?;
-            (message.sender.clone(), preview(&message.content.msgtype), event.origin_server_ts())
+            (
+                message.sender.clone(),
+                preview(&message.content.msgtype),
+                event.origin_server_ts(),
+            )
         }
         LatestEventValue::LocalIsSending(local)
         | LatestEventValue::LocalCannotBeSent(local)
         | LatestEventValue::LocalHasBeenSent { value: local, .. } => {
-            let AnyMessageLikeEventContent::RoomMessage(content) = local.content.deserialize().ok()? else {
+            let AnyMessageLikeEventContent::RoomMessage(content) =
+                local.content.deserialize().ok()?
+            else {
                 return None;
             };
-            (own_user?.to_owned(), preview(&content.msgtype), local.timestamp)
+            (
+                own_user?.to_owned(),
+                preview(&content.msgtype),
+                local.timestamp,
+            )
         }
         LatestEventValue::None | LatestEventValue::RemoteInvite { .. } => return None,
     };
@@ -161,7 +209,12 @@ async fn last_message(room: &Room, own_user: Option<&UserId>) -> Option<LastMess
         Ok(Some(member)) => member.name().to_owned(),
         _ => sender.localpart().to_owned(),
     };
-    Some(LastMessage { sender: sender_name, from_me, body, timestamp_ms: millis(timestamp) })
+    Some(LastMessage {
+        sender: sender_name,
+        from_me,
+        body,
+        timestamp_ms: millis(timestamp),
+    })
 }
 
 /// A one-line plain-text preview of a message.
@@ -170,7 +223,11 @@ fn preview(message: &MessageType) -> String {
         MessageType::Emote(emote) => format!("* {}", emote.body),
         other => other.body().to_owned(),
     };
-    let line = body.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().trim();
+    let line = body
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim();
     let mut out: String = line.chars().take(PREVIEW_CHARS).collect();
     if line.chars().nth(PREVIEW_CHARS).is_some() {
         out.push('…');
@@ -184,7 +241,9 @@ fn millis(timestamp: MilliSecondsSinceUnixEpoch) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use matrix_sdk::ruma::events::room::message::{EmoteMessageEventContent, TextMessageEventContent};
+    use matrix_sdk::ruma::events::room::message::{
+        EmoteMessageEventContent, TextMessageEventContent,
+    };
 
     use super::*;
 

@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use base64::Engine;
 use futures_util::{Stream, StreamExt};
+use matrix_sdk::Client;
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::RequestConfig;
-use matrix_sdk::Client;
 use matrix_sdk_ui::sync_service::{self, SyncService};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -73,7 +73,11 @@ impl Session {
     /// Signs in with a password and remembers the session in `secrets`.
     ///
     /// `store_root` is the folder under which each session gets its own encrypted SQLite store.
-    pub async fn login(request: &LoginRequest, store_root: &Path, secrets: SecretStore) -> Result<Session, LoginError> {
+    pub async fn login(
+        request: &LoginRequest,
+        store_root: &Path,
+        secrets: SecretStore,
+    ) -> Result<Session, LoginError> {
         let target = request.target()?;
         let store = random_token(12);
         let passphrase = random_token(32);
@@ -105,9 +109,16 @@ impl Session {
         }
         let Some(session) = client.matrix_auth().session() else {
             remove_store(&store_dir).await;
-            return Err(LoginError::Other("the server accepted the login but returned no session".into()));
+            return Err(LoginError::Other(
+                "the server accepted the login but returned no session".into(),
+            ));
         };
-        let stored = StoredSession { homeserver: client.homeserver().to_string(), store, passphrase, session };
+        let stored = StoredSession {
+            homeserver: client.homeserver().to_string(),
+            store,
+            passphrase,
+            session,
+        };
         let saved = save(&secrets, &stored).await;
         if let Err(error) = saved {
             let _ = client.matrix_auth().logout().await;
@@ -116,21 +127,26 @@ impl Session {
             return Err(LoginError::Secrets(error));
         }
         tracing::info!(user_id = %stored.session.meta.user_id, "signed in");
-        Session::assemble(client, secrets, store_dir).await.map_err(LoginError::Store)
+        Session::assemble(client, secrets, store_dir)
+            .await
+            .map_err(LoginError::Store)
     }
 
     /// Brings back the session saved by a previous [`Session::login`], without the network.
     ///
     /// `Ok(None)` means nobody is signed in.
-    pub async fn restore(store_root: &Path, secrets: SecretStore) -> Result<Option<Session>, RestoreError> {
+    pub async fn restore(
+        store_root: &Path,
+        secrets: SecretStore,
+    ) -> Result<Option<Session>, RestoreError> {
         let lookup = secrets.clone();
         let raw = tokio::task::spawn_blocking(move || lookup.get(SESSION_KEY))
             .await
             .map_err(|e| RestoreError::Secrets(e.to_string()))?
             .map_err(|e| RestoreError::Secrets(e.to_string()))?;
         let Some(raw) = raw else { return Ok(None) };
-        let stored: StoredSession =
-            serde_json::from_str(raw.expose_secret()).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
+        let stored: StoredSession = serde_json::from_str(raw.expose_secret())
+            .map_err(|e| RestoreError::Corrupt(e.to_string()))?;
         let store_dir = store_root.join(&stored.store);
         if stored.store.is_empty() || stored.store.contains(['/', '\\', '.']) {
             return Err(RestoreError::Corrupt("invalid store folder name".into()));
@@ -142,28 +158,53 @@ impl Session {
             .build()
             .await
             .map_err(|e| RestoreError::Store(details(&e)))?;
-        client.restore_session(stored.session).await.map_err(|e| RestoreError::Store(details(&e)))?;
+        client
+            .restore_session(stored.session)
+            .await
+            .map_err(|e| RestoreError::Store(details(&e)))?;
         tracing::info!(user_id = ?client.user_id(), "session restored");
-        Session::assemble(client, secrets, store_dir).await.map(Some).map_err(RestoreError::Store)
+        Session::assemble(client, secrets, store_dir)
+            .await
+            .map(Some)
+            .map_err(RestoreError::Store)
     }
 
-    async fn assemble(client: Client, secrets: SecretStore, store_dir: PathBuf) -> Result<Session, String> {
+    async fn assemble(
+        client: Client,
+        secrets: SecretStore,
+        store_dir: PathBuf,
+    ) -> Result<Session, String> {
         let sync = SyncService::builder(client.clone())
             .with_offline_mode()
             .build()
             .await
             .map_err(|e| details(&e))?;
-        Ok(Session { inner: Arc::new(Inner { client, sync, secrets, store_dir }) })
+        Ok(Session {
+            inner: Arc::new(Inner {
+                client,
+                sync,
+                secrets,
+                store_dir,
+            }),
+        })
     }
 
     /// The full Matrix user id, e.g. `@alice:example.org`.
     pub fn user_id(&self) -> String {
-        self.inner.client.user_id().map(ToString::to_string).unwrap_or_default()
+        self.inner
+            .client
+            .user_id()
+            .map(ToString::to_string)
+            .unwrap_or_default()
     }
 
     /// This session's device id.
     pub fn device_id(&self) -> String {
-        self.inner.client.device_id().map(ToString::to_string).unwrap_or_default()
+        self.inner
+            .client
+            .device_id()
+            .map(ToString::to_string)
+            .unwrap_or_default()
     }
 
     /// The homeserver URL in use.
@@ -193,7 +234,10 @@ impl Session {
 
     /// The room list: first the rooms the local store knows, then every change as it syncs.
     pub fn rooms(&self) -> impl Stream<Item = RoomListUpdate> + Send + use<> {
-        room_list::stream(self.inner.client.clone(), self.inner.sync.room_list_service())
+        room_list::stream(
+            self.inner.client.clone(),
+            self.inner.sync.room_list_service(),
+        )
     }
 
     /// Signs out: ends the session on the server (best effort) and removes everything this
@@ -203,8 +247,12 @@ impl Session {
         let server = tokio::time::timeout(LOGOUT_TIMEOUT, self.inner.client.logout()).await;
         let outcome = match server {
             Ok(Ok(())) => LogoutOutcome::Complete,
-            Ok(Err(error)) => LogoutOutcome::LocalOnly { details: details(&error) },
-            Err(_) => LogoutOutcome::LocalOnly { details: "the server did not answer in time".into() },
+            Ok(Err(error)) => LogoutOutcome::LocalOnly {
+                details: details(&error),
+            },
+            Err(_) => LogoutOutcome::LocalOnly {
+                details: "the server did not answer in time".into(),
+            },
         };
         let secrets = self.inner.secrets.clone();
         let forgotten = tokio::task::spawn_blocking(move || secrets.delete(SESSION_KEY)).await;
@@ -232,7 +280,9 @@ async fn remove_store(dir: &Path) {
     match tokio::fs::remove_dir_all(dir).await {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => tracing::warn!(dir = %dir.display(), error = %e, "could not remove the local store"),
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "could not remove the local store")
+        }
     }
 }
 

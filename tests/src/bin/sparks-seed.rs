@@ -10,12 +10,15 @@ use std::time::Duration;
 
 use matrix_sdk::Client;
 use matrix_sdk::config::SyncSettings;
-use matrix_sdk::ruma::api::client::room::create_room::v3::{CreationContent, Request as CreateRoom};
+use matrix_sdk::ruma::api::client::keys::get_keys;
+use matrix_sdk::ruma::api::client::room::create_room::v3::{
+    CreationContent, Request as CreateRoom,
+};
+use matrix_sdk::ruma::events::InitialStateEvent;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use matrix_sdk::ruma::events::space::child::SpaceChildEventContent;
 use matrix_sdk::ruma::events::space::parent::SpaceParentEventContent;
-use matrix_sdk::ruma::events::InitialStateEvent;
 use matrix_sdk::ruma::room::RoomType;
 use matrix_sdk::ruma::serde::Raw;
 use matrix_sdk::ruma::{OwnedRoomId, OwnedServerName, UserId};
@@ -54,7 +57,9 @@ fn args() -> Result<Args, Error> {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt().with_env_filter("warn").init();
+    tracing_subscriber::fmt()
+        .with_env_filter("error,matrix_sdk=off,matrix_sdk_crypto=off")
+        .init();
     if let Err(error) = run().await {
         eprintln!("sparks-seed: {error}");
         std::process::exit(1);
@@ -65,7 +70,14 @@ async fn run() -> Result<(), Error> {
     let args = args()?;
     let url = url::Url::parse(&args.homeserver)?;
     let server_name = match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{}:{port}", if host == "127.0.0.1" { "localhost" } else { host }),
+        (Some(host), Some(port)) => format!(
+            "{}:{port}",
+            if host == "127.0.0.1" {
+                "localhost"
+            } else {
+                host
+            }
+        ),
         _ => return Err("the homeserver URL needs a host and port".into()),
     };
     let server = Homeserver::new(args.homeserver.clone(), server_name, args.secret);
@@ -80,40 +92,80 @@ async fn run() -> Result<(), Error> {
     let signed_in = secrets.get("matrix-session").ok().flatten().is_some();
     let session = match Session::restore(&store_root(&args.home), secrets.clone()).await {
         Ok(Some(session)) if signed_in => session,
-        _ => Session::login(&server.login_request(DEMO_USER, DEMO_PASSWORD), &store_root(&args.home), secrets).await?,
+        _ => {
+            Session::login(
+                &server.login_request(DEMO_USER, DEMO_PASSWORD),
+                &store_root(&args.home),
+                secrets,
+            )
+            .await?
+        }
     };
     session.start().await;
 
     let marker = args.home.join("seeded");
     if marker.exists() {
         settle(&session).await;
-        println!("Demo data already present; signed in as {}", server.user_id(DEMO_USER));
+        println!(
+            "Demo data already present; signed in as {}",
+            server.user_id(DEMO_USER)
+        );
         return Ok(());
     }
 
     let work = tempdir(&args.home)?;
-    let alice = server.client(DEMO_USER, DEMO_PASSWORD, &work.join("alice")).await?;
-    let bob = server.client(PEOPLE[0].0, PEOPLE[0].1, &work.join("bob")).await?;
-    let carol = server.client(PEOPLE[1].0, PEOPLE[1].1, &work.join("carol")).await?;
+    let alice = server
+        .client(DEMO_USER, DEMO_PASSWORD, &work.join("alice"))
+        .await?;
+    let bob = server
+        .client(PEOPLE[0].0, PEOPLE[0].1, &work.join("bob"))
+        .await?;
+    let carol = server
+        .client(PEOPLE[1].0, PEOPLE[1].1, &work.join("carol"))
+        .await?;
+    for (client, name) in [
+        (&alice, "Alice Demo"),
+        (&bob, "Bob Brandt"),
+        (&carol, "Carol Nguyen"),
+    ] {
+        client.account().set_display_name(Some(name)).await?;
+    }
     let alice_id = UserId::parse(server.user_id(DEMO_USER))?;
     let sparks_device = session.device_id();
-    eventually(Duration::from_secs(30), "the demo device's keys", || async {
-        bob.encryption()
-            .get_user_devices(&alice_id)
-            .await
-            .is_ok_and(|devices| devices.devices().any(|d| d.device_id().as_str() == sparks_device))
-    })
+    eventually(
+        Duration::from_secs(30),
+        "the demo device's keys",
+        || async {
+            let mut query = get_keys::v3::Request::new();
+            query.device_keys.insert(alice_id.clone(), Vec::new());
+            bob.send(query).await.is_ok_and(|answer| {
+                answer
+                    .device_keys
+                    .get(&alice_id)
+                    .is_some_and(|devices| devices.keys().any(|d| d.as_str() == sparks_device))
+            })
+        },
+    )
     .await?;
 
     seed_rooms(&server, &alice, &bob, &carol).await?;
     settle(&session).await;
     std::fs::write(&marker, "demo data created\n")?;
     let _ = std::fs::remove_dir_all(&work);
-    println!("Demo ready: {} / {DEMO_PASSWORD} on {}", server.user_id(DEMO_USER), server.url);
+    println!(
+        "Demo ready: {} / {DEMO_PASSWORD} on {}",
+        server.user_id(DEMO_USER),
+        server.url
+    );
     Ok(())
 }
 
-async fn seed_rooms(server: &Homeserver, alice: &Client, bob: &Client, carol: &Client) -> Result<(), Error> {
+async fn seed_rooms(
+    server: &Homeserver,
+    alice: &Client,
+    bob: &Client,
+    carol: &Client,
+) -> Result<(), Error> {
     let alice_id = UserId::parse(server.user_id(DEMO_USER))?;
     let via: OwnedServerName = server.server_name.as_str().try_into()?;
 
@@ -129,33 +181,83 @@ async fn seed_rooms(server: &Homeserver, alice: &Client, bob: &Client, carol: &C
     }
 
     // A group room.
-    let design = create(carol, "Design team", "Colours, type and the calm interface", &[&alice_id, bob.user_id().ok_or("bob")?], true, None).await?;
+    let design = create(
+        carol,
+        "Design team",
+        "Colours, type and the calm interface",
+        &[&alice_id, bob.user_id().ok_or("bob")?],
+        true,
+        None,
+    )
+    .await?;
     join_all(alice).await?;
     join_all(bob).await?;
     let design_carol = carol.get_room(&design).ok_or("design room missing")?;
-    design_carol.send(RoomMessageEventContent::text_plain("I pushed the new dark palette to the shared folder.")).await?;
-    bob.get_room(&design).ok_or("design room missing")?.send(RoomMessageEventContent::text_plain("Looks great. The avatars finally have contrast.")).await?;
-    design_carol.send(RoomMessageEventContent::text_plain("Review on Friday? @alice")).await?;
+    design_carol
+        .send(RoomMessageEventContent::text_plain(
+            "I pushed the new dark palette to the shared folder.",
+        ))
+        .await?;
+    bob.get_room(&design)
+        .ok_or("design room missing")?
+        .send(RoomMessageEventContent::text_plain(
+            "Looks great. The avatars finally have contrast.",
+        ))
+        .await?;
+    design_carol
+        .send(RoomMessageEventContent::text_plain(
+            "Review on Friday? @alice",
+        ))
+        .await?;
 
     // A space with two rooms.
-    let space = create(carol, "Sparks Project", "Everything about the Sparks rollout", &[&alice_id], false, Some(RoomType::Space)).await?;
+    let space = create(
+        carol,
+        "Sparks Project",
+        "Everything about the Sparks rollout",
+        &[&alice_id],
+        false,
+        Some(RoomType::Space),
+    )
+    .await?;
     let space_room = carol.get_room(&space).ok_or("space missing")?;
-    for (name, topic, lines) in [
-        ("Announcements", "News for everyone", vec!["Welcome to the Sparks pilot! Questions go to #engineering."]),
-        ("Engineering", "Builds, servers and bugs", vec!["The staging homeserver was upgraded this morning.", "Middleware deploy is green."]),
+    let mut children = Vec::new();
+    for (name, topic) in [
+        ("Announcements", "News for everyone"),
+        ("Engineering", "Builds, servers and bugs"),
     ] {
         let id = create(carol, name, topic, &[&alice_id], false, None).await?;
         let room = carol.get_room(&id).ok_or("space child missing")?;
-        room.send_state_event_for_key(&space, SpaceParentEventContent::new(vec![via.clone()])).await?;
-        space_room.send_state_event_for_key(&id, SpaceChildEventContent::new(vec![via.clone()])).await?;
+        room.send_state_event_for_key(&space, SpaceParentEventContent::new(vec![via.clone()]))
+            .await?;
+        space_room
+            .send_state_event_for_key(&id, SpaceChildEventContent::new(vec![via.clone()]))
+            .await?;
+        children.push(room);
+    }
+    join_all(alice).await?;
+    for (room, lines) in children.iter().zip([
+        vec!["Welcome to the Sparks pilot! Questions go to Engineering."],
+        vec![
+            "The staging homeserver was upgraded this morning.",
+            "Middleware deploy is green.",
+        ],
+    ]) {
         for line in lines {
             room.send(RoomMessageEventContent::text_plain(line)).await?;
         }
     }
-    join_all(alice).await?;
 
     // One invitation left open, so the list shows how invites look.
-    create(carol, "Book club", "This month: The Left Hand of Darkness", &[&alice_id], false, None).await?;
+    create(
+        carol,
+        "Book club",
+        "This month: The Left Hand of Darkness",
+        &[&alice_id],
+        false,
+        None,
+    )
+    .await?;
     Ok(())
 }
 
@@ -172,7 +274,12 @@ async fn create(
     request.topic = Some(topic.to_owned());
     request.invite = invite.iter().map(|u| (*u).to_owned()).collect();
     if encrypted {
-        request.initial_state = vec![InitialStateEvent::with_empty_state_key(RoomEncryptionEventContent::with_recommended_defaults()).to_raw_any()];
+        request.initial_state = vec![
+            InitialStateEvent::with_empty_state_key(
+                RoomEncryptionEventContent::with_recommended_defaults(),
+            )
+            .to_raw_any(),
+        ];
     }
     if let Some(kind) = kind {
         let mut content = CreationContent::new();
@@ -184,7 +291,9 @@ async fn create(
 
 /// Syncs and accepts every pending invitation.
 async fn join_all(client: &Client) -> Result<(), Error> {
-    client.sync_once(SyncSettings::default().timeout(Duration::from_secs(1))).await?;
+    client
+        .sync_once(SyncSettings::default().timeout(Duration::from_secs(1)))
+        .await?;
     for room in client.invited_rooms() {
         room.join().await?;
     }
