@@ -9,7 +9,7 @@ use iced::theme::Mode;
 use iced::{Subscription, Task, Theme, keyboard};
 use sparks_config::{Paths, Settings};
 use sparks_i18n::I18n;
-use sparks_matrix::{LoginError, LogoutOutcome, RestoreError, Session};
+use sparks_matrix::{LoginError, LogoutOutcome, OpenRoom, RestoreError, RoomError, Session};
 use sparks_secrets::{FileLocation, SecretStore};
 
 use crate::screen::home::{self, Home, Identity};
@@ -28,6 +28,8 @@ pub struct Sparks {
     system_mode: Mode,
     now_ms: u64,
     screen: Screen,
+    /// The settings file could not be read or written; shown on the settings page.
+    settings_problem: Option<String>,
 }
 
 pub enum Screen {
@@ -37,6 +39,8 @@ pub enum Screen {
     Home {
         session: Session,
         home: Box<Home>,
+        /// The room whose timeline is open.
+        room: Option<OpenRoom>,
     },
 }
 
@@ -47,6 +51,9 @@ pub enum Message {
     LoggedIn(Result<Session, LoginError>),
     Home(home::Message),
     LoggedOut(LogoutOutcome),
+    RoomOpened(String, Result<OpenRoom, RoomError>),
+    OlderLoaded(String, Result<bool, RoomError>),
+    Sent(String, Result<(), RoomError>),
     SystemMode(Mode),
     Tick,
     FocusNext,
@@ -64,12 +71,19 @@ impl Sparks {
         if let Err(error) = paths.ensure() {
             tracing::error!(%error, "cannot create Sparks' folders");
         }
-        let settings = Settings::load(&paths).unwrap_or_else(|error| {
-            tracing::error!(%error, "settings unreadable; using defaults");
-            Settings::default()
-        });
+        let (settings, problem) = match Settings::load(&paths) {
+            Ok(settings) => (settings, None),
+            Err(error) => {
+                tracing::error!(%error, "settings unreadable; using defaults");
+                (Settings::default(), Some(error.to_string()))
+            }
+        };
         let secrets = open_secrets(&paths);
         let mut app = Sparks::new(paths, secrets, settings, Screen::Restoring);
+        app.settings_problem = problem.map(|details| {
+            app.i18n
+                .tr_args("settings-load-error", [("details", details.into())])
+        });
         app.now_ms = time::now_ms();
         let (root, secrets) = (app.paths.matrix_store_dir(), app.secrets.clone());
         let restore = Task::perform(
@@ -93,6 +107,7 @@ impl Sparks {
             system_mode: Mode::Light,
             now_ms: 0,
             screen,
+            settings_problem: None,
         }
     }
 
@@ -153,6 +168,29 @@ impl Sparks {
                 }
             }
             Message::Home(message) => return self.update_home(message),
+            Message::RoomOpened(id, result) => return self.room_opened(id, result),
+            Message::OlderLoaded(id, result) => {
+                let problem = result.err().map(|e| {
+                    self.i18n
+                        .tr_args("room-open-error", [("details", e.to_string().into())])
+                });
+                if let Screen::Home { home, .. } = &mut self.screen
+                    && let Some(room) = home.room_mut(&id)
+                {
+                    room.older_loaded(problem);
+                }
+            }
+            Message::Sent(id, Err(error)) => {
+                let problem = self
+                    .i18n
+                    .tr_args("room-send-error", [("details", error.to_string().into())]);
+                if let Screen::Home { home, .. } = &mut self.screen
+                    && let Some(room) = home.room_mut(&id)
+                {
+                    room.show_problem(problem);
+                }
+            }
+            Message::Sent(_, Ok(())) => {}
             Message::LoggedOut(outcome) => {
                 let mut form = self.login_form();
                 if let LogoutOutcome::LocalOnly { details } = outcome {
@@ -172,7 +210,12 @@ impl Sparks {
     }
 
     fn update_home(&mut self, message: home::Message) -> Task<Message> {
-        let Screen::Home { session, home } = &mut self.screen else {
+        let Screen::Home {
+            session,
+            home,
+            room,
+        } = &mut self.screen
+        else {
             return Task::none();
         };
         match home.update(message) {
@@ -189,8 +232,56 @@ impl Sparks {
             home::Action::Logout => {
                 return Task::perform(session.clone().logout(), Message::LoggedOut);
             }
+            home::Action::OpenRoom(id) => {
+                *room = None;
+                let session = session.clone();
+                return Task::perform(
+                    async move {
+                        let result = session.open_room(&id).await;
+                        Message::RoomOpened(id, result)
+                    },
+                    std::convert::identity,
+                );
+            }
+            home::Action::Send(body) => {
+                if let Some(open) = room.clone() {
+                    let id = open.id().to_owned();
+                    return Task::perform(
+                        async move { open.send_text(&body).await },
+                        move |result| Message::Sent(id.clone(), result),
+                    );
+                }
+            }
+            home::Action::LoadOlder => {
+                if let Some(open) = room.clone() {
+                    return load_older(open);
+                }
+            }
         }
         Task::none()
+    }
+
+    fn room_opened(&mut self, id: String, result: Result<OpenRoom, RoomError>) -> Task<Message> {
+        let Screen::Home { home, room, .. } = &mut self.screen else {
+            return Task::none();
+        };
+        let Some(view) = home.room_mut(&id) else {
+            return Task::none();
+        };
+        match result {
+            Ok(open) => {
+                *room = Some(open.clone());
+                load_older(open)
+            }
+            Err(error) => {
+                let details = error.to_string();
+                view.older_loaded(Some(
+                    self.i18n
+                        .tr_args("room-open-error", [("details", details.into())]),
+                ));
+                Task::none()
+            }
+        }
     }
 
     /// Shows the signed-in window and starts syncing.
@@ -204,6 +295,7 @@ impl Sparks {
         self.screen = Screen::Home {
             session,
             home: Box::new(Home::new(identity)),
+            room: None,
         };
         Task::future(async move { start.start().await }).discard()
     }
@@ -215,9 +307,17 @@ impl Sparks {
         )
     }
 
-    fn save_settings(&self) {
-        if let Err(error) = self.settings.save(&self.paths) {
-            tracing::error!(%error, "settings not saved");
+    fn save_settings(&mut self) {
+        match self.settings.save(&self.paths) {
+            Ok(()) => self.settings_problem = None,
+            Err(error) => {
+                tracing::error!(%error, "settings not saved");
+                let details = error.to_string();
+                self.settings_problem = Some(
+                    self.i18n
+                        .tr_args("settings-save-error", [("details", details.into())]),
+                );
+            }
         }
     }
 
@@ -236,6 +336,7 @@ impl Sparks {
                     secrets: self.secrets.backend(),
                     language: self.settings.language,
                     theme: self.settings.theme,
+                    problem: self.settings_problem.as_deref(),
                 })
                 .map(Message::Home),
         }
@@ -255,7 +356,10 @@ impl Sparks {
             _ => None,
         });
         let mut subscriptions = vec![keys, iced::system::theme_changes().map(Message::SystemMode)];
-        if let Screen::Home { session, .. } = &self.screen {
+        if let Screen::Home { session, room, .. } = &self.screen {
+            if let Some(open) = room {
+                subscriptions.push(Subscription::run_with(RoomKey(open.clone()), timeline));
+            }
             let key = SessionKey(session.clone());
             subscriptions.push(Subscription::run_with(key.clone(), rooms));
             subscriptions.push(Subscription::run_with(key, connection));
@@ -286,6 +390,31 @@ fn connection(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
     key.0
         .connection()
         .map(|state| Message::Home(home::Message::Connection(state)))
+}
+
+/// An open room as a subscription identity.
+#[derive(Clone)]
+struct RoomKey(OpenRoom);
+
+impl Hash for RoomKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.id().hash(state);
+    }
+}
+
+fn timeline(key: &RoomKey) -> impl Stream<Item = Message> + use<> {
+    let id = key.0.id().to_owned();
+    key.0
+        .items()
+        .map(move |diffs| Message::Home(home::Message::Timeline(id.clone(), diffs)))
+}
+
+fn load_older(room: OpenRoom) -> Task<Message> {
+    let id = room.id().to_owned();
+    Task::perform(
+        async move { room.load_older(crate::screen::room::PAGE).await },
+        move |result| Message::OlderLoaded(id.clone(), result),
+    )
 }
 
 /// The keyring where one runs; an encrypted file when running from a portable folder.

@@ -1,6 +1,9 @@
 //! Sparks, the desktop app: an iced GUI that draws state from the backend crates and sends
 //! them intents. No protocol code lives here.
 
+// The timeline stream's type nests matrix-sdk-ui's futures deeply.
+#![recursion_limit = "256"]
+
 mod app;
 mod errors;
 pub mod icon;

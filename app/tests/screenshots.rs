@@ -96,9 +96,23 @@ fn every_screen_renders_in_both_themes() {
                 secrets: Backend::EncryptedFile,
                 language: None,
                 theme: ThemeChoice::System,
+                problem: None,
             };
             shoot(&dir, &format!("{name}-{variant}"), &theme, home.view(cx));
         }
+    }
+
+    for (variant, theme) in themes() {
+        let home = support::home_with_open_room();
+        let cx = Context {
+            i18n: &en,
+            now_ms: support::NOW_MS,
+            secrets: Backend::EncryptedFile,
+            language: None,
+            theme: ThemeChoice::System,
+            problem: None,
+        };
+        shoot(&dir, &format!("room-{variant}"), &theme, home.view(cx));
     }
 
     let de = I18n::new(Language::German);
@@ -109,6 +123,7 @@ fn every_screen_renders_in_both_themes() {
         secrets: Backend::EncryptedFile,
         language: Some(Language::German),
         theme: ThemeChoice::Light,
+        problem: None,
     };
     shoot(&dir, "rooms-de-light", &theme::light_theme(), home.view(cx));
 
@@ -121,6 +136,8 @@ fn every_screen_renders_in_both_themes() {
         "settings-dark",
         "meetings-light",
         "rooms-de-light",
+        "room-light",
+        "room-dark",
     ] {
         check_png(&dir.join(format!("{name}.png")));
     }

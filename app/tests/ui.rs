@@ -122,13 +122,14 @@ fn the_login_form_speaks_german() -> Result<(), Error> {
     Ok(())
 }
 
-fn home_view<'a>(home: &'a home::Home, i18n: &I18n) -> Simulator<'a, home::Message> {
+fn home_view<'a>(home: &'a home::Home, i18n: &'a I18n) -> Simulator<'a, home::Message> {
     let cx = Context {
         i18n,
         now_ms: support::NOW_MS,
         secrets: Backend::EncryptedFile,
         language: None,
         theme: ThemeChoice::System,
+        problem: None,
     };
     Simulator::with_settings(sparks::settings(), home.view(cx))
 }
@@ -209,5 +210,86 @@ fn rail_switches_areas_and_settings_report_intents() -> Result<(), Error> {
     assert!(matches!(actions[2], home::Action::Logout));
     let mut ui = home_view(&home, &en);
     ui.find("Signing out…")?;
+    Ok(())
+}
+
+#[test]
+fn settings_that_cannot_be_saved_say_so() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    home.update(home::Message::Nav(Nav::Settings));
+    let problem = en.tr_args(
+        "settings-save-error",
+        [("details", "No space left on device".into())],
+    );
+    let cx = Context {
+        i18n: &en,
+        now_ms: support::NOW_MS,
+        secrets: Backend::EncryptedFile,
+        language: None,
+        theme: ThemeChoice::System,
+        problem: Some(&problem),
+    };
+    let mut ui = Simulator::with_settings(sparks::settings(), home.view(cx));
+    ui.find("Your settings could not be saved: No space left on device")?;
+    Ok(())
+}
+
+#[test]
+fn selecting_a_room_opens_it_and_the_composer_sends() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    let action = home.update(home::Message::Chat(chat::Message::Select(
+        "!design:example.org".into(),
+    )));
+    assert!(matches!(action, home::Action::OpenRoom(ref id) if id == "!design:example.org"));
+    // Invitations and spaces have no timeline to open.
+    let mut other = support::home_with_rooms();
+    assert!(matches!(
+        other.update(home::Message::Chat(chat::Message::Select(
+            "!book:example.org".into()
+        ))),
+        home::Action::None
+    ));
+
+    home.update(home::Message::Timeline(
+        "!design:example.org".into(),
+        vec![ListDiff::Reset(support::sample_timeline())],
+    ));
+    {
+        let mut ui = home_view(&home, &en);
+        ui.find("I pushed the new dark palette to the shared folder.")?;
+        ui.find("Bob Brandt joined")?;
+        ui.find("New messages")?;
+        ui.find("Sending…")?;
+        ui.find("Waiting for the key to decrypt this message.")?;
+    }
+    // Updates for another room are ignored.
+    home.update(home::Message::Timeline(
+        "!eng:example.org".into(),
+        vec![ListDiff::Clear],
+    ));
+    assert_eq!(
+        home.chat().room().map(|r| r.items().len()),
+        Some(support::sample_timeline().len())
+    );
+
+    let mut ui = home_view(&home, &en);
+    ui.click(Id::new(sparks::screen::room::COMPOSER))?;
+    ui.typewrite("See you Friday");
+    ui.tap_key(iced::keyboard::key::Named::Enter);
+    let actions: Vec<_> = ui.into_messages().map(|m| home.update(m)).collect();
+    assert!(
+        actions
+            .iter()
+            .any(|a| matches!(a, home::Action::Send(body) if body == "See you Friday")),
+        "typing and Enter send the draft"
+    );
+    // The draft is cleared; an empty composer sends nothing.
+    let mut ui = home_view(&home, &en);
+    ui.click(Id::new(sparks::screen::room::COMPOSER))?;
+    ui.tap_key(iced::keyboard::key::Named::Enter);
+    let actions: Vec<_> = ui.into_messages().map(|m| home.update(m)).collect();
+    assert!(actions.iter().all(|a| matches!(a, home::Action::None)));
     Ok(())
 }

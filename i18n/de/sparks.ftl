@@ -51,7 +51,7 @@ chat-invited = Einladung
 chat-encrypted = Ende-zu-Ende-verschlüsselt
 chat-you = Du
 chat-select-room = Wähle links eine Unterhaltung.
-chat-select-room-hint = Nachrichten lesen und schreiben kommt als Nächstes in diesen Bereich.
+chat-select-room-hint = Ihre Nachrichten erscheinen hier, und du kannst gleich antworten.
 chat-space-rooms = { $count ->
     [one] { $count } Raum
    *[other] { $count } Räume
@@ -102,4 +102,47 @@ settings-logout = Abmelden
 settings-logging-out = Abmeldung läuft…
 settings-logout-hint = Beim Abmelden werden die Nachrichten und Schlüssel dieser Sitzung von diesem Computer entfernt.
 logout-error = Auf diesem Computer abgemeldet, aber der Server konnte nicht benachrichtigt werden: { $details }
+settings-load-error = Deine Einstellungsdatei ließ sich nicht lesen, daher gelten die Standardwerte: { $details }
 settings-save-error = Deine Einstellungen konnten nicht gespeichert werden: { $details }
+
+## Verlauf
+
+day-today = Heute
+day-yesterday = Gestern
+day-date = { $day }. { $month } { $year }
+month-1 = Januar
+month-2 = Februar
+month-3 = März
+month-4 = April
+month-5 = Mai
+month-6 = Juni
+month-7 = Juli
+month-8 = August
+month-9 = September
+month-10 = Oktober
+month-11 = November
+month-12 = Dezember
+room-composer-placeholder = Nachricht schreiben…
+room-send = Senden
+room-load-older = Frühere Nachrichten laden
+room-loading-older = Wird geladen…
+room-start = Hier beginnt die Unterhaltung.
+room-new-messages = Neue Nachrichten
+room-sending = Wird gesendet…
+room-send-failed = Nicht gesendet
+room-edited = (bearbeitet)
+room-redacted = Nachricht gelöscht
+room-undecryptable = Warte auf den Schlüssel, um diese Nachricht zu entschlüsseln.
+room-unsupported = Diese Art Nachricht ({ $kind }) kann noch nicht angezeigt werden.
+room-attachment-image = Bild: { $name }
+room-attachment-video = Video: { $name }
+room-attachment-audio = Audio: { $name }
+room-attachment-file = Datei: { $name }
+room-member-joined = { $who } ist beigetreten
+room-member-left = { $who } hat den Raum verlassen
+room-member-invited = { $who } wurde eingeladen
+room-member-removed = { $who } wurde entfernt
+room-member-other = { $who } hat die Mitgliedschaft geändert
+room-changed = { $who } hat die Raumeinstellungen geändert
+room-open-error = Dieser Raum ließ sich nicht öffnen: { $details }
+room-send-error = Deine Nachricht konnte nicht gesendet werden: { $details }

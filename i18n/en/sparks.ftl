@@ -51,7 +51,7 @@ chat-invited = Invitation
 chat-encrypted = End-to-end encrypted
 chat-you = You
 chat-select-room = Pick a conversation on the left.
-chat-select-room-hint = Reading and writing messages is coming to this pane next.
+chat-select-room-hint = Its messages appear here, and you can answer right away.
 chat-space-rooms = { $count ->
     [one] { $count } room
    *[other] { $count } rooms
@@ -102,4 +102,47 @@ settings-logout = Sign out
 settings-logging-out = Signing out…
 settings-logout-hint = Signing out removes this session's messages and keys from this computer.
 logout-error = Signed out on this computer, but the server could not be told: { $details }
+settings-load-error = Your settings file could not be read, so Sparks uses the defaults: { $details }
 settings-save-error = Your settings could not be saved: { $details }
+
+## Timeline
+
+day-today = Today
+day-yesterday = Yesterday
+day-date = { $day } { $month } { $year }
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+room-composer-placeholder = Write a message…
+room-send = Send
+room-load-older = Load earlier messages
+room-loading-older = Loading…
+room-start = This is the beginning of the conversation.
+room-new-messages = New messages
+room-sending = Sending…
+room-send-failed = Not sent
+room-edited = (edited)
+room-redacted = Message deleted
+room-undecryptable = Waiting for the key to decrypt this message.
+room-unsupported = This kind of message ({ $kind }) cannot be shown yet.
+room-attachment-image = Image: { $name }
+room-attachment-video = Video: { $name }
+room-attachment-audio = Audio: { $name }
+room-attachment-file = File: { $name }
+room-member-joined = { $who } joined
+room-member-left = { $who } left
+room-member-invited = { $who } was invited
+room-member-removed = { $who } was removed
+room-member-other = { $who } changed their membership
+room-changed = { $who } changed the room settings
+room-open-error = This room could not be opened: { $details }
+room-send-error = Your message could not be sent: { $details }

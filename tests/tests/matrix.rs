@@ -250,3 +250,28 @@ async fn logout_forgets_the_session_and_its_store() -> Result<(), Error> {
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_local_store_asks_for_a_new_login() -> Result<(), Error> {
+    let server = Homeserver::from_env();
+    let (me, password) = server.new_user("lost").await?;
+    let home = tempfile::tempdir()?;
+    let session = Session::login(
+        &server.login_request(&me, &password),
+        &store_root(home.path()),
+        portable_secrets(home.path()),
+    )
+    .await?;
+    drop(session);
+    for entry in std::fs::read_dir(store_root(home.path()))? {
+        std::fs::remove_dir_all(entry?.path())?;
+    }
+    let error = Session::restore(&store_root(home.path()), portable_secrets(home.path()))
+        .await
+        .expect_err("a session without its store must not come back with new device keys");
+    assert!(
+        matches!(error, sparks_matrix::RestoreError::Store(_)),
+        "{error:?}"
+    );
+    Ok(())
+}

@@ -51,8 +51,15 @@ pub const GUI: Group = Group {
     ],
 };
 
+/// A private Secret Service for the keyring tests.
+pub const KEYRING: Group = Group {
+    name: "keyring",
+    reason: "a private D-Bus session with gnome-keyring, to test the OS keyring backend for real",
+    packages: &["dbus-daemon", "gnome-keyring"],
+};
+
 /// Every group.
-pub const ALL: &[&Group] = &[&BUILD, &PYTHON, &GUI];
+pub const ALL: &[&Group] = &[&BUILD, &PYTHON, &GUI, &KEYRING];
 
 /// Installs whichever packages of `groups` are missing, with apt-get.
 ///

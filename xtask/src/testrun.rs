@@ -28,6 +28,7 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
     let venv = venv::ensure(&ws)?;
     let mut command = test_command(&ws, passthrough)?;
     let dir = TempDir::create(keep)?;
+    let keyring = keyring_tests(&ws, &dir.path.join("keyring"), passthrough)?;
     let layout = Layout {
         state_dir: dir.path.clone(),
         data_dir: dir.path.join("data"),
@@ -50,11 +51,68 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
     server.stop();
     drop(dir);
     let (status, summary) = outcome?;
+    if let Some((keyring_status, keyring_summary)) = keyring {
+        println!(
+            "==> OS keyring tests: {}",
+            keyring_summary.as_deref().unwrap_or("no summary line")
+        );
+        if !keyring_status.success() {
+            println!("==> The OS keyring tests failed.");
+            return Ok(exit_code(keyring_status));
+        }
+    }
     match summary {
         Some(line) => println!("==> Test summary: {line}"),
         None => println!("==> No nextest summary line was printed."),
     }
     Ok(exit_code(status))
+}
+
+/// The tests that need a real Secret Service (ignored in the main run), inside a private D-Bus
+/// session with a freshly unlocked gnome-keyring whose files live in `dir`.
+///
+/// Runs with the same package set as the main run so cargo reuses its build.
+fn keyring_tests(
+    ws: &Workspace,
+    dir: &Path,
+    passthrough: &[String],
+) -> Result<Option<(ExitStatus, Option<String>)>> {
+    if std::env::var_os(COMMAND_OVERRIDE_ENV).is_some() || !passthrough.is_empty() {
+        return Ok(None);
+    }
+    let runtime = dir.join("runtime");
+    for folder in [dir.join("data"), runtime.clone()] {
+        crate::workspace::create_dir(&folder)?;
+    }
+    std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .map_err(|error| format!("cannot protect {}: {error}", runtime.display()))?;
+    let nextest = ws.cargo([
+        "nextest",
+        "run",
+        "--workspace",
+        "--run-ignored",
+        "only",
+        "-E",
+        "package(sparks-secrets)",
+    ]);
+    let mut command = Command::new("dbus-run-session");
+    command
+        .args(["--", "sh", "-c", "printf %s sparks-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"", "sh"])
+        .arg(nextest.get_program())
+        .args(nextest.get_args())
+        .current_dir(ws.root())
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_RUNTIME_DIR", &runtime);
+    for (key, value) in nextest.get_envs() {
+        if let Some(value) = value {
+            command.env(key, value);
+        }
+    }
+    println!("Running the OS keyring tests in a private D-Bus session…");
+    run_teed(&mut command).map(Some)
 }
 
 /// The command that runs the tests: nextest, or the override from the environment.

@@ -6,6 +6,7 @@ use sparks_domain::{Connection, RoomKind, RoomSummary};
 use sparks_i18n::I18n;
 use sparks_matrix::RoomListUpdate;
 
+use super::room;
 use crate::icon::Icon;
 use crate::theme::{self, size, space, width};
 use crate::time;
@@ -26,18 +27,56 @@ pub struct Chat {
     failure: Option<String>,
     connection: Connection,
     selected: Option<String>,
+    room: Option<room::Room>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Select(String),
+    Room(room::Message),
+}
+
+pub enum Action {
+    None,
+    /// Open this room's timeline.
+    Open(String),
+    Send(String),
+    LoadOlder,
 }
 
 impl Chat {
-    pub fn update(&mut self, message: Message) {
+    pub fn update(&mut self, message: Message) -> Action {
         match message {
-            Message::Select(id) => self.selected = Some(id),
+            Message::Select(id) => {
+                if self.selected.as_deref() == Some(id.as_str()) {
+                    return Action::None;
+                }
+                let summary = self.rooms.iter().find(|r| r.id == id);
+                self.room = summary
+                    .filter(|r| r.kind != RoomKind::Invite && r.kind != RoomKind::Space)
+                    .map(|r| room::Room::new(id.clone(), r.name.clone()));
+                self.selected = Some(id.clone());
+                if self.room.is_some() {
+                    Action::Open(id)
+                } else {
+                    Action::None
+                }
+            }
+            Message::Room(message) => match self.room.as_mut().map(|room| room.update(message)) {
+                Some(room::Action::Send(body)) => Action::Send(body),
+                Some(room::Action::LoadOlder) => Action::LoadOlder,
+                Some(room::Action::None) | None => Action::None,
+            },
         }
+    }
+
+    /// The open room, if it is `id`.
+    pub fn room_mut(&mut self, id: &str) -> Option<&mut room::Room> {
+        self.room.as_mut().filter(|room| room.id() == id)
+    }
+
+    pub fn room(&self) -> Option<&room::Room> {
+        self.room.as_ref()
     }
 
     /// Applies a room list change from the backend, diff by diff.
@@ -108,11 +147,14 @@ impl Chat {
             .height(Length::Fill)
             .style(theme::container::sidebar);
 
-        let pane = widget::empty_state(
-            Icon::Chat,
-            i18n.tr("chat-select-room"),
-            i18n.tr("chat-select-room-hint"),
-        );
+        let pane = match &self.room {
+            Some(room) => room.view(i18n, now_ms).map(Message::Room),
+            None => widget::empty_state(
+                Icon::Chat,
+                i18n.tr("chat-select-room"),
+                i18n.tr("chat-select-room-hint"),
+            ),
+        };
         row![
             sidebar,
             container(pane)

@@ -2,7 +2,7 @@
 
 use iced::widget::{Space, button, column, container, row, text};
 use iced::{Alignment, Length};
-use sparks_domain::{Connection, Language, ThemeChoice};
+use sparks_domain::{Connection, Language, ListDiff, ThemeChoice, TimelineItem};
 use sparks_i18n::I18n;
 use sparks_matrix::RoomListUpdate;
 use sparks_secrets::Backend;
@@ -80,6 +80,7 @@ pub enum Message {
     Settings(settings::Message),
     Rooms(RoomListUpdate),
     Connection(Connection),
+    Timeline(String, Vec<ListDiff<TimelineItem>>),
 }
 
 pub enum Action {
@@ -87,6 +88,9 @@ pub enum Action {
     Language(Option<Language>),
     Theme(ThemeChoice),
     Logout,
+    OpenRoom(String),
+    Send(String),
+    LoadOlder,
 }
 
 /// What the home screen needs from the app to draw itself.
@@ -96,6 +100,8 @@ pub struct Context<'a> {
     pub secrets: Backend,
     pub language: Option<Language>,
     pub theme: ThemeChoice,
+    /// A sentence about settings that could not be read or saved.
+    pub problem: Option<&'a str>,
 }
 
 impl Home {
@@ -116,10 +122,27 @@ impl Home {
         &self.chat
     }
 
+    /// The open room, if it is `id`, for results of backend calls made for it.
+    pub fn room_mut(&mut self, id: &str) -> Option<&mut super::room::Room> {
+        self.chat.room_mut(id)
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Nav(nav) => self.nav = nav,
-            Message::Chat(message) => self.chat.update(message),
+            Message::Chat(message) => {
+                return match self.chat.update(message) {
+                    chat::Action::None => Action::None,
+                    chat::Action::Open(id) => Action::OpenRoom(id),
+                    chat::Action::Send(body) => Action::Send(body),
+                    chat::Action::LoadOlder => Action::LoadOlder,
+                };
+            }
+            Message::Timeline(id, diffs) => {
+                if let Some(room) = self.chat.room_mut(&id) {
+                    room.apply(diffs);
+                }
+            }
             Message::Rooms(update) => self.chat.apply(update),
             Message::Connection(connection) => self.chat.set_connection(connection),
             Message::Settings(settings::Message::Language(language)) => {
@@ -136,7 +159,7 @@ impl Home {
         Action::None
     }
 
-    pub fn view<'a>(&'a self, cx: Context<'_>) -> Element<'a, Message> {
+    pub fn view<'a>(&'a self, cx: Context<'a>) -> Element<'a, Message> {
         let i18n = cx.i18n;
         let content: Element<'a, Message> = match self.nav {
             Nav::Chat => self.chat.view(i18n, cx.now_ms).map(Message::Chat),
@@ -153,6 +176,7 @@ impl Home {
                     language: cx.language,
                     theme: cx.theme,
                     logging_out: self.logging_out,
+                    problem: cx.problem,
                 };
                 settings::view(props, i18n).map(Message::Settings)
             }

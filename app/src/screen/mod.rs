@@ -5,4 +5,5 @@ pub mod chat;
 pub mod home;
 pub mod login;
 pub mod pending;
+pub mod room;
 pub mod settings;

@@ -18,6 +18,7 @@ pub struct Props<'a> {
     pub language: Option<Language>,
     pub theme: ThemeChoice,
     pub logging_out: bool,
+    pub problem: Option<&'a str>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,15 +113,24 @@ pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
         .spacing(space::L),
     );
 
-    let page = column![
+    let mut page = column![
         text(i18n.tr("settings-title"))
             .size(size::TITLE)
-            .font(theme::BOLD),
-        account,
-        appearance
+            .font(theme::BOLD)
     ]
-    .spacing(space::XL)
-    .max_width(width::SETTINGS);
+    .spacing(space::XL);
+    if let Some(problem) = props.problem {
+        page = page.push(
+            container(text(problem.to_owned()).size(size::BODY))
+                .padding([space::S + 2.0, space::M])
+                .width(Length::Fill)
+                .style(theme::container::error),
+        );
+    }
+    let page = page
+        .push(account)
+        .push(appearance)
+        .max_width(width::SETTINGS);
     scrollable(container(page).center_x(Length::Fill).padding(space::XL))
         .height(Length::Fill)
         .into()

@@ -172,3 +172,134 @@ pub fn home_with_rooms() -> Home {
     ));
     home
 }
+
+fn message(
+    id: &str,
+    sender: &str,
+    name: &str,
+    from_me: bool,
+    body: &str,
+    minutes_ago: u64,
+) -> sparks_domain::TimelineItem {
+    sparks_domain::TimelineItem {
+        id: id.into(),
+        entry: sparks_domain::TimelineEntry::Message(sparks_domain::Message {
+            sender_id: sender.into(),
+            sender_name: name.into(),
+            from_me,
+            body: sparks_domain::MessageBody::Text(body.into()),
+            timestamp_ms: NOW_MS - minutes_ago * MINUTE,
+            edited: false,
+            state: sparks_domain::SendState::Sent,
+        }),
+    }
+}
+
+/// A busy conversation, as the design team room might look.
+pub fn sample_timeline() -> Vec<sparks_domain::TimelineItem> {
+    use sparks_domain::{MembershipChange, MessageBody, SendState, TimelineEntry, TimelineItem};
+    let mut items = vec![
+        TimelineItem {
+            id: "start".into(),
+            entry: TimelineEntry::Start,
+        },
+        TimelineItem {
+            id: "day1".into(),
+            entry: TimelineEntry::DayDivider {
+                timestamp_ms: NOW_MS - 26 * 60 * MINUTE,
+            },
+        },
+        TimelineItem {
+            id: "join".into(),
+            entry: TimelineEntry::Membership {
+                who: "Bob Brandt".into(),
+                change: MembershipChange::Joined,
+                timestamp_ms: NOW_MS - 26 * 60 * MINUTE,
+            },
+        },
+        message(
+            "m1",
+            "@carol:example.org",
+            "Carol Nguyen",
+            false,
+            "I pushed the new dark palette to the shared folder.",
+            26 * 60,
+        ),
+        message(
+            "m2",
+            "@carol:example.org",
+            "Carol Nguyen",
+            false,
+            "The avatars use the same eight colours in both themes now.",
+            26 * 60 - 1,
+        ),
+        message(
+            "m3",
+            "@bob:example.org",
+            "Bob Brandt",
+            false,
+            "Looks great. The contrast is much better.",
+            25 * 60,
+        ),
+        TimelineItem {
+            id: "day2".into(),
+            entry: TimelineEntry::DayDivider {
+                timestamp_ms: NOW_MS - 60 * MINUTE,
+            },
+        },
+        message(
+            "m4",
+            "@alice:example.org",
+            "Alice Demo",
+            true,
+            "Thanks both! Shall we review it on Friday?",
+            60,
+        ),
+        TimelineItem {
+            id: "marker".into(),
+            entry: TimelineEntry::ReadMarker,
+        },
+        message(
+            "m5",
+            "@carol:example.org",
+            "Carol Nguyen",
+            false,
+            "Friday works. I'll bring the print-outs.",
+            14,
+        ),
+    ];
+    let mut failed = message(
+        "m6",
+        "@alice:example.org",
+        "Alice Demo",
+        true,
+        "Great, see you then",
+        1,
+    );
+    if let TimelineEntry::Message(m) = &mut failed.entry {
+        m.state = SendState::Sending;
+    }
+    items.push(failed);
+    let mut undecryptable = message("m7", "@bob:example.org", "Bob Brandt", false, "", 0);
+    if let TimelineEntry::Message(m) = &mut undecryptable.entry {
+        m.body = MessageBody::UnableToDecrypt;
+    }
+    items.push(undecryptable);
+    items
+}
+
+/// The home screen with the design team room open and its timeline loaded.
+pub fn home_with_open_room() -> Home {
+    let mut home = home_with_rooms();
+    home.update(sparks::screen::home::Message::Chat(
+        sparks::screen::chat::Message::Select("!design:example.org".into()),
+    ));
+    home.update(sparks::screen::home::Message::Timeline(
+        "!design:example.org".into(),
+        vec![ListDiff::Reset(sample_timeline())],
+    ));
+    if let Some(room) = home.room_mut("!design:example.org") {
+        room.older_loaded(None);
+    }
+    home
+}

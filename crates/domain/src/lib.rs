@@ -7,8 +7,12 @@ mod connection;
 mod list;
 mod preferences;
 mod room;
+mod timeline;
 
 pub use connection::Connection;
 pub use list::{ListDiff, OutOfBounds};
 pub use preferences::{Language, ThemeChoice};
 pub use room::{LastMessage, RoomKind, RoomSummary, initials};
+pub use timeline::{
+    AttachmentKind, MembershipChange, Message, MessageBody, SendState, TimelineEntry, TimelineItem,
+};

@@ -5,12 +5,17 @@
 //! matrix-sdk-ui's [`SyncService`](matrix_sdk_ui::sync_service::SyncService), and streams the
 //! room list to the app as [`sparks_domain::ListDiff`]s of [`sparks_domain::RoomSummary`].
 
+// matrix-sdk-ui's timeline futures nest deeply; proving them `Send` needs a deeper query limit.
+#![recursion_limit = "256"]
+
 mod error;
 mod login;
 mod room_list;
 mod session;
+mod timeline;
 
 pub use error::{LoginError, RestoreError};
 pub use login::LoginRequest;
 pub use room_list::RoomListUpdate;
 pub use session::{LogoutOutcome, Session};
+pub use timeline::{OpenRoom, RoomError};

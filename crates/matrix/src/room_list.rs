@@ -12,8 +12,9 @@ use matrix_sdk_ui::eyeball_im::VectorDiff;
 use matrix_sdk_ui::room_list_service::{
     RoomListItem, RoomListLoadingState, RoomListService, filters,
 };
-use sparks_domain::{LastMessage, ListDiff, RoomKind, RoomSummary};
 use std::sync::Arc;
+
+use sparks_domain::{LastMessage, ListDiff, RoomKind, RoomSummary};
 use tokio::sync::mpsc;
 
 /// How many rooms the list holds at once.

@@ -147,9 +147,17 @@ impl Session {
         let Some(raw) = raw else { return Ok(None) };
         let stored: StoredSession = serde_json::from_str(raw.expose_secret())
             .map_err(|e| RestoreError::Corrupt(e.to_string()))?;
-        let store_dir = store_root.join(&stored.store);
         if stored.store.is_empty() || stored.store.contains(['/', '\\', '.']) {
             return Err(RestoreError::Corrupt("invalid store folder name".into()));
+        }
+        let store_dir = store_root.join(&stored.store);
+        // A new store would hold new device keys for an old device id, which the server rejects:
+        // without the old store the only way back is a fresh login.
+        if !tokio::fs::try_exists(&store_dir).await.unwrap_or(false) {
+            return Err(RestoreError::Store(format!(
+                "{} is missing",
+                store_dir.display()
+            )));
         }
         let client = Client::builder()
             .homeserver_url(&stored.homeserver)
@@ -238,6 +246,11 @@ impl Session {
             self.inner.client.clone(),
             self.inner.sync.room_list_service(),
         )
+    }
+
+    /// Opens a room's timeline.
+    pub async fn open_room(&self, room_id: &str) -> Result<crate::OpenRoom, crate::RoomError> {
+        crate::OpenRoom::open(&self.inner.client, room_id).await
     }
 
     /// Signs out: ends the session on the server (best effort) and removes everything this

@@ -259,7 +259,8 @@ fn open_falls_back_to_the_file_in_time_without_a_keyring() -> TestResult {
     Ok(())
 }
 
-/// Needs an unlocked Secret Service; run with `--ignored`, for example inside
+/// Needs an unlocked Secret Service: `cargo xtask test` runs it in a private D-Bus session with
+/// gnome-keyring. By hand: `--run-ignored only` inside
 /// `dbus-run-session` after `echo -n any-password | gnome-keyring-daemon --unlock`.
 #[test]
 #[ignore = "needs a running, unlocked Secret Service"]
