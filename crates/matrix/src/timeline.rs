@@ -82,9 +82,7 @@ impl OpenRoom {
         let timeline = self.timeline.clone();
         futures_util::stream::once(async move {
             let (initial, updates) = timeline.subscribe().await;
-            let first = vec![ListDiff::Reset(
-                initial.iter().map(convert).collect(),
-            )];
+            let first = vec![ListDiff::Reset(initial.iter().map(convert).collect())];
             futures_util::stream::once(std::future::ready(first))
                 .chain(updates.map(|diffs| diffs.into_iter().map(convert_diff).collect()))
                 // Keep the timeline alive as long as someone listens.
