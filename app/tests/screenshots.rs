@@ -9,12 +9,11 @@ use std::path::{Path, PathBuf};
 
 use iced::{Size, Theme};
 use iced_test::Simulator;
-use sparks::screen::home::{self, Context, Nav};
+use sparks::screen::home::{self, Nav};
 use sparks::{Screen, theme};
 use sparks_config::Settings;
-use sparks_domain::{Language, ThemeChoice};
+use sparks_domain::Language;
 use sparks_i18n::I18n;
-use sparks_secrets::Backend;
 
 const WINDOW: Size = Size::new(1180.0, 760.0);
 
@@ -90,41 +89,20 @@ fn every_screen_renders_in_both_themes() {
             (Nav::Calendar, "calendar"),
         ] {
             home.update(home::Message::Nav(nav));
-            let cx = Context {
-                i18n: &en,
-                now_ms: support::NOW_MS,
-                secrets: Backend::EncryptedFile,
-                language: None,
-                theme: ThemeChoice::System,
-                problem: None,
-            };
+            let cx = support::context(&en, None, None);
             shoot(&dir, &format!("{name}-{variant}"), &theme, home.view(cx));
         }
     }
 
     for (variant, theme) in themes() {
         let home = support::home_with_open_room();
-        let cx = Context {
-            i18n: &en,
-            now_ms: support::NOW_MS,
-            secrets: Backend::EncryptedFile,
-            language: None,
-            theme: ThemeChoice::System,
-            problem: None,
-        };
+        let cx = support::context(&en, None, None);
         shoot(&dir, &format!("room-{variant}"), &theme, home.view(cx));
     }
 
     let de = I18n::new(Language::German);
     let home = support::home_with_rooms();
-    let cx = Context {
-        i18n: &de,
-        now_ms: support::NOW_MS,
-        secrets: Backend::EncryptedFile,
-        language: Some(Language::German),
-        theme: ThemeChoice::Light,
-        problem: None,
-    };
+    let cx = support::context(&de, Some(Language::German), None);
     shoot(&dir, "rooms-de-light", &theme::light_theme(), home.view(cx));
 
     for name in [

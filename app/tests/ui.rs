@@ -4,14 +4,13 @@ mod support;
 
 use iced::widget::Id;
 use iced_test::{Error, Simulator};
-use sparks::screen::home::{self, Context, Nav};
+use sparks::screen::home::{self, Nav};
 use sparks::screen::{chat, login};
 use sparks::{Message, Screen, Sparks};
 use sparks_config::Settings;
 use sparks_domain::{Connection, Language, ListDiff, ThemeChoice};
 use sparks_i18n::I18n;
 use sparks_matrix::RoomListUpdate;
-use sparks_secrets::Backend;
 
 fn simulate(app: &Sparks) -> Simulator<'_, Message> {
     Simulator::with_settings(sparks::settings(), app.view())
@@ -123,14 +122,7 @@ fn the_login_form_speaks_german() -> Result<(), Error> {
 }
 
 fn home_view<'a>(home: &'a home::Home, i18n: &'a I18n) -> Simulator<'a, home::Message> {
-    let cx = Context {
-        i18n,
-        now_ms: support::NOW_MS,
-        secrets: Backend::EncryptedFile,
-        language: None,
-        theme: ThemeChoice::System,
-        problem: None,
-    };
+    let cx = support::context(i18n, None, None);
     Simulator::with_settings(sparks::settings(), home.view(cx))
 }
 
@@ -222,14 +214,7 @@ fn settings_that_cannot_be_saved_say_so() -> Result<(), Error> {
         "settings-save-error",
         [("details", "No space left on device".into())],
     );
-    let cx = Context {
-        i18n: &en,
-        now_ms: support::NOW_MS,
-        secrets: Backend::EncryptedFile,
-        language: None,
-        theme: ThemeChoice::System,
-        problem: Some(&problem),
-    };
+    let cx = support::context(&en, None, Some(&problem));
     let mut ui = Simulator::with_settings(sparks::settings(), home.view(cx));
     ui.find("Your settings could not be saved: No space left on device")?;
     Ok(())

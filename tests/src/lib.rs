@@ -174,6 +174,19 @@ pub fn store_root(home: &Path) -> std::path::PathBuf {
     sparks_config::Paths::portable(home).matrix_store_dir()
 }
 
+/// Signs in with the Sparks backend, keeping everything in the portable home `home`.
+pub async fn sign_in(
+    request: &LoginRequest,
+    home: &Path,
+) -> Result<Session, sparks_matrix::LoginError> {
+    Session::login(request, &store_root(home), portable_secrets(home)).await
+}
+
+/// Restores the session kept in the portable home `home`.
+pub async fn restore(home: &Path) -> Result<Option<Session>, sparks_matrix::RestoreError> {
+    Session::restore(&store_root(home), portable_secrets(home)).await
+}
+
 /// Waits for `check` to pass, polling; fails after `limit`.
 pub async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F) -> Result<(), Error>
 where

@@ -7,8 +7,8 @@ use futures_util::StreamExt;
 use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use sparks_domain::{Connection, RoomKind, RoomSummary};
-use sparks_matrix::{LoginError, LoginRequest, LogoutOutcome, RoomListUpdate, Session};
-use sparks_tests::{Error, Homeserver, SecretString, portable_secrets, store_root};
+use sparks_matrix::{LoginError, LoginRequest, LogoutOutcome, RoomListUpdate};
+use sparks_tests::{Error, Homeserver, SecretString, restore, sign_in, store_root};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -47,20 +47,13 @@ async fn login_restore_and_a_live_room_list() -> Result<(), Error> {
     let (friend, friend_password) = server.new_user("friend").await?;
     let home = tempfile::tempdir()?;
 
-    let session = Session::login(
-        &server.login_request(&me, &password),
-        &store_root(home.path()),
-        portable_secrets(home.path()),
-    )
-    .await?;
+    let session = sign_in(&server.login_request(&me, &password), home.path()).await?;
     assert_eq!(session.user_id(), server.user_id(&me));
     let device = session.device_id();
     drop(session);
 
     // A second start finds the session without asking for the password.
-    let restored = Session::restore(&store_root(home.path()), portable_secrets(home.path()))
-        .await?
-        .ok_or("no saved session")?;
+    let restored = restore(home.path()).await?.ok_or("no saved session")?;
     assert_eq!(restored.user_id(), server.user_id(&me));
     assert_eq!(
         restored.device_id(),
@@ -112,12 +105,7 @@ async fn connection_goes_online() -> Result<(), Error> {
     let server = Homeserver::from_env();
     let (me, password) = server.new_user("online").await?;
     let home = tempfile::tempdir()?;
-    let session = Session::login(
-        &server.login_request(&me, &password),
-        &store_root(home.path()),
-        portable_secrets(home.path()),
-    )
-    .await?;
+    let session = sign_in(&server.login_request(&me, &password), home.path()).await?;
     let mut states = pin!(session.connection());
     session.start().await;
     let online = tokio::time::timeout(WAIT, async {
@@ -138,19 +126,11 @@ async fn wrong_password_is_reported_and_nothing_is_kept() -> Result<(), Error> {
     let server = Homeserver::from_env();
     let (me, _) = server.new_user("wrongpw").await?;
     let home = tempfile::tempdir()?;
-    let error = Session::login(
-        &server.login_request(&me, "not-the-password"),
-        &store_root(home.path()),
-        portable_secrets(home.path()),
-    )
-    .await
-    .expect_err("a wrong password must not sign in");
+    let error = sign_in(&server.login_request(&me, "not-the-password"), home.path())
+        .await
+        .expect_err("a wrong password must not sign in");
     assert_eq!(error, LoginError::WrongPassword);
-    assert!(
-        Session::restore(&store_root(home.path()), portable_secrets(home.path()))
-            .await?
-            .is_none()
-    );
+    assert!(restore(home.path()).await?.is_none());
     let leftovers = std::fs::read_dir(store_root(home.path()))
         .map(|d| d.count())
         .unwrap_or(0);
@@ -170,13 +150,9 @@ async fn unreachable_and_non_matrix_servers_are_told_apart() -> Result<(), Error
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
-    let dead = Session::login(
-        &login(&format!("http://127.0.0.1:{port}")),
-        &store_root(home.path()),
-        portable_secrets(home.path()),
-    )
-    .await
-    .expect_err("nobody listens there");
+    let dead = sign_in(&login(&format!("http://127.0.0.1:{port}")), home.path())
+        .await
+        .expect_err("nobody listens there");
     assert!(matches!(dead, LoginError::Unreachable { .. }), "{dead:?}");
 
     // A web server that is not a homeserver: answers 404 to everything Matrix.
@@ -190,13 +166,9 @@ async fn unreachable_and_non_matrix_servers_are_told_apart() -> Result<(), Error
             let _ = socket.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 9\r\nconnection: close\r\n\r\nnot found").await;
         }
     });
-    let web = Session::login(
-        &login(&format!("http://{address}")),
-        &store_root(home.path()),
-        portable_secrets(home.path()),
-    )
-    .await
-    .expect_err("not a homeserver");
+    let web = sign_in(&login(&format!("http://{address}")), home.path())
+        .await
+        .expect_err("not a homeserver");
     assert!(matches!(web, LoginError::NotMatrix { .. }), "{web:?}");
     Ok(())
 }
@@ -211,12 +183,7 @@ async fn homeserver_is_discovered_from_the_user_id() -> Result<(), Error> {
         username: server.user_id(&me),
         password: SecretString::from(password),
     };
-    let session = Session::login(
-        &request,
-        &store_root(home.path()),
-        portable_secrets(home.path()),
-    )
-    .await?;
+    let session = sign_in(&request, home.path()).await?;
     assert_eq!(session.user_id(), server.user_id(&me));
     assert_eq!(
         session.homeserver().trim_end_matches('/'),
@@ -230,19 +197,10 @@ async fn logout_forgets_the_session_and_its_store() -> Result<(), Error> {
     let server = Homeserver::from_env();
     let (me, password) = server.new_user("logout").await?;
     let home = tempfile::tempdir()?;
-    let session = Session::login(
-        &server.login_request(&me, &password),
-        &store_root(home.path()),
-        portable_secrets(home.path()),
-    )
-    .await?;
+    let session = sign_in(&server.login_request(&me, &password), home.path()).await?;
     assert_eq!(std::fs::read_dir(store_root(home.path()))?.count(), 1);
     assert_eq!(session.logout().await, LogoutOutcome::Complete);
-    assert!(
-        Session::restore(&store_root(home.path()), portable_secrets(home.path()))
-            .await?
-            .is_none()
-    );
+    assert!(restore(home.path()).await?.is_none());
     assert_eq!(
         std::fs::read_dir(store_root(home.path()))?.count(),
         0,
@@ -256,17 +214,12 @@ async fn a_lost_local_store_asks_for_a_new_login() -> Result<(), Error> {
     let server = Homeserver::from_env();
     let (me, password) = server.new_user("lost").await?;
     let home = tempfile::tempdir()?;
-    let session = Session::login(
-        &server.login_request(&me, &password),
-        &store_root(home.path()),
-        portable_secrets(home.path()),
-    )
-    .await?;
+    let session = sign_in(&server.login_request(&me, &password), home.path()).await?;
     drop(session);
     for entry in std::fs::read_dir(store_root(home.path()))? {
         std::fs::remove_dir_all(entry?.path())?;
     }
-    let error = Session::restore(&store_root(home.path()), portable_secrets(home.path()))
+    let error = restore(home.path())
         .await
         .expect_err("a session without its store must not come back with new device keys");
     assert!(

@@ -12,7 +12,7 @@ use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use sparks_domain::{ListDiff, Message, MessageBody, SendState, TimelineEntry, TimelineItem};
 use sparks_matrix::{OpenRoom, Session};
-use sparks_tests::{Error, Homeserver, eventually, portable_secrets, store_root};
+use sparks_tests::{Error, Homeserver, eventually, sign_in};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -62,12 +62,7 @@ async fn pair(encrypted: bool) -> Result<Pair, Error> {
     let (friend, friend_password) = server.new_user("writer").await?;
     let home = tempfile::tempdir()?;
     let friend_dir = tempfile::tempdir()?;
-    let session = Session::login(
-        &server.login_request(&me, &password),
-        &store_root(home.path()),
-        portable_secrets(home.path()),
-    )
-    .await?;
+    let session = sign_in(&server.login_request(&me, &password), home.path()).await?;
     session.start().await;
     let friend_client = server
         .client(&friend, &friend_password, friend_dir.path())

@@ -303,3 +303,19 @@ pub fn home_with_open_room() -> Home {
     }
     home
 }
+
+/// What the home screen needs to draw, with the sample clock and file-backed secrets.
+pub fn context<'a>(
+    i18n: &'a sparks_i18n::I18n,
+    language: Option<sparks_domain::Language>,
+    problem: Option<&'a str>,
+) -> sparks::screen::home::Context<'a> {
+    sparks::screen::home::Context {
+        i18n,
+        now_ms: NOW_MS,
+        secrets: sparks_secrets::Backend::EncryptedFile,
+        language,
+        theme: sparks_domain::ThemeChoice::System,
+        problem,
+    }
+}
