@@ -271,7 +271,13 @@ impl Sparks {
         match result {
             Ok(open) => {
                 *room = Some(open.clone());
-                load_older(open)
+                let reader = open.clone();
+                let mark_read = Task::future(async move {
+                    if let Err(error) = reader.mark_read().await {
+                        tracing::warn!(%error, "could not send the read receipt");
+                    }
+                });
+                Task::batch([load_older(open), mark_read.discard()])
             }
             Err(error) => {
                 let details = error.to_string();

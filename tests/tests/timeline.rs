@@ -9,6 +9,7 @@ use std::time::Duration;
 use futures_util::{Stream, StreamExt};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
+use matrix_sdk::ruma::events::receipt::{ReceiptThread, ReceiptType};
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use sparks_domain::{ListDiff, Message, MessageBody, SendState, TimelineEntry, TimelineItem};
 use sparks_matrix::{OpenRoom, Session};
@@ -128,6 +129,26 @@ async fn messages_arrive_and_ours_go_out_with_a_local_echo() -> Result<(), Error
                 && m.sender_name == "Friendly Writer"
                 && !m.from_me
         })
+    })
+    .await?;
+
+    // Reading it sends a read receipt the other side sees.
+    p.room.mark_read().await?;
+    let me: matrix_sdk::ruma::OwnedUserId = p.session.user_id().try_into()?;
+    let (friend, room_id) = (p.friend.clone(), p.friend_room.room_id().to_owned());
+    eventually(WAIT, "our read receipt to reach the friend", || {
+        let (friend, room_id, me) = (friend.clone(), room_id.clone(), me.clone());
+        async move {
+            let _ = friend
+                .sync_once(SyncSettings::default().timeout(Duration::from_millis(500)))
+                .await;
+            let Some(room) = friend.get_room(&room_id) else {
+                return false;
+            };
+            room.load_user_receipt(ReceiptType::Read, ReceiptThread::Unthreaded, &me)
+                .await
+                .is_ok_and(|r| r.is_some())
+        }
     })
     .await?;
 

@@ -139,7 +139,7 @@ impl Room {
             );
         }
         let mut previous: Option<&Msg> = None;
-        for item in &self.items {
+        for item in shown(&self.items) {
             let (line, message) = self.line(item, previous, i18n, now_ms);
             lines = lines.push(line);
             previous = message;
@@ -235,6 +235,22 @@ impl Room {
     }
 }
 
+/// The items worth a line: a run of settings changes by one person (a new room has a dozen)
+/// reads as one.
+fn shown(items: &[TimelineItem]) -> impl Iterator<Item = &TimelineItem> {
+    let mut last_changer: Option<&str> = None;
+    items.iter().filter(move |item| {
+        if let TimelineEntry::RoomChanged { by, .. } = &item.entry {
+            let repeat = last_changer == Some(by.as_str());
+            last_changer = Some(by);
+            !repeat
+        } else {
+            last_changer = None;
+            true
+        }
+    })
+}
+
 fn message_view<'a>(message: &'a Msg, grouped: bool, i18n: &I18n) -> Element<'a, Message> {
     let (body, muted) = body_text(&message.body, i18n);
     let mut body = text(body).size(size::BODY);
@@ -318,5 +334,37 @@ fn body_text(body: &MessageBody, i18n: &I18n) -> (String, bool) {
             i18n.tr_args("room-unsupported", [("kind", kind.as_str().into())]),
             true,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changed(id: &str, by: &str) -> TimelineItem {
+        TimelineItem {
+            id: id.into(),
+            entry: TimelineEntry::RoomChanged {
+                by: by.into(),
+                timestamp_ms: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn runs_of_settings_changes_by_one_person_collapse() {
+        let marker = TimelineItem {
+            id: "m".into(),
+            entry: TimelineEntry::ReadMarker,
+        };
+        let items = [
+            changed("1", "carol"),
+            changed("2", "carol"),
+            changed("3", "bob"),
+            marker,
+            changed("4", "bob"),
+        ];
+        let ids: Vec<&str> = shown(&items).map(|item| item.id.as_str()).collect();
+        assert_eq!(ids, ["1", "3", "m", "4"]);
     }
 }

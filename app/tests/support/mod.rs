@@ -195,6 +195,16 @@ fn message(
     }
 }
 
+fn changed(id: &str, by: &str) -> sparks_domain::TimelineItem {
+    sparks_domain::TimelineItem {
+        id: id.into(),
+        entry: sparks_domain::TimelineEntry::RoomChanged {
+            by: by.into(),
+            timestamp_ms: NOW_MS - 26 * 60 * MINUTE,
+        },
+    }
+}
+
 /// A busy conversation, as the design team room might look.
 pub fn sample_timeline() -> Vec<sparks_domain::TimelineItem> {
     use sparks_domain::{MembershipChange, MessageBody, SendState, TimelineEntry, TimelineItem};
@@ -217,6 +227,9 @@ pub fn sample_timeline() -> Vec<sparks_domain::TimelineItem> {
                 timestamp_ms: NOW_MS - 26 * 60 * MINUTE,
             },
         },
+        changed("cfg1", "Carol Nguyen"),
+        changed("cfg2", "Carol Nguyen"),
+        changed("cfg3", "Carol Nguyen"),
         message(
             "m1",
             "@carol:example.org",

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
+use matrix_sdk::ruma::api::client::receipt::create_receipt::v3::ReceiptType;
 use matrix_sdk::ruma::events::room::message::{MessageType, Relation, RoomMessageEventContent};
 use matrix_sdk::ruma::events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent};
 use matrix_sdk::ruma::room_version_rules::RoomVersionRules;
@@ -99,6 +100,15 @@ impl OpenRoom {
         self.timeline
             .paginate_backwards(events)
             .await
+            .map_err(|e| RoomError::Timeline(details(&e)))
+    }
+
+    /// Marks everything in the room as read (a public read receipt), clearing its unread count.
+    pub async fn mark_read(&self) -> Result<(), RoomError> {
+        self.timeline
+            .mark_as_read(ReceiptType::Read)
+            .await
+            .map(|_| ())
             .map_err(|e| RoomError::Timeline(details(&e)))
     }
 
