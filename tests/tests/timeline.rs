@@ -227,39 +227,40 @@ async fn hostile_and_unknown_events_are_shown_safely() -> Result<(), Error> {
     let mut updates = pin!(p.room.items());
     let mut items = Vec::new();
     let huge = "A".repeat(60_000);
-    p.friend_room
-        .send_raw(
+    let hostile = [
+        (
             "m.room.message",
             serde_json::json!({ "msgtype": "org.example.weird", "body": "weird but readable" }),
-        )
-        .await?;
-    p.friend_room
-        .send_raw(
+        ),
+        (
             "org.example.custom",
             serde_json::json!({ "anything": [1, 2, 3] }),
-        )
-        .await?;
-    p.friend_room
-        .send_raw(
+        ),
+        (
             "m.room.message",
             serde_json::json!({ "msgtype": "m.image", "body": "broken.png", "url": 5 }),
-        )
-        .await?;
-    p.friend_room
-        .send_raw(
+        ),
+        (
             "m.room.message",
             serde_json::json!({ "msgtype": "m.text", "body": huge.clone() }),
-        )
-        .await?;
-    p.friend_room
-        .send_raw(
+        ),
+        (
             "m.room.message",
             serde_json::json!({ "msgtype": "m.image", "body": "cat.png", "url": "not an mxc uri" }),
-        )
-        .await?;
-    p.friend_room
-        .send_raw("m.room.message", serde_json::json!({ "msgtype": "m.text", "body": "tagged", "format": "org.matrix.custom.html", "formatted_body": "<script>alert(1)</script><b>unclosed <i>tags" }))
-        .await?;
+        ),
+        (
+            "m.room.message",
+            serde_json::json!({
+                "msgtype": "m.text",
+                "body": "tagged",
+                "format": "org.matrix.custom.html",
+                "formatted_body": "<script>alert(1)</script><b>unclosed <i>tags",
+            }),
+        ),
+    ];
+    for (event_type, content) in hostile {
+        p.friend_room.send_raw(event_type, content).await?;
+    }
     p.friend_room
         .send(RoomMessageEventContent::text_plain("still alive"))
         .await?;
