@@ -187,6 +187,32 @@ pub async fn restore(home: &Path) -> Result<Option<Session>, sparks_matrix::Rest
     Session::restore(&store_root(home), portable_secrets(home)).await
 }
 
+/// Applies batches of list diffs from `updates` to `list` until `done` holds, failing after
+/// `limit`, when the stream ends, or when a diff does not fit the list.
+pub async fn apply_until<T: std::fmt::Debug>(
+    updates: &mut (impl futures_util::Stream<Item = Vec<sparks_domain::ListDiff<T>>> + Unpin),
+    list: &mut Vec<T>,
+    limit: Duration,
+    what: &str,
+    done: impl Fn(&[T]) -> bool,
+) -> Result<(), Error> {
+    use futures_util::StreamExt;
+    let deadline = tokio::time::Instant::now() + limit;
+    while !done(list) {
+        match tokio::time::timeout_at(deadline, updates.next()).await {
+            Err(_) => return Err(format!("timed out waiting for {what}; list: {list:#?}").into()),
+            Ok(None) => return Err(format!("the stream ended while waiting for {what}").into()),
+            Ok(Some(diffs)) => {
+                for diff in diffs {
+                    diff.apply(list)
+                        .map_err(|e| format!("diff out of bounds: {e:?}"))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Waits for `check` to pass, polling; fails after `limit`.
 pub async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F) -> Result<(), Error>
 where

@@ -8,7 +8,7 @@ use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use sparks_domain::{Connection, RoomKind, RoomSummary};
 use sparks_matrix::{LoginError, LoginRequest, LogoutOutcome, RoomListUpdate};
-use sparks_tests::{Error, Homeserver, SecretString, restore, sign_in, store_root};
+use sparks_tests::{Error, Homeserver, SecretString, apply_until, restore, sign_in, store_root};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -19,25 +19,14 @@ async fn until_rooms(
     what: &str,
     done: impl Fn(&[RoomSummary]) -> bool,
 ) -> Result<(), Error> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !done(rooms) {
-        let next = tokio::time::timeout_at(deadline, updates.next()).await;
-        match next {
-            Err(_) => return Err(format!("timed out waiting for {what}; rooms: {rooms:#?}").into()),
-            Ok(None) => return Err("the room list stream ended".into()),
-            Ok(Some(RoomListUpdate::Failed(reason))) => {
-                return Err(format!("room list failed: {reason}").into());
-            }
-            Ok(Some(RoomListUpdate::Loaded(_))) => {}
-            Ok(Some(RoomListUpdate::Diffs(diffs))) => {
-                for diff in diffs {
-                    diff.apply(rooms)
-                        .map_err(|e| format!("diff out of bounds: {e:?}"))?;
-                }
-            }
+    let diffs = updates.filter_map(|update| async move {
+        match update {
+            RoomListUpdate::Diffs(diffs) => Some(diffs),
+            RoomListUpdate::Loaded(_) => None,
+            RoomListUpdate::Failed(reason) => panic!("room list failed: {reason}"),
         }
-    }
-    Ok(())
+    });
+    apply_until(&mut pin!(diffs), rooms, WAIT, what, done).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

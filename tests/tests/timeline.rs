@@ -13,7 +13,7 @@ use matrix_sdk::ruma::events::receipt::{ReceiptThread, ReceiptType};
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use sparks_domain::{ListDiff, Message, MessageBody, SendState, TimelineEntry, TimelineItem};
 use sparks_matrix::{OpenRoom, Session};
-use sparks_tests::{Error, Homeserver, eventually, sign_in};
+use sparks_tests::{Error, Homeserver, apply_until, eventually, sign_in};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -30,22 +30,23 @@ async fn until(
     what: &str,
     done: impl Fn(&[TimelineItem]) -> bool,
 ) -> Result<(), Error> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !done(items) {
-        match tokio::time::timeout_at(deadline, updates.next()).await {
-            Err(_) => {
-                return Err(format!("timed out waiting for {what}; timeline: {items:#?}").into());
-            }
-            Ok(None) => return Err("the timeline stream ended".into()),
-            Ok(Some(diffs)) => {
-                for diff in diffs {
-                    diff.apply(items)
-                        .map_err(|e| format!("diff out of bounds: {e:?}"))?;
-                }
-            }
-        }
-    }
-    Ok(())
+    apply_until(updates, items, WAIT, what, done).await
+}
+
+/// The friend writes `text`; waits until the Sparks timeline shows it.
+async fn friend_says(
+    p: &Pair,
+    updates: &mut (impl Stream<Item = Vec<ListDiff<TimelineItem>>> + Unpin),
+    items: &mut Vec<TimelineItem>,
+    text: &str,
+) -> Result<(), Error> {
+    p.friend_room
+        .send(RoomMessageEventContent::text_plain(text))
+        .await?;
+    until(updates, items, text, |items| {
+        messages(items).any(|m| m.body == MessageBody::Text(text.into()))
+    })
+    .await
 }
 
 /// A Sparks session and a plain client of someone else, sharing a fresh room.
@@ -208,16 +209,8 @@ async fn encrypted_rooms_decrypt_both_ways() -> Result<(), Error> {
         },
     )
     .await?;
-    p.friend_room
-        .send(RoomMessageEventContent::text_plain("Secret back"))
-        .await?;
-    until(
-        &mut updates,
-        &mut items,
-        "the friend's encrypted message, decrypted",
-        |items| messages(items).any(|m| m.body == MessageBody::Text("Secret back".into())),
-    )
-    .await?;
+    // The friend's encrypted message arrives decrypted.
+    friend_says(&p, &mut updates, &mut items, "Secret back").await?;
     Ok(())
 }
 
@@ -261,16 +254,7 @@ async fn hostile_and_unknown_events_are_shown_safely() -> Result<(), Error> {
     for (event_type, content) in hostile {
         p.friend_room.send_raw(event_type, content).await?;
     }
-    p.friend_room
-        .send(RoomMessageEventContent::text_plain("still alive"))
-        .await?;
-    until(
-        &mut updates,
-        &mut items,
-        "the events after the hostile ones",
-        |items| messages(items).any(|m| m.body == MessageBody::Text("still alive".into())),
-    )
-    .await?;
+    friend_says(&p, &mut updates, &mut items, "still alive").await?;
     // The first of them may be older than what the sync delivered: load the history.
     let mut reached_start = false;
     while !reached_start

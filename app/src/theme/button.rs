@@ -32,44 +32,39 @@ pub fn primary(theme: &Theme, status: Status) -> Style {
 /// Secondary actions: outlined.
 pub fn secondary(theme: &Theme, status: Status) -> Style {
     let c = colors(theme);
-    let background = match status {
-        Status::Hovered | Status::Pressed => Some(c.hover),
-        Status::Active | Status::Disabled => Some(c.surface),
-    };
-    let text = if status == Status::Disabled {
-        c.muted
-    } else {
-        c.text
-    };
-    Style {
-        border: Border {
-            color: c.border,
-            width: 1.0,
-            radius: radius::M.into(),
-        },
-        ..base(background, text, radius::M)
-    }
+    outlined(c, status, c.text, c.hover, c.border)
 }
 
 /// Destructive actions such as signing out.
 pub fn danger(theme: &Theme, status: Status) -> Style {
     let c = colors(theme);
+    outlined(
+        c,
+        status,
+        c.danger,
+        c.danger_soft,
+        c.danger.scale_alpha(0.5),
+    )
+}
+
+/// A surface-coloured button with a border, tinted `hover` under the pointer.
+fn outlined(c: &super::Colors, status: Status, text: Color, hover: Color, border: Color) -> Style {
     let background = match status {
-        Status::Hovered | Status::Pressed => Some(c.danger_soft),
-        Status::Active | Status::Disabled => Some(c.surface),
+        Status::Hovered | Status::Pressed => hover,
+        Status::Active | Status::Disabled => c.surface,
     };
     let text = if status == Status::Disabled {
         c.muted
     } else {
-        c.danger
+        text
     };
     Style {
         border: Border {
-            color: c.danger.scale_alpha(0.5),
+            color: border,
             width: 1.0,
             radius: radius::M.into(),
         },
-        ..base(background, text, radius::M)
+        ..base(Some(background), text, radius::M)
     }
 }
 
