@@ -7,13 +7,15 @@ use std::time::Duration;
 use futures_util::{Stream, StreamExt};
 use iced::theme::Mode;
 use iced::{Subscription, Task, Theme, keyboard};
-use sparks_config::{Paths, Settings};
+use sparks_config::{Drafts, Paths, Settings};
+use sparks_domain::Member;
 use sparks_i18n::I18n;
 use sparks_matrix::{LoginError, LogoutOutcome, OpenRoom, RestoreError, RoomError, Session};
 use sparks_secrets::{FileLocation, SecretStore};
 
 use crate::screen::home::{self, Home, Identity};
 use crate::screen::login::{self, Login, Problem};
+use crate::screen::room::Command;
 use crate::widget::Element;
 use crate::{errors, theme, time};
 
@@ -53,11 +55,18 @@ pub enum Message {
     LoggedOut(LogoutOutcome),
     RoomOpened(String, Result<OpenRoom, RoomError>),
     OlderLoaded(String, Result<bool, RoomError>),
-    Sent(String, Result<(), RoomError>),
+    Members(String, Result<Vec<Member>, RoomError>),
+    /// A command on a room's timeline finished.
+    Done(String, Result<(), RoomError>),
     SystemMode(Mode),
     Tick,
     FocusNext,
     FocusPrevious,
+    /// Ctrl+K.
+    QuickSwitch,
+    Escape,
+    /// Up (-1) or Down (+1) while a list has the keyboard.
+    Arrow(isize),
 }
 
 impl Sparks {
@@ -180,18 +189,47 @@ impl Sparks {
                     room.older_loaded(problem);
                 }
             }
-            Message::Sent(id, Err(error)) => {
-                let problem = self
-                    .i18n
-                    .tr_args("room-send-error", [("details", error.to_string().into())]);
+            Message::Members(id, Ok(members)) => {
+                if let Screen::Home { home, .. } = &mut self.screen
+                    && let Some(room) = home.room_mut(&id)
+                {
+                    room.set_members(members);
+                }
+            }
+            Message::Members(_, Err(error)) => {
+                tracing::warn!(%error, "room members unavailable; no mention suggestions");
+            }
+            Message::Done(id, Err(error)) => {
+                let problem = errors::room_action(&self.i18n, &error);
                 if let Screen::Home { home, .. } = &mut self.screen
                     && let Some(room) = home.room_mut(&id)
                 {
                     room.show_problem(problem);
                 }
             }
-            Message::Sent(_, Ok(())) => {}
+            Message::Done(_, Ok(())) => {}
+            Message::QuickSwitch => {
+                if let Screen::Home { home, .. } = &mut self.screen {
+                    home.open_switcher();
+                    return iced::widget::operation::focus(crate::screen::chat::SWITCHER);
+                }
+            }
+            Message::Escape => {
+                if let Screen::Home { home, .. } = &mut self.screen {
+                    let action = home.escape();
+                    return self.home_action(action);
+                }
+            }
+            Message::Arrow(delta) => {
+                if let Screen::Home { home, .. } = &mut self.screen {
+                    home.move_highlight(delta);
+                }
+            }
             Message::LoggedOut(outcome) => {
+                // Drafts belong to the account that signed out.
+                if let Err(error) = Drafts::default().save(&self.paths) {
+                    tracing::error!(%error, "drafts not removed");
+                }
                 let mut form = self.login_form();
                 if let LogoutOutcome::LocalOnly { details } = outcome {
                     form = form.with_problem(Problem::Text(
@@ -210,6 +248,14 @@ impl Sparks {
     }
 
     fn update_home(&mut self, message: home::Message) -> Task<Message> {
+        let Screen::Home { home, .. } = &mut self.screen else {
+            return Task::none();
+        };
+        let action = home.update(message);
+        self.home_action(action)
+    }
+
+    fn home_action(&mut self, action: home::Action) -> Task<Message> {
         let Screen::Home {
             session,
             home,
@@ -218,7 +264,7 @@ impl Sparks {
         else {
             return Task::none();
         };
-        match home.update(message) {
+        match action {
             home::Action::None => {}
             home::Action::Language(language) => {
                 self.settings.language = language;
@@ -243,20 +289,18 @@ impl Sparks {
                     std::convert::identity,
                 );
             }
-            home::Action::Send(body) => {
-                if let Some(open) = room.clone() {
-                    let id = open.id().to_owned();
-                    return Task::perform(
-                        async move { open.send_text(&body).await },
-                        move |result| Message::Sent(id.clone(), result),
-                    );
+            home::Action::SaveDrafts => {
+                if let Err(error) = home.chat().drafts().save(&self.paths) {
+                    tracing::error!(%error, "drafts not saved");
                 }
             }
-            home::Action::LoadOlder => {
+            home::Action::Room(crate::screen::room::Action::OpenLink(url)) => open_link(&url),
+            home::Action::Room(crate::screen::room::Action::Do(command)) => {
                 if let Some(open) = room.clone() {
-                    return load_older(open);
+                    return run(open, command);
                 }
             }
+            home::Action::Room(_) => {}
         }
         Task::none()
     }
@@ -277,7 +321,11 @@ impl Sparks {
                         tracing::warn!(%error, "could not send the read receipt");
                     }
                 });
-                Task::batch([load_older(open), mark_read.discard()])
+                let members = open.clone();
+                let members = Task::perform(async move { members.members().await }, move |m| {
+                    Message::Members(id.clone(), m)
+                });
+                Task::batch([load_older(open), mark_read.discard(), members])
             }
             Err(error) => {
                 let details = error.to_string();
@@ -298,9 +346,13 @@ impl Sparks {
             device_id: session.device_id(),
         };
         let start = session.clone();
+        let drafts = Drafts::load(&self.paths).unwrap_or_else(|error| {
+            tracing::error!(%error, "drafts unreadable; starting without them");
+            Drafts::default()
+        });
         self.screen = Screen::Home {
             session,
-            home: Box::new(Home::new(identity)),
+            home: Box::new(Home::new(identity, drafts)),
             room: None,
         };
         Task::future(async move { start.start().await }).discard()
@@ -339,6 +391,7 @@ impl Sparks {
                 .view(home::Context {
                     i18n: &self.i18n,
                     now_ms: self.now_ms,
+                    colors: theme::colors(&self.theme()),
                     secrets: self.secrets.backend(),
                     language: self.settings.language,
                     theme: self.settings.theme,
@@ -349,17 +402,23 @@ impl Sparks {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        let keys = keyboard::listen().filter_map(|event| match event {
-            keyboard::Event::KeyPressed {
-                key: keyboard::Key::Named(keyboard::key::Named::Tab),
-                modifiers,
-                ..
-            } => Some(if modifiers.shift() {
-                Message::FocusPrevious
-            } else {
-                Message::FocusNext
-            }),
-            _ => None,
+        let keys = keyboard::listen().filter_map(|event| {
+            let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
+                return None;
+            };
+            use keyboard::key::Named;
+            match key.as_ref() {
+                keyboard::Key::Named(Named::Tab) => Some(if modifiers.shift() {
+                    Message::FocusPrevious
+                } else {
+                    Message::FocusNext
+                }),
+                keyboard::Key::Named(Named::Escape) => Some(Message::Escape),
+                keyboard::Key::Named(Named::ArrowUp) => Some(Message::Arrow(-1)),
+                keyboard::Key::Named(Named::ArrowDown) => Some(Message::Arrow(1)),
+                keyboard::Key::Character("k") if modifiers.command() => Some(Message::QuickSwitch),
+                _ => None,
+            }
         });
         let mut subscriptions = vec![keys, iced::system::theme_changes().map(Message::SystemMode)];
         if let Screen::Home { session, room, .. } = &self.screen {
@@ -413,6 +472,39 @@ fn timeline(key: &RoomKey) -> impl Stream<Item = Message> + use<> {
     key.0
         .items()
         .map(move |diffs| Message::Home(home::Message::Timeline(id.clone(), diffs)))
+}
+
+/// Runs a room command on the backend; a failure comes back as a sentence under the composer.
+fn run(room: OpenRoom, command: Command) -> Task<Message> {
+    if command == Command::LoadOlder {
+        return load_older(room);
+    }
+    let id = room.id().to_owned();
+    Task::perform(
+        async move {
+            match command {
+                Command::Send(message) => room.send(&message).await,
+                Command::Edit { event, message } => room.edit(&event, &message).await,
+                Command::Redact(event) => room.redact(&event).await,
+                Command::React { event, key } => room.toggle_reaction(&event, &key).await,
+                Command::LoadOlder => Ok(()),
+            }
+        },
+        move |result| Message::Done(id.clone(), result),
+    )
+}
+
+/// Opens a web or mail link in the desktop's browser or mail program. Other schemes (the
+/// sanitizer also lets `ftp:` and `magnet:` through) are not handed to the desktop.
+fn open_link(url: &str) {
+    let allowed = ["https://", "http://", "mailto:"];
+    if !allowed.iter().any(|scheme| url.starts_with(scheme)) {
+        tracing::warn!(url, "not opening a link of this kind");
+        return;
+    }
+    if let Err(error) = open::that_detached(url) {
+        tracing::error!(%error, url, "could not open the link");
+    }
 }
 
 fn load_older(room: OpenRoom) -> Task<Message> {

@@ -1,7 +1,7 @@
 //! Backend errors turned into sentences for people, in their language.
 
 use sparks_i18n::I18n;
-use sparks_matrix::{LoginError, RestoreError};
+use sparks_matrix::{LoginError, RestoreError, RoomError};
 
 pub fn login(i18n: &I18n, error: &LoginError) -> String {
     match error {
@@ -46,6 +46,14 @@ pub fn login(i18n: &I18n, error: &LoginError) -> String {
 
 pub fn restore(i18n: &I18n, error: &RestoreError) -> String {
     i18n.tr_args("restore-error", [("details", error.to_string().into())])
+}
+
+/// A room action (send, edit, react, delete) that failed.
+pub fn room_action(i18n: &I18n, error: &RoomError) -> String {
+    match error {
+        RoomError::NoSuchMessage => i18n.tr("room-error-no-such-message"),
+        other => i18n.tr_args("room-send-error", [("details", other.to_string().into())]),
+    }
 }
 
 #[cfg(test)]

@@ -89,14 +89,16 @@ fn every_screen_renders_in_both_themes() {
             (Nav::Calendar, "calendar"),
         ] {
             home.update(home::Message::Nav(nav));
-            let cx = support::context(&en, None, None);
+            let mut cx = support::context(&en, None, None);
+            cx.colors = theme::colors(&theme);
             shoot(&dir, &format!("{name}-{variant}"), &theme, home.view(cx));
         }
     }
 
     for (variant, theme) in themes() {
         let home = support::home_with_open_room();
-        let cx = support::context(&en, None, None);
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
         shoot(&dir, &format!("room-{variant}"), &theme, home.view(cx));
     }
 

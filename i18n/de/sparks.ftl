@@ -146,3 +146,21 @@ room-member-other = { $who } hat die Mitgliedschaft geändert
 room-changed = { $who } hat die Raumeinstellungen geändert
 room-open-error = Dieser Raum ließ sich nicht öffnen: { $details }
 room-send-error = Deine Nachricht konnte nicht gesendet werden: { $details }
+
+room-error-no-such-message = Diese Nachricht ist nicht mehr im Verlauf dieses Raums.
+chat-filter-placeholder = Räume filtern
+chat-filter-none = Kein Raum passt.
+switcher-placeholder = Zu einem Raum springen …
+composer-replying = Antwort an { $who }
+composer-editing = Du bearbeitest deine Nachricht
+composer-cancel = Abbrechen
+composer-save = Speichern
+message-reply = Antworten
+message-edit = Bearbeiten
+message-delete = Löschen
+message-delete-confirm = Für alle löschen?
+message-reply-unknown = Eine nicht geladene Nachricht
+message-thread-replies = { $count ->
+    [one] 1 Antwort im Thread
+   *[other] { $count } Antworten im Thread
+}

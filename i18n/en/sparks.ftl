@@ -146,3 +146,21 @@ room-member-other = { $who } changed their membership
 room-changed = { $who } changed the room settings
 room-open-error = This room could not be opened: { $details }
 room-send-error = Your message could not be sent: { $details }
+
+room-error-no-such-message = That message is no longer in this room’s history.
+chat-filter-placeholder = Filter rooms
+chat-filter-none = No rooms match.
+switcher-placeholder = Jump to a room…
+composer-replying = Replying to { $who }
+composer-editing = Editing your message
+composer-cancel = Cancel
+composer-save = Save
+message-reply = Reply
+message-edit = Edit
+message-delete = Delete
+message-delete-confirm = Delete for everyone?
+message-reply-unknown = A message that is not loaded
+message-thread-replies = { $count ->
+    [one] 1 reply in thread
+   *[other] { $count } replies in thread
+}

@@ -46,6 +46,7 @@ pub const GUI: Group = Group {
         "libvulkan1",
         "mesa-vulkan-drivers",
         "fonts-dejavu-core",
+        "fonts-noto-color-emoji",
         "xvfb",
         "xauth",
     ],

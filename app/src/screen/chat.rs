@@ -1,14 +1,18 @@
 //! The chat area: the room list beside the conversation pane.
 
-use iced::widget::{Space, button, column, container, row, scrollable, text};
+use iced::widget::{
+    Column, Space, button, center, column, container, mouse_area, opaque, row, scrollable, stack,
+    text, text_input,
+};
 use iced::{Alignment, Length};
+use sparks_config::Drafts;
 use sparks_domain::{Connection, RoomKind, RoomSummary};
 use sparks_i18n::I18n;
 use sparks_matrix::RoomListUpdate;
 
 use super::room;
 use crate::icon::Icon;
-use crate::theme::{self, size, space, width};
+use crate::theme::{self, Colors, size, space, width};
 use crate::time;
 use crate::widget::{self, Element};
 
@@ -19,8 +23,20 @@ const PREVIEW_CHARS: usize = 40;
 /// The same, beside an unread badge.
 const PREVIEW_CHARS_WITH_BADGE: usize = 33;
 
+/// Widget ids, for focus and tests.
+pub const FILTER: &str = "room-filter";
+pub const SWITCHER: &str = "quick-switcher";
+/// How many rooms the quick switcher offers.
+const SWITCHER_RESULTS: usize = 8;
+
 #[derive(Debug, Default)]
 pub struct Chat {
+    /// Our own user id.
+    own: String,
+    drafts: Drafts,
+    /// Narrows the room list to names containing it.
+    filter: String,
+    switcher: Option<Switcher>,
     rooms: Vec<RoomSummary>,
     /// The first sync has delivered the list.
     loaded: bool,
@@ -30,43 +46,145 @@ pub struct Chat {
     room: Option<room::Room>,
 }
 
+/// The Ctrl+K room picker.
+#[derive(Debug, Default)]
+struct Switcher {
+    query: String,
+    /// Index into the current matches.
+    highlighted: usize,
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
     Select(String),
     Room(room::Message),
+    Filter(String),
+    SwitcherQuery(String),
+    SwitcherPick,
+    CloseSwitcher,
 }
 
 pub enum Action {
     None,
     /// Open this room's timeline.
     Open(String),
-    Send(String),
-    LoadOlder,
+    /// Something the open room asks for.
+    Room(room::Action),
+    /// Drafts changed: keep them.
+    SaveDrafts,
 }
 
 impl Chat {
+    pub fn new(own: String, drafts: Drafts) -> Chat {
+        Chat {
+            own,
+            drafts,
+            ..Chat::default()
+        }
+    }
+
+    pub fn drafts(&self) -> &Drafts {
+        &self.drafts
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
-            Message::Select(id) => {
-                if self.selected.as_deref() == Some(id.as_str()) {
+            Message::Select(id) => return self.select(id),
+            Message::Room(message) => {
+                let Some(action) = self.room.as_mut().map(|room| room.update(message)) else {
                     return Action::None;
+                };
+                return self.room_action(action);
+            }
+            Message::Filter(filter) => self.filter = filter,
+            Message::SwitcherQuery(query) => {
+                if let Some(switcher) = &mut self.switcher {
+                    switcher.query = query;
+                    switcher.highlighted = 0;
                 }
-                let summary = self.rooms.iter().find(|r| r.id == id);
-                self.room = summary
-                    .filter(|r| r.kind != RoomKind::Invite && r.kind != RoomKind::Space)
-                    .map(|r| room::Room::new(id.clone(), r.name.clone()));
-                self.selected = Some(id.clone());
-                if self.room.is_some() {
-                    Action::Open(id)
+            }
+            Message::SwitcherPick => {
+                let picked = self.switcher.as_ref().and_then(|switcher| {
+                    let matches = ranked(&self.rooms, &switcher.query);
+                    matches
+                        .get(switcher.highlighted)
+                        .or(matches.first())
+                        .map(|room| room.id.clone())
+                });
+                if let Some(id) = picked {
+                    self.switcher = None;
+                    return self.select(id);
+                }
+            }
+            Message::CloseSwitcher => self.switcher = None,
+        }
+        Action::None
+    }
+
+    fn select(&mut self, id: String) -> Action {
+        if self.selected.as_deref() == Some(id.as_str()) {
+            return Action::None;
+        }
+        let summary = self.rooms.iter().find(|r| r.id == id);
+        self.room = summary
+            .filter(|r| r.kind != RoomKind::Invite && r.kind != RoomKind::Space)
+            .map(|r| {
+                let draft = self.drafts.get(&id).to_owned();
+                room::Room::new(id.clone(), r.name.clone(), self.own.clone(), draft)
+            });
+        self.selected = Some(id.clone());
+        if self.room.is_some() {
+            Action::Open(id)
+        } else {
+            Action::None
+        }
+    }
+
+    fn room_action(&mut self, action: room::Action) -> Action {
+        match action {
+            room::Action::None => Action::None,
+            room::Action::Draft(text) => {
+                let Some(room) = &self.room else {
+                    return Action::None;
+                };
+                if self.drafts.set(room.id(), &text) {
+                    Action::SaveDrafts
                 } else {
                     Action::None
                 }
             }
-            Message::Room(message) => match self.room.as_mut().map(|room| room.update(message)) {
-                Some(room::Action::Send(body)) => Action::Send(body),
-                Some(room::Action::LoadOlder) => Action::LoadOlder,
-                Some(room::Action::None) | None => Action::None,
-            },
+            other => Action::Room(other),
+        }
+    }
+
+    /// Opens the quick switcher (Ctrl+K).
+    pub fn open_switcher(&mut self) {
+        self.switcher = Some(Switcher::default());
+    }
+
+    pub fn switcher_open(&self) -> bool {
+        self.switcher.is_some()
+    }
+
+    /// Moves the switcher's highlight by `delta` (arrow keys), staying within the matches.
+    pub fn move_highlight(&mut self, delta: isize) {
+        if let Some(switcher) = &mut self.switcher {
+            let count = ranked(&self.rooms, &switcher.query).len();
+            if count > 0 {
+                let next = switcher.highlighted as isize + delta;
+                switcher.highlighted = next.clamp(0, count as isize - 1) as usize;
+            }
+        }
+    }
+
+    /// Escape: closes the switcher, else lets the open room drop what it has open.
+    pub fn escape(&mut self) -> Action {
+        if self.switcher.take().is_some() {
+            return Action::None;
+        }
+        match self.room.as_mut().map(room::Room::escape) {
+            Some(action) => self.room_action(action),
+            None => Action::None,
         }
     }
 
@@ -105,7 +223,12 @@ impl Chat {
         &self.rooms
     }
 
-    pub fn view<'a>(&'a self, i18n: &I18n, now_ms: u64) -> Element<'a, Message> {
+    pub fn view<'a>(
+        &'a self,
+        i18n: &I18n,
+        now_ms: u64,
+        colors: &'static Colors,
+    ) -> Element<'a, Message> {
         let header = row![
             text(i18n.tr("chat-title"))
                 .size(size::TITLE)
@@ -114,8 +237,17 @@ impl Chat {
         ]
         .align_y(Alignment::Center)
         .padding([space::L, space::L]);
+        let filter = container(
+            text_input(&i18n.tr("chat-filter-placeholder"), &self.filter)
+                .id(FILTER)
+                .on_input(Message::Filter)
+                .padding([space::S, space::M])
+                .size(size::BODY)
+                .style(theme::text_input::field),
+        )
+        .padding([0.0, space::M]);
 
-        let mut list = column![header];
+        let mut list = column![header, filter].spacing(space::S);
         if let Some(notice) = self.connection_notice(i18n) {
             list = list.push(container(notice).padding([0.0, space::M]));
         }
@@ -134,13 +266,27 @@ impl Chat {
                 )
             }
         } else {
-            let rows = self
+            let query = self.filter.trim().to_lowercase();
+            let rows: Vec<Element<'a, Message>> = self
                 .rooms
                 .iter()
-                .map(|room| self.room_row(room, i18n, now_ms));
-            scrollable(column(rows).spacing(2).padding([space::XS, space::S]))
-                .height(Length::Fill)
+                .filter(|room| query.is_empty() || room.name.to_lowercase().contains(&query))
+                .map(|room| self.room_row(room, i18n, now_ms))
+                .collect();
+            if rows.is_empty() {
+                container(
+                    text(i18n.tr("chat-filter-none"))
+                        .size(size::BODY)
+                        .style(theme::text::muted),
+                )
+                .center_x(Length::Fill)
+                .padding(space::XL)
                 .into()
+            } else {
+                scrollable(column(rows).spacing(2).padding([space::XS, space::S]))
+                    .height(Length::Fill)
+                    .into()
+            }
         };
         let sidebar = container(list.push(body))
             .width(Length::Fixed(width::ROOM_LIST))
@@ -148,21 +294,83 @@ impl Chat {
             .style(theme::container::sidebar);
 
         let pane = match &self.room {
-            Some(room) => room.view(i18n, now_ms).map(Message::Room),
+            Some(room) => room.view(i18n, now_ms, colors).map(Message::Room),
             None => widget::empty_state(
                 Icon::Chat,
                 i18n.tr("chat-select-room"),
                 i18n.tr("chat-select-room-hint"),
             ),
         };
-        row![
+        let base = row![
             sidebar,
             container(pane)
                 .width(Length::Fill)
                 .height(Length::Fill)
                 .style(theme::container::background)
-        ]
-        .into()
+        ];
+        match &self.switcher {
+            Some(switcher) => stack![base, self.switcher_view(switcher, i18n)].into(),
+            None => base.into(),
+        }
+    }
+
+    fn switcher_view<'a>(&'a self, switcher: &'a Switcher, i18n: &I18n) -> Element<'a, Message> {
+        let mut results = Column::new().spacing(2);
+        let matches = ranked(&self.rooms, &switcher.query);
+        for (i, room) in matches.iter().enumerate() {
+            results = results.push(
+                button(
+                    row![
+                        widget::avatar(&room.id, room.initials(), 28.0),
+                        text(widget::ellipsize(&room.name, 48)).size(size::BODY),
+                    ]
+                    .spacing(space::M)
+                    .align_y(Alignment::Center),
+                )
+                .padding([space::XS, space::S])
+                .width(Length::Fill)
+                .style(theme::button::row(i == switcher.highlighted))
+                .on_press(Message::Select(room.id.clone())),
+            );
+        }
+        if matches.is_empty() {
+            results = results.push(
+                text(i18n.tr("chat-filter-none"))
+                    .size(size::BODY)
+                    .style(theme::text::muted),
+            );
+        }
+        let dialog = container(
+            column![
+                text_input(&i18n.tr("switcher-placeholder"), &switcher.query)
+                    .id(SWITCHER)
+                    .on_input(Message::SwitcherQuery)
+                    .on_submit(Message::SwitcherPick)
+                    .padding([space::S + 2.0, space::M])
+                    .style(theme::text_input::field),
+                results,
+            ]
+            .spacing(space::S),
+        )
+        .padding(space::M)
+        .width(Length::Fixed(480.0))
+        .style(theme::container::popup);
+        let scrim = mouse_area(
+            container(column![])
+                .width(Length::Fill)
+                .height(Length::Fill)
+                .style(theme::container::scrim),
+        )
+        .on_press(Message::CloseSwitcher);
+        opaque(stack![
+            scrim,
+            center(opaque(dialog))
+                .padding(iced::Padding {
+                    top: 80.0,
+                    ..iced::Padding::ZERO
+                })
+                .align_top(Length::Fill)
+        ])
     }
 
     fn connection_notice<'a>(&self, i18n: &I18n) -> Option<Element<'a, Message>> {
@@ -267,6 +475,36 @@ impl Chat {
             .on_press(Message::Select(room.id.clone()))
             .into()
     }
+}
+
+/// Rooms whose name matches `query` for the quick switcher: names starting with it first, then
+/// names with a word starting with it, then names containing it; unread rooms first within each.
+fn ranked<'a>(rooms: &'a [RoomSummary], query: &str) -> Vec<&'a RoomSummary> {
+    let query = query.trim().to_lowercase();
+    let mut found: Vec<(u8, &RoomSummary)> = rooms
+        .iter()
+        .filter(|room| room.kind != RoomKind::Invite)
+        .filter_map(|room| {
+            let name = room.name.to_lowercase();
+            let rank = if query.is_empty() || name.starts_with(&query) {
+                0
+            } else if name.split_whitespace().any(|word| word.starts_with(&query)) {
+                1
+            } else if name.contains(&query) {
+                2
+            } else {
+                return None;
+            };
+            Some((rank, room))
+        })
+        .collect();
+    // Stable: the room list's own order (most recent first) breaks ties.
+    found.sort_by_key(|(rank, room)| (*rank, room.unread == 0));
+    found
+        .into_iter()
+        .take(SWITCHER_RESULTS)
+        .map(|(_, room)| room)
+        .collect()
 }
 
 fn badge<'a, Message: 'a>(count: u64, strong: bool) -> Element<'a, Message> {

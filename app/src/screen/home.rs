@@ -8,9 +8,9 @@ use sparks_matrix::RoomListUpdate;
 use sparks_secrets::Backend;
 
 use super::pending::{self, Service};
-use super::{chat, settings};
+use super::{chat, room, settings};
 use crate::icon::Icon;
-use crate::theme::{self, space, width};
+use crate::theme::{self, Colors, space, width};
 use crate::widget::Element;
 
 /// The rail's destinations.
@@ -89,14 +89,15 @@ pub enum Action {
     Theme(ThemeChoice),
     Logout,
     OpenRoom(String),
-    Send(String),
-    LoadOlder,
+    Room(room::Action),
+    SaveDrafts,
 }
 
 /// What the home screen needs from the app to draw itself.
 pub struct Context<'a> {
     pub i18n: &'a I18n,
     pub now_ms: u64,
+    pub colors: &'static Colors,
     pub secrets: Backend,
     pub language: Option<Language>,
     pub theme: ThemeChoice,
@@ -105,11 +106,12 @@ pub struct Context<'a> {
 }
 
 impl Home {
-    pub fn new(identity: Identity) -> Home {
+    pub fn new(identity: Identity, drafts: sparks_config::Drafts) -> Home {
+        let chat = chat::Chat::new(identity.user_id.clone(), drafts);
         Home {
             identity,
             nav: Nav::default(),
-            chat: chat::Chat::default(),
+            chat,
             logging_out: false,
         }
     }
@@ -122,6 +124,37 @@ impl Home {
         &self.chat
     }
 
+    /// Ctrl+K: the chat page with its quick switcher.
+    pub fn open_switcher(&mut self) {
+        self.nav = Nav::Chat;
+        self.chat.open_switcher();
+    }
+
+    pub fn switcher_open(&self) -> bool {
+        self.nav == Nav::Chat && self.chat.switcher_open()
+    }
+
+    pub fn move_highlight(&mut self, delta: isize) {
+        self.chat.move_highlight(delta);
+    }
+
+    pub fn escape(&mut self) -> Action {
+        if self.nav != Nav::Chat {
+            return Action::None;
+        }
+        let action = self.chat.escape();
+        Self::chat_action(action)
+    }
+
+    fn chat_action(action: chat::Action) -> Action {
+        match action {
+            chat::Action::None => Action::None,
+            chat::Action::Open(id) => Action::OpenRoom(id),
+            chat::Action::Room(action) => Action::Room(action),
+            chat::Action::SaveDrafts => Action::SaveDrafts,
+        }
+    }
+
     /// The open room, if it is `id`, for results of backend calls made for it.
     pub fn room_mut(&mut self, id: &str) -> Option<&mut super::room::Room> {
         self.chat.room_mut(id)
@@ -130,14 +163,7 @@ impl Home {
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Nav(nav) => self.nav = nav,
-            Message::Chat(message) => {
-                return match self.chat.update(message) {
-                    chat::Action::None => Action::None,
-                    chat::Action::Open(id) => Action::OpenRoom(id),
-                    chat::Action::Send(body) => Action::Send(body),
-                    chat::Action::LoadOlder => Action::LoadOlder,
-                };
-            }
+            Message::Chat(message) => return Self::chat_action(self.chat.update(message)),
             Message::Timeline(id, diffs) => {
                 if let Some(room) = self.chat.room_mut(&id) {
                     room.apply(diffs);
@@ -162,7 +188,10 @@ impl Home {
     pub fn view<'a>(&'a self, cx: Context<'a>) -> Element<'a, Message> {
         let i18n = cx.i18n;
         let content: Element<'a, Message> = match self.nav {
-            Nav::Chat => self.chat.view(i18n, cx.now_ms).map(Message::Chat),
+            Nav::Chat => self
+                .chat
+                .view(i18n, cx.now_ms, cx.colors)
+                .map(Message::Chat),
             Nav::Meetings => pending::view(Service::Meetings, i18n),
             Nav::Calendar => pending::view(Service::Calendar, i18n),
             Nav::Files => pending::view(Service::Files, i18n),

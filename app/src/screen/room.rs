@@ -1,14 +1,21 @@
 //! One open conversation: its timeline and the composer.
 
-use iced::widget::{Space, button, column, container, row, scrollable, text, text_input};
+mod composer;
+mod message;
+mod rich;
+
+use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Alignment, Length};
 use sparks_domain::{
-    AttachmentKind, ListDiff, MembershipChange, Message as Msg, MessageBody, SendState,
-    TimelineEntry, TimelineItem,
+    Link, ListDiff, Member, MembershipChange, Message as Msg, MessageBody, Outgoing, TimelineEntry,
+    TimelineItem,
 };
 use sparks_i18n::I18n;
 
-use crate::theme::{self, size, space};
+pub use composer::{Composer, Submit, Target};
+pub use message::QUICK_REACTIONS;
+
+use crate::theme::{self, Colors, size, space};
 use crate::time;
 use crate::widget::{self, Element};
 
@@ -24,8 +31,15 @@ pub const PAGE: u16 = 30;
 pub struct Room {
     id: String,
     name: String,
+    /// Our own user id: not offered as a mention.
+    own: String,
     items: Vec<TimelineItem>,
-    draft: String,
+    members: Vec<Member>,
+    composer: Composer,
+    /// The message whose actions are shown (by event).
+    selected: Option<String>,
+    /// The message waiting for "delete for everyone?" to be confirmed.
+    confirm_delete: Option<String>,
     loading_older: bool,
     problem: Option<String>,
 }
@@ -35,21 +49,48 @@ pub enum Message {
     Draft(String),
     Send,
     LoadOlder,
+    Select(String),
+    React { event: String, key: String },
+    Reply(String),
+    Edit(String),
+    Delete(String),
+    ConfirmDelete(String),
+    CancelDelete,
+    CancelTarget,
+    Mention(Member),
+    Link(Link),
+}
+
+/// What the room asks of the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Send(Outgoing),
+    Edit { event: String, message: Outgoing },
+    Redact(String),
+    React { event: String, key: String },
+    LoadOlder,
 }
 
 pub enum Action {
     None,
-    Send(String),
-    LoadOlder,
+    Do(Command),
+    /// The draft changed; it is kept across restarts.
+    Draft(String),
+    /// Open a web link in the browser.
+    OpenLink(String),
 }
 
 impl Room {
-    pub fn new(id: String, name: String) -> Room {
+    pub fn new(id: String, name: String, own: String, draft: String) -> Room {
         Room {
             id,
             name,
+            own,
             items: Vec::new(),
-            draft: String::new(),
+            members: Vec::new(),
+            composer: Composer::with_text(draft),
+            selected: None,
+            confirm_delete: None,
             loading_older: true,
             problem: None,
         }
@@ -63,26 +104,112 @@ impl Room {
         &self.items
     }
 
+    pub fn composer(&self) -> &Composer {
+        &self.composer
+    }
+
+    pub fn set_members(&mut self, members: Vec<Member>) {
+        self.members = members;
+    }
+
+    fn message(&self, event: &str) -> Option<&Msg> {
+        self.items.iter().rev().find_map(|item| match &item.entry {
+            TimelineEntry::Message(message) if message.event == event => Some(message),
+            _ => None,
+        })
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
-            Message::Draft(draft) => self.draft = draft,
+            Message::Draft(draft) => {
+                self.composer.set_text(draft);
+                return self.draft_changed();
+            }
             Message::Send => {
-                let body = self.draft.trim().to_owned();
-                if body.is_empty() {
+                let Some(submit) = self.composer.submit() else {
                     return Action::None;
-                }
-                self.draft.clear();
+                };
                 self.problem = None;
-                return Action::Send(body);
+                let command = match submit {
+                    Submit::Send(outgoing) => Command::Send(outgoing),
+                    Submit::Edit { event, message } => Command::Edit { event, message },
+                };
+                return Action::Do(command);
             }
             Message::LoadOlder => {
                 if !self.loading_older && !self.at_start() {
                     self.loading_older = true;
-                    return Action::LoadOlder;
+                    return Action::Do(Command::LoadOlder);
                 }
             }
+            Message::Select(event) => {
+                self.confirm_delete = None;
+                self.selected = if self.selected.as_deref() == Some(&event) {
+                    None
+                } else {
+                    Some(event)
+                };
+            }
+            Message::React { event, key } => {
+                self.selected = None;
+                return Action::Do(Command::React { event, key });
+            }
+            Message::Reply(event) => {
+                if let Some(message) = self.message(&event) {
+                    let (preview, _) = body_text(&message.body);
+                    let sender = message.sender_name.clone();
+                    self.composer.reply(event, sender, preview);
+                    self.selected = None;
+                    return self.draft_changed();
+                }
+            }
+            Message::Edit(event) => {
+                if let Some(message) = self.message(&event).filter(|m| m.editable) {
+                    let (current, _) = body_text(&message.body);
+                    self.composer.edit(event, current);
+                    self.selected = None;
+                    return self.draft_changed();
+                }
+            }
+            Message::Delete(event) => self.confirm_delete = Some(event),
+            Message::ConfirmDelete(event) => {
+                self.confirm_delete = None;
+                self.selected = None;
+                return Action::Do(Command::Redact(event));
+            }
+            Message::CancelDelete => self.confirm_delete = None,
+            Message::CancelTarget => {
+                self.composer.cancel();
+                return self.draft_changed();
+            }
+            Message::Mention(member) => {
+                self.composer.complete(&member);
+                return self.draft_changed();
+            }
+            Message::Link(Link::Web(url)) => return Action::OpenLink(url),
+            Message::Link(Link::User(_) | Link::Room(_)) => {}
         }
         Action::None
+    }
+
+    /// Escape: drops the open confirmation, selection, reply or edit, innermost first.
+    pub fn escape(&mut self) -> Action {
+        if self.confirm_delete.take().is_some() || self.selected.take().is_some() {
+            return Action::None;
+        }
+        if self.composer.target() != &Target::New {
+            self.composer.cancel();
+            return self.draft_changed();
+        }
+        Action::None
+    }
+
+    fn draft_changed(&self) -> Action {
+        match self.composer.target() {
+            // An edit in progress is not a draft worth keeping.
+            Target::Edit { .. } => Action::None,
+            _ => Action::Draft(self.composer.text().to_owned()),
+        }
     }
 
     /// Applies timeline changes from the backend.
@@ -112,7 +239,12 @@ impl Room {
             .any(|item| item.entry == TimelineEntry::Start)
     }
 
-    pub fn view<'a>(&'a self, i18n: &I18n, now_ms: u64) -> Element<'a, Message> {
+    pub fn view<'a>(
+        &'a self,
+        i18n: &I18n,
+        now_ms: u64,
+        colors: &'static Colors,
+    ) -> Element<'a, Message> {
         let header = row![
             widget::avatar(&self.id, sparks_domain::initials(&self.name), 32.0),
             text(&self.name).size(size::HEADING).font(theme::SEMIBOLD),
@@ -140,7 +272,7 @@ impl Room {
         }
         let mut previous: Option<&Msg> = None;
         for item in shown(&self.items) {
-            let (line, message) = self.line(item, previous, i18n, now_ms);
+            let (line, message) = self.line(item, previous, i18n, now_ms, colors);
             lines = lines.push(line);
             previous = message;
         }
@@ -149,21 +281,6 @@ impl Room {
             .height(Length::Fill)
             .width(Length::Fill);
 
-        let can_send = !self.draft.trim().is_empty();
-        let composer = row![
-            text_input(&i18n.tr("room-composer-placeholder"), &self.draft)
-                .id(COMPOSER)
-                .on_input(Message::Draft)
-                .on_submit(Message::Send)
-                .padding([space::S + 2.0, space::M])
-                .style(theme::text_input::field),
-            button(text(i18n.tr("room-send")).font(theme::SEMIBOLD))
-                .padding([space::S + 2.0, space::L])
-                .style(theme::button::primary)
-                .on_press_maybe(can_send.then_some(Message::Send)),
-        ]
-        .spacing(space::S)
-        .align_y(Alignment::Center);
         let mut bottom = column![].spacing(space::S);
         if let Some(problem) = &self.problem {
             bottom = bottom.push(
@@ -173,6 +290,7 @@ impl Room {
                     .style(theme::container::error),
             );
         }
+        let composer = self.composer.view(i18n, &self.members, &self.own);
         let bottom = container(bottom.push(composer)).padding([space::M, space::XL]);
 
         column![
@@ -189,11 +307,12 @@ impl Room {
 
     /// One timeline item, and the message it is (for grouping the next one).
     fn line<'a>(
-        &self,
+        &'a self,
         item: &'a TimelineItem,
         previous: Option<&Msg>,
         i18n: &I18n,
         now_ms: u64,
+        colors: &'static Colors,
     ) -> (Element<'a, Message>, Option<&'a Msg>) {
         let centred = |label: String| -> Element<'a, Message> {
             container(text(label).size(size::SMALL).style(theme::text::muted))
@@ -207,7 +326,12 @@ impl Room {
                     p.sender_id == message.sender_id
                         && message.timestamp_ms.saturating_sub(p.timestamp_ms) < GROUP_GAP_MS
                 });
-                (message_view(message, grouped, i18n), Some(message))
+                let look = message::Look {
+                    grouped: grouped && message.reply_to.is_none(),
+                    selected: self.selected.as_deref() == Some(message.event.as_str()),
+                    confirm_delete: self.confirm_delete.as_deref() == Some(message.event.as_str()),
+                };
+                (message::view(message, look, i18n, colors), Some(message))
             }
             TimelineEntry::DayDivider { timestamp_ms } => {
                 (centred(time::day(i18n, *timestamp_ms, now_ms)), None)
@@ -251,89 +375,17 @@ fn shown(items: &[TimelineItem]) -> impl Iterator<Item = &TimelineItem> {
     })
 }
 
-fn message_view<'a>(message: &'a Msg, grouped: bool, i18n: &I18n) -> Element<'a, Message> {
-    let (body, muted) = body_text(&message.body, i18n);
-    let mut body = text(body).size(size::BODY);
-    if muted {
-        body = body.style(theme::text::muted);
-    }
-    let mut status = row![].spacing(space::S);
-    if message.edited {
-        status = status.push(
-            text(i18n.tr("room-edited"))
-                .size(size::SMALL)
-                .style(theme::text::muted),
-        );
-    }
-    match message.state {
-        SendState::Sent => {}
-        SendState::Sending => {
-            status = status.push(
-                text(i18n.tr("room-sending"))
-                    .size(size::SMALL)
-                    .style(theme::text::muted),
-            )
-        }
-        SendState::Failed => {
-            status = status.push(
-                text(i18n.tr("room-send-failed"))
-                    .size(size::SMALL)
-                    .style(theme::text::danger),
-            )
-        }
-    }
-    let content = column![body, status].spacing(2).width(Length::Fill);
-    if grouped {
-        return row![Space::new().width(Length::Fixed(36.0)), content]
-            .spacing(space::M)
-            .into();
-    }
-    let header = row![
-        text(&message.sender_name)
-            .size(size::BODY)
-            .font(theme::SEMIBOLD),
-        text(time::clock(message.timestamp_ms))
-            .size(size::SMALL)
-            .style(theme::text::muted),
-    ]
-    .spacing(space::S)
-    .align_y(Alignment::Center);
-    row![
-        widget::avatar(
-            &message.sender_id,
-            sparks_domain::initials(&message.sender_name),
-            36.0
-        ),
-        column![header, content].spacing(2).width(Length::Fill),
-    ]
-    .spacing(space::M)
-    .padding(iced::Padding {
-        top: space::S,
-        ..iced::Padding::ZERO
-    })
-    .into()
-}
-
-/// The text a body shows, and whether it is a placeholder rather than what someone wrote.
-fn body_text(body: &MessageBody, i18n: &I18n) -> (String, bool) {
+/// A message's words as plain text (for a reply's quote or the text to edit), and whether it
+/// is a placeholder rather than what someone wrote.
+fn body_text(body: &MessageBody) -> (String, bool) {
     match body {
-        MessageBody::Text(text) | MessageBody::Notice(text) => (text.clone(), false),
-        MessageBody::Emote(text) => (format!("* {text}"), false),
-        MessageBody::Attachment { kind, name } => {
-            let key = match kind {
-                AttachmentKind::Image => "room-attachment-image",
-                AttachmentKind::Video => "room-attachment-video",
-                AttachmentKind::Audio => "room-attachment-audio",
-                AttachmentKind::File => "room-attachment-file",
-            };
-            (i18n.tr_args(key, [("name", name.as_str().into())]), false)
+        MessageBody::Text(rich) | MessageBody::Notice(rich) | MessageBody::Emote(rich) => {
+            (rich.to_plain(), false)
         }
-        MessageBody::Redacted => (i18n.tr("room-redacted"), true),
-        MessageBody::UnableToDecrypt => (i18n.tr("room-undecryptable"), true),
-        MessageBody::Unsupported(kind) => (
-            i18n.tr_args("room-unsupported", [("kind", kind.as_str().into())]),
-            true,
-        ),
+        MessageBody::Attachment { name, .. } => (name.clone(), false),
+        MessageBody::Redacted | MessageBody::UnableToDecrypt | MessageBody::Unsupported(_) => {
+            (String::new(), true)
+        }
     }
 }
 

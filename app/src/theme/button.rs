@@ -118,3 +118,38 @@ pub fn segment(selected: bool) -> impl Fn(&Theme, Status) -> Style {
         }
     }
 }
+
+/// A reaction under a message; `mine` when one of them is ours.
+pub fn chip(mine: bool) -> impl Fn(&Theme, Status) -> Style {
+    move |theme, status| {
+        let c = colors(theme);
+        let background = match (mine, status) {
+            (true, _) => c.selected,
+            (false, Status::Hovered | Status::Pressed) => c.hover,
+            (false, _) => c.surface,
+        };
+        Style {
+            border: Border {
+                color: if mine { c.primary } else { c.border },
+                width: 1.0,
+                radius: 999.0.into(),
+            },
+            ..base(Some(background), c.text, 999.0)
+        }
+    }
+}
+
+/// A small borderless action, such as those on a message or in a banner.
+pub fn quiet(theme: &Theme, status: Status) -> Style {
+    let c = colors(theme);
+    let background = match status {
+        Status::Hovered | Status::Pressed => Some(c.hover),
+        Status::Active | Status::Disabled => None,
+    };
+    let text = if status == Status::Disabled {
+        c.muted
+    } else {
+        c.text
+    };
+    base(background, text, radius::S)
+}

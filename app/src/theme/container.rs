@@ -117,3 +117,81 @@ pub fn badge(strong: bool) -> impl Fn(&Theme) -> Style {
         }
     }
 }
+
+/// The bar beside a quotation.
+pub fn quote_bar(theme: &Theme) -> Style {
+    let c = colors(theme);
+    Style {
+        border: Border {
+            radius: 2.0.into(),
+            ..Border::default()
+        },
+        ..filled(c.border, None)
+    }
+}
+
+/// A block of code.
+pub fn code(theme: &Theme) -> Style {
+    let c = colors(theme);
+    Style {
+        border: Border {
+            color: c.border,
+            width: 1.0,
+            radius: radius::S.into(),
+        },
+        ..filled(c.sidebar, Some(c.text))
+    }
+}
+
+/// A horizontal rule.
+pub fn rule(theme: &Theme) -> Style {
+    filled(colors(theme).border, None)
+}
+
+/// The quoted message above a reply, and the "replying to" banner over the composer.
+pub fn quote(theme: &Theme) -> Style {
+    let c = colors(theme);
+    Style {
+        border: Border {
+            color: c.border,
+            width: 1.0,
+            radius: radius::S.into(),
+        },
+        ..filled(c.background, Some(c.text))
+    }
+}
+
+/// The floating actions of a message, and pop-ups such as suggestions and the switcher.
+pub fn popup(theme: &Theme) -> Style {
+    let c = colors(theme);
+    Style {
+        border: Border {
+            color: c.border,
+            width: 1.0,
+            radius: radius::M.into(),
+        },
+        shadow: Shadow {
+            color: Color::BLACK.scale_alpha(0.12),
+            offset: Vector::new(0.0, 4.0),
+            blur_radius: 16.0,
+        },
+        ..filled(c.surface, Some(c.text))
+    }
+}
+
+/// A message picked for actions.
+pub fn selected(theme: &Theme) -> Style {
+    let c = colors(theme);
+    Style {
+        border: Border {
+            radius: radius::M.into(),
+            ..Border::default()
+        },
+        ..filled(c.hover, None)
+    }
+}
+
+/// Dims what is behind a dialog.
+pub fn scrim(_theme: &Theme) -> Style {
+    filled(Color::BLACK.scale_alpha(0.35), None)
+}

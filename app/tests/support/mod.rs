@@ -160,7 +160,7 @@ pub fn sample_rooms() -> Vec<RoomSummary> {
 
 /// The signed-in window with the sample rooms loaded.
 pub fn home_with_rooms() -> Home {
-    let mut home = Home::new(identity());
+    let mut home = Home::new(identity(), sparks_config::Drafts::default());
     home.update(sparks::screen::home::Message::Rooms(
         RoomListUpdate::Loaded(true),
     ));
@@ -184,6 +184,7 @@ fn message(
     sparks_domain::TimelineItem {
         id: id.into(),
         entry: sparks_domain::TimelineEntry::Message(sparks_domain::Message {
+            event: format!("${id}"),
             sender_id: sender.into(),
             sender_name: name.into(),
             from_me,
@@ -191,6 +192,11 @@ fn message(
             timestamp_ms: NOW_MS - minutes_ago * MINUTE,
             edited: false,
             state: sparks_domain::SendState::Sent,
+            reply_to: None,
+            reactions: Vec::new(),
+            thread: None,
+            editable: from_me,
+            redactable: from_me,
         }),
     }
 }
@@ -281,6 +287,32 @@ pub fn sample_timeline() -> Vec<sparks_domain::TimelineItem> {
             14,
         ),
     ];
+    let mut rich = message("m5b", "@bob:example.org", "Bob Brandt", false, "", 10);
+    if let TimelineEntry::Message(m) = &mut rich.entry {
+        m.body = MessageBody::Text(sample_rich_text());
+        m.reply_to = Some(sparks_domain::Quote {
+            event_id: "$m5".into(),
+            sender_name: Some("Carol Nguyen".into()),
+            text: Some("Friday works. I'll bring the print-outs.".into()),
+        });
+        m.reactions = vec![
+            sparks_domain::Reaction {
+                key: "👍".into(),
+                count: 2,
+                mine: true,
+            },
+            sparks_domain::Reaction {
+                key: "🎉".into(),
+                count: 1,
+                mine: false,
+            },
+        ];
+        m.thread = Some(sparks_domain::ThreadSummary {
+            replies: 3,
+            latest: Some(("Carol Nguyen".into(), "Printed in colour this time".into())),
+        });
+    }
+    items.push(rich);
     let mut failed = message(
         "m6",
         "@alice:example.org",
@@ -326,9 +358,64 @@ pub fn context<'a>(
     sparks::screen::home::Context {
         i18n,
         now_ms: NOW_MS,
+        colors: &sparks::theme::LIGHT,
         secrets: sparks_secrets::Backend::EncryptedFile,
         language,
         theme: sparks_domain::ThemeChoice::System,
         problem,
+    }
+}
+
+/// Formatted text as a Markdown message arrives: bold, code, a mention, a link whose words
+/// are not its target, and a list.
+pub fn sample_rich_text() -> sparks_domain::RichText {
+    use sparks_domain::{Block, Link, RichText, Span, Style};
+    let plain = |t: &str| Span {
+        text: t.into(),
+        ..Span::default()
+    };
+    RichText {
+        blocks: vec![
+            Block::Paragraph(vec![
+                plain("Agreed, "),
+                Span {
+                    text: "Alice Demo".into(),
+                    link: Some(Link::User("@alice:example.org".into())),
+                    ..Span::default()
+                },
+                plain(". I put the "),
+                Span {
+                    text: "final".into(),
+                    style: Style {
+                        bold: true,
+                        ..Style::default()
+                    },
+                    link: None,
+                },
+                plain(" files under "),
+                Span {
+                    text: "design/v2".into(),
+                    style: Style {
+                        code: true,
+                        ..Style::default()
+                    },
+                    link: None,
+                },
+                plain(", see "),
+                Span {
+                    text: "the board".into(),
+                    link: Some(Link::Web("https://board.example.org/design".into())),
+                    ..Span::default()
+                },
+                plain(":"),
+            ]),
+            Block::List {
+                start: None,
+                items: vec![
+                    vec![Block::Paragraph(vec![plain("palette.svg")])],
+                    vec![Block::Paragraph(vec![plain("avatars.pdf")])],
+                ],
+            },
+        ],
     }
 }

@@ -80,6 +80,11 @@ impl Paths {
         self.data_dir.join("matrix")
     }
 
+    /// Unsent messages by room: `<data>/drafts.toml`.
+    pub fn drafts_file(&self) -> PathBuf {
+        self.data_dir.join("drafts.toml")
+    }
+
     /// The encrypted secret file used where no keyring is available: `<data>/secrets.enc`.
     pub fn secrets_file(&self) -> PathBuf {
         self.data_dir.join("secrets.enc")

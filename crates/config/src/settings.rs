@@ -242,7 +242,7 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// A [`ConfigError::Syntax`] for a TOML parse error.
-fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> ConfigError {
+pub(crate) fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> ConfigError {
     let (line, column) = error
         .span()
         .map_or((0, 0), |span| line_and_column(text, span.start));
@@ -282,7 +282,7 @@ fn set_optional(table: &mut dyn TableLike, key: &str, new: Option<&str>) {
 }
 
 /// Replaces `path` with `contents` through a temporary file in the same folder.
-fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), ConfigError> {
+pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), ConfigError> {
     let error = |source| ConfigError::Write {
         path: path.to_path_buf(),
         source,

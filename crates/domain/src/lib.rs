@@ -6,13 +6,16 @@
 mod connection;
 mod list;
 mod preferences;
+mod rich;
 mod room;
 mod timeline;
 
 pub use connection::Connection;
 pub use list::{ListDiff, OutOfBounds};
 pub use preferences::{Language, ThemeChoice};
-pub use room::{LastMessage, RoomKind, RoomSummary, initials};
+pub use rich::{Block, Link, RichText, Span, Style};
+pub use room::{LastMessage, Member, RoomKind, RoomSummary, initials};
 pub use timeline::{
-    AttachmentKind, MembershipChange, Message, MessageBody, SendState, TimelineEntry, TimelineItem,
+    AttachmentKind, MembershipChange, Mention, Message, MessageBody, Outgoing, Quote, Reaction,
+    SendState, ThreadSummary, TimelineEntry, TimelineItem,
 };

@@ -76,3 +76,11 @@ mod tests {
         assert_eq!(initials("🎉 party"), "P");
     }
 }
+
+/// Someone in a room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: String,
+    /// Their display name, or the local part of their id when they have none.
+    pub name: String,
+}

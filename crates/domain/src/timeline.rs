@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::RichText;
+
 /// One row of a room's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineItem {
@@ -8,6 +10,8 @@ pub struct TimelineItem {
     pub entry: TimelineEntry,
 }
 
+// Nearly every entry is a message: boxing it would add an allocation per item for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TimelineEntry {
     Message(Message),
@@ -44,6 +48,9 @@ pub enum MembershipChange {
 /// A message in a timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
+    /// Names the event for replies, edits, reactions and redactions: its event id (`$…`) once
+    /// the server has it, the local transaction id before.
+    pub event: String,
     pub sender_id: String,
     pub sender_name: String,
     pub from_me: bool,
@@ -51,14 +58,47 @@ pub struct Message {
     pub timestamp_ms: u64,
     pub edited: bool,
     pub state: SendState,
+    /// The message this one answers.
+    pub reply_to: Option<Quote>,
+    pub reactions: Vec<Reaction>,
+    /// Replies in the thread this message starts.
+    pub thread: Option<ThreadSummary>,
+    /// Whether we may change or delete it (our own messages).
+    pub editable: bool,
+    pub redactable: bool,
+}
+
+/// A short view of the message a reply answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub event_id: String,
+    /// `None` while the original is not loaded (or could not be).
+    pub sender_name: Option<String>,
+    pub text: Option<String>,
+}
+
+/// One reaction key under a message and who used it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reaction {
+    pub key: String,
+    pub count: usize,
+    /// Whether one of them is ours (clicking again takes it back).
+    pub mine: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadSummary {
+    pub replies: u32,
+    /// The newest reply: its sender's name and text, when known.
+    pub latest: Option<(String, String)>,
 }
 
 /// What a message says, reduced to what the app can show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MessageBody {
-    Text(String),
-    Notice(String),
-    Emote(String),
+    Text(RichText),
+    Notice(RichText),
+    Emote(RichText),
     /// An attachment, shown by its file name.
     Attachment {
         kind: AttachmentKind,
@@ -85,4 +125,21 @@ pub enum SendState {
     Sending,
     Failed,
     Sent,
+}
+
+/// A message as the composer hands it over: Markdown, the people it mentions, what it answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outgoing {
+    /// Markdown. `/me ` at the start makes it an emote.
+    pub text: String,
+    /// People picked from the mention suggestions; `@label` in the text marks each.
+    pub mentions: Vec<Mention>,
+    /// The event id of the message this one answers.
+    pub reply_to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub label: String,
+    pub user_id: String,
 }

@@ -9,6 +9,7 @@
 #![recursion_limit = "256"]
 
 mod error;
+mod html;
 mod login;
 mod room_list;
 mod session;

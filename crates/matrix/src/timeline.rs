@@ -4,22 +4,36 @@
 use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
+use matrix_sdk::RoomMemberships;
+use matrix_sdk::room::edit::EditedContent;
 use matrix_sdk::ruma::api::client::receipt::create_receipt::v3::ReceiptType;
-use matrix_sdk::ruma::events::room::message::{MessageType, Relation, RoomMessageEventContent};
+use matrix_sdk::ruma::events::Mentions;
+use matrix_sdk::ruma::events::room::message::{
+    EmoteMessageEventContent, MessageType, Relation, RoomMessageEventContentWithoutRelation,
+    TextMessageEventContent,
+};
 use matrix_sdk::ruma::events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent};
 use matrix_sdk::ruma::room_version_rules::RoomVersionRules;
-use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, RoomId};
+use matrix_sdk::ruma::{
+    EventId, MilliSecondsSinceUnixEpoch, OwnedTransactionId, OwnedUserId, RoomId, UserId,
+};
 use matrix_sdk_ui::eyeball_im::VectorDiff;
 use matrix_sdk_ui::timeline::{
-    self, EventSendState, EventTimelineItem, MembershipChange as SdkMembershipChange, MsgLikeKind,
-    RoomExt, Timeline, TimelineDetails, TimelineItemContent, TimelineItemKind, VirtualTimelineItem,
+    self, EmbeddedEvent, EventSendState, EventTimelineItem,
+    MembershipChange as SdkMembershipChange, MsgLikeContent, MsgLikeKind, Profile, RoomExt,
+    Timeline, TimelineDetails, TimelineEventItemId, TimelineItemContent, TimelineItemKind,
+    VirtualTimelineItem,
 };
 use sparks_domain::{
-    AttachmentKind, ListDiff, MembershipChange, Message, MessageBody, SendState, TimelineEntry,
-    TimelineItem,
+    AttachmentKind, ListDiff, Member, MembershipChange, Message, MessageBody, Outgoing, Quote,
+    Reaction, SendState, ThreadSummary, TimelineEntry, TimelineItem,
 };
 
 use crate::error::details;
+use crate::html::rich_text;
+
+/// Longer quotes of replied-to messages are cut here.
+const QUOTE_CHARS: usize = 200;
 
 /// Why a room could not be opened or written to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,6 +44,8 @@ pub enum RoomError {
     NotFound(String),
     #[error("this account has not joined room {0} (yet)")]
     NotJoined(String),
+    #[error("that message is not in this room's timeline (any more)")]
+    NoSuchMessage,
     #[error("{0}")]
     Timeline(String),
 }
@@ -38,6 +54,7 @@ pub enum RoomError {
 #[derive(Clone)]
 pub struct OpenRoom {
     id: String,
+    own_user: OwnedUserId,
     timeline: Arc<Timeline>,
 }
 
@@ -70,6 +87,7 @@ impl OpenRoom {
             .map_err(|e| RoomError::Timeline(details(&e)))?;
         Ok(OpenRoom {
             id: room_id.to_owned(),
+            own_user: room.own_user_id().to_owned(),
             timeline: Arc::new(timeline),
         })
     }
@@ -81,11 +99,19 @@ impl OpenRoom {
     /// The timeline: first everything known locally (as one reset), then every change.
     pub fn items(&self) -> impl Stream<Item = Vec<ListDiff<TimelineItem>>> + Send + use<> {
         let timeline = self.timeline.clone();
+        let own = self.own_user.clone();
         futures_util::stream::once(async move {
             let (initial, updates) = timeline.subscribe().await;
-            let first = vec![ListDiff::Reset(initial.iter().map(convert).collect())];
+            let first = vec![ListDiff::Reset(
+                initial.iter().map(|item| convert(item, &own)).collect(),
+            )];
             futures_util::stream::once(std::future::ready(first))
-                .chain(updates.map(|diffs| diffs.into_iter().map(convert_diff).collect()))
+                .chain(updates.map(move |diffs| {
+                    diffs
+                        .into_iter()
+                        .map(|diff| convert_diff(diff, &own))
+                        .collect()
+                }))
                 // Keep the timeline alive as long as someone listens.
                 .map(move |diffs| {
                     let _ = &timeline;
@@ -112,15 +138,124 @@ impl OpenRoom {
             .map_err(|e| RoomError::Timeline(details(&e)))
     }
 
-    /// Queues a plain-text message. It shows at once as a local echo and is sent (encrypted in
-    /// encrypted rooms) as soon as the server can be reached; the send queue survives restarts.
-    pub async fn send_text(&self, body: &str) -> Result<(), RoomError> {
+    /// Queues a message (Markdown, with mentions, maybe a reply). It shows at once as a local
+    /// echo and is sent (encrypted in encrypted rooms) as soon as the server can be reached; the
+    /// send queue survives restarts.
+    pub async fn send(&self, message: &Outgoing) -> Result<(), RoomError> {
+        let content = content(message);
+        let result = match &message.reply_to {
+            Some(event) => {
+                let event = EventId::parse(event).map_err(|_| RoomError::NoSuchMessage)?;
+                self.timeline.send_reply(content, event).await
+            }
+            None => self
+                .timeline
+                .send(content.with_relation(None).into())
+                .await
+                .map(|_| ()),
+        };
+        result.map_err(|e| RoomError::Timeline(details(&e)))
+    }
+
+    /// Replaces the text of one of our messages.
+    pub async fn edit(&self, event: &str, message: &Outgoing) -> Result<(), RoomError> {
         self.timeline
-            .send(RoomMessageEventContent::text_plain(body).into())
+            .edit(
+                &item_id(event),
+                EditedContent::RoomMessage(content(message)),
+            )
+            .await
+            .map_err(|e| timeline_error(&e))
+    }
+
+    /// Deletes a message for everyone (a redaction); a message still on its way is cancelled.
+    pub async fn redact(&self, event: &str) -> Result<(), RoomError> {
+        self.timeline
+            .redact(&item_id(event), None)
+            .await
+            .map_err(|e| timeline_error(&e))
+    }
+
+    /// Everyone joined or invited, for mention suggestions.
+    pub async fn members(&self) -> Result<Vec<Member>, RoomError> {
+        let members = self
+            .timeline
+            .room()
+            .members(RoomMemberships::JOIN | RoomMemberships::INVITE)
+            .await
+            .map_err(|e| RoomError::Timeline(details(&e)))?;
+        Ok(members
+            .iter()
+            .map(|member| Member {
+                user_id: member.user_id().to_string(),
+                name: member
+                    .display_name()
+                    .filter(|name| !name.trim().is_empty())
+                    .unwrap_or_else(|| member.user_id().localpart())
+                    .to_owned(),
+            })
+            .collect())
+    }
+
+    /// Adds our reaction `key` to a message, or takes it back if we had reacted so.
+    pub async fn toggle_reaction(&self, event: &str, key: &str) -> Result<(), RoomError> {
+        self.timeline
+            .toggle_reaction(&item_id(event), key)
             .await
             .map(|_| ())
-            .map_err(|e| RoomError::Timeline(details(&e)))
+            .map_err(|e| timeline_error(&e))
     }
+}
+
+/// The domain names a message by its event id (`$…`) or, before the server has it, by the
+/// transaction id of its local echo.
+fn item_id(event: &str) -> TimelineEventItemId {
+    match EventId::parse(event) {
+        Ok(id) => TimelineEventItemId::EventId(id),
+        Err(_) => TimelineEventItemId::TransactionId(OwnedTransactionId::from(event)),
+    }
+}
+
+fn timeline_error(error: &timeline::Error) -> RoomError {
+    match error {
+        timeline::Error::EventNotInTimeline(_) => RoomError::NoSuchMessage,
+        other => RoomError::Timeline(details(other)),
+    }
+}
+
+/// The event content for a composed message: Markdown rendered to `formatted_body`, each picked
+/// mention linked as a pill and listed in `m.mentions` (always present, so clients that follow
+/// intentional mentions notify exactly these people).
+fn content(message: &Outgoing) -> RoomMessageEventContentWithoutRelation {
+    let (text, emote) = match message.text.strip_prefix("/me ") {
+        Some(rest) => (rest, true),
+        None => (message.text.as_str(), false),
+    };
+    let mut markdown = text.to_owned();
+    let mut mentioned: Vec<OwnedUserId> = Vec::new();
+    for mention in &message.mentions {
+        let Ok(user) = UserId::parse(&mention.user_id) else {
+            continue;
+        };
+        let needle = format!("@{}", mention.label);
+        if !markdown.contains(&needle) {
+            continue;
+        }
+        let label = mention.label.replace('[', "\\[").replace(']', "\\]");
+        markdown = markdown.replace(&needle, &format!("[{label}](https://matrix.to/#/{user})"));
+        if !mentioned.contains(&user) {
+            mentioned.push(user);
+        }
+    }
+    let formatted = matrix_sdk::ruma::events::room::message::FormattedBody::markdown(&markdown);
+    let msgtype = match (emote, formatted) {
+        (false, Some(html)) => MessageType::Text(TextMessageEventContent::html(text, html.body)),
+        (false, None) => MessageType::Text(TextMessageEventContent::plain(text)),
+        (true, Some(html)) => MessageType::Emote(EmoteMessageEventContent::html(text, html.body)),
+        (true, None) => MessageType::Emote(EmoteMessageEventContent::plain(text)),
+    };
+    RoomMessageEventContentWithoutRelation::new(msgtype)
+        .add_mentions(Mentions::with_user_ids(mentioned))
 }
 
 /// matrix-sdk-ui's default choice, plus messages of msgtypes Sparks does not know: the spec lets
@@ -139,7 +274,11 @@ fn show_event(event: &AnySyncTimelineEvent, rules: &RoomVersionRules) -> bool {
     })
 }
 
-fn convert_diff(diff: VectorDiff<Arc<timeline::TimelineItem>>) -> ListDiff<TimelineItem> {
+fn convert_diff(
+    diff: VectorDiff<Arc<timeline::TimelineItem>>,
+    own: &UserId,
+) -> ListDiff<TimelineItem> {
+    let convert = |item: &Arc<timeline::TimelineItem>| convert(item, own);
     let all = |values: matrix_sdk_ui::eyeball_im::Vector<Arc<timeline::TimelineItem>>| {
         values.iter().map(convert).collect()
     };
@@ -164,7 +303,7 @@ fn convert_diff(diff: VectorDiff<Arc<timeline::TimelineItem>>) -> ListDiff<Timel
     }
 }
 
-fn convert(item: &Arc<timeline::TimelineItem>) -> TimelineItem {
+fn convert(item: &Arc<timeline::TimelineItem>, own: &UserId) -> TimelineItem {
     let entry = match item.kind() {
         TimelineItemKind::Virtual(VirtualTimelineItem::DateDivider(day)) => {
             TimelineEntry::DayDivider {
@@ -173,7 +312,7 @@ fn convert(item: &Arc<timeline::TimelineItem>) -> TimelineItem {
         }
         TimelineItemKind::Virtual(VirtualTimelineItem::ReadMarker) => TimelineEntry::ReadMarker,
         TimelineItemKind::Virtual(VirtualTimelineItem::TimelineStart) => TimelineEntry::Start,
-        TimelineItemKind::Event(event) => event_entry(event),
+        TimelineItemKind::Event(event) => event_entry(event, own),
     };
     TimelineItem {
         id: item.unique_id().0.clone(),
@@ -181,24 +320,30 @@ fn convert(item: &Arc<timeline::TimelineItem>) -> TimelineItem {
     }
 }
 
-fn event_entry(event: &EventTimelineItem) -> TimelineEntry {
-    let sender_name = match event.sender_profile() {
+fn display_name(profile: &TimelineDetails<Profile>, user: &UserId) -> String {
+    match profile {
         TimelineDetails::Ready(profile) => profile.display_name.clone(),
         _ => None,
     }
     .filter(|name| !name.trim().is_empty())
-    .unwrap_or_else(|| event.sender().localpart().to_owned());
+    .unwrap_or_else(|| user.localpart().to_owned())
+}
+
+fn event_entry(event: &EventTimelineItem, own: &UserId) -> TimelineEntry {
+    let sender_name = display_name(event.sender_profile(), event.sender());
     let timestamp_ms = millis(event.timestamp());
     let body = match event.content() {
         TimelineItemContent::MsgLike(content) => match &content.kind {
             MsgLikeKind::Message(message) => {
-                return message_entry(
+                let mut entry = message_entry(
                     event,
                     sender_name,
                     timestamp_ms,
                     body_of(message.msgtype()),
                     message.is_edited(),
                 );
+                relations(&mut entry, content, own);
+                return entry;
             }
             MsgLikeKind::Sticker(sticker) => MessageBody::Attachment {
                 kind: AttachmentKind::Image,
@@ -264,6 +409,10 @@ fn message_entry(
         Some(EventSendState::SendingFailed { .. }) => SendState::Failed,
     };
     TimelineEntry::Message(Message {
+        event: match event.identifier() {
+            TimelineEventItemId::EventId(id) => id.to_string(),
+            TimelineEventItemId::TransactionId(id) => id.to_string(),
+        },
         sender_id: event.sender().to_string(),
         sender_name,
         from_me: event.is_own(),
@@ -271,24 +420,88 @@ fn message_entry(
         timestamp_ms,
         edited,
         state,
+        reply_to: None,
+        reactions: Vec::new(),
+        thread: None,
+        editable: event.is_editable(),
+        redactable: event.is_own() && !event.content().is_redacted(),
     })
 }
 
-/// Bodies are plain text here; the HTML subset is rendered by a later stage.
+/// Replies, reactions and thread summaries of a message.
+fn relations(entry: &mut TimelineEntry, content: &MsgLikeContent, own: &UserId) {
+    let TimelineEntry::Message(message) = entry else {
+        return;
+    };
+    message.reply_to = content.in_reply_to.as_ref().map(|details| {
+        let embedded = match &details.event {
+            TimelineDetails::Ready(event) => Some(event),
+            _ => None,
+        };
+        Quote {
+            event_id: details.event_id.to_string(),
+            sender_name: embedded.map(|event| display_name(&event.sender_profile, &event.sender)),
+            text: embedded.map(|event| quote_text(event)),
+        }
+    });
+    message.reactions = content
+        .reactions
+        .iter()
+        .map(|(key, senders)| Reaction {
+            key: key.clone(),
+            count: senders.len(),
+            mine: senders.contains_key(own),
+        })
+        .collect();
+    message.thread = content
+        .thread_summary
+        .as_ref()
+        .map(|summary| ThreadSummary {
+            replies: summary.num_replies,
+            latest: match &summary.latest_event {
+                TimelineDetails::Ready(event) => Some((
+                    display_name(&event.sender_profile, &event.sender),
+                    quote_text(event),
+                )),
+                _ => None,
+            },
+        });
+}
+
+/// A one-line preview of an embedded (replied-to or latest-in-thread) event.
+fn quote_text(event: &EmbeddedEvent) -> String {
+    let text = match event.content.as_message() {
+        Some(message) => message.body().to_owned(),
+        None if event.content.is_redacted() => String::new(),
+        None => event.content.event_type_str().unwrap_or_default(),
+    };
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
 fn body_of(message: &MessageType) -> MessageBody {
     let attachment = |kind, name: &str| MessageBody::Attachment {
         kind,
         name: name.to_owned(),
     };
     match message {
-        MessageType::Text(text) => MessageBody::Text(text.body.clone()),
-        MessageType::Notice(notice) => MessageBody::Notice(notice.body.clone()),
-        MessageType::Emote(emote) => MessageBody::Emote(emote.body.clone()),
+        MessageType::Text(text) => {
+            MessageBody::Text(rich_text(&text.body, text.formatted.as_ref()))
+        }
+        MessageType::Notice(notice) => {
+            MessageBody::Notice(rich_text(&notice.body, notice.formatted.as_ref()))
+        }
+        MessageType::Emote(emote) => {
+            MessageBody::Emote(rich_text(&emote.body, emote.formatted.as_ref()))
+        }
         MessageType::Image(image) => attachment(AttachmentKind::Image, image.filename()),
         MessageType::Video(video) => attachment(AttachmentKind::Video, video.filename()),
         MessageType::Audio(audio) => attachment(AttachmentKind::Audio, audio.filename()),
         MessageType::File(file) => attachment(AttachmentKind::File, file.filename()),
-        other => MessageBody::Text(other.body().to_owned()),
+        other => MessageBody::Text(rich_text(other.body(), None)),
     }
 }
 
