@@ -102,6 +102,37 @@ fn every_screen_renders_in_both_themes() {
         shoot(&dir, &format!("room-{variant}"), &theme, home.view(cx));
     }
 
+    // A busy moment: a message's actions open, a reply being written with a mention.
+    for (variant, theme) in themes() {
+        let mut home = support::home_with_open_room();
+        let room = |m| home::Message::Chat(sparks::screen::chat::Message::Room(m));
+        use sparks::screen::room::Message as R;
+        if let Some(open) = home.room_mut("!design:example.org") {
+            open.set_members(vec![sparks_domain::Member {
+                user_id: "@carol:example.org".into(),
+                name: "Carol Nguyen".into(),
+            }]);
+        }
+        home.update(room(R::Reply("$m5".into())));
+        home.update(room(R::Draft("Perfect, thanks @Ca".into())));
+        home.update(room(R::Select("$m5b".into())));
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(&dir, &format!("room-busy-{variant}"), &theme, home.view(cx));
+    }
+
+    // The quick switcher over the chat page.
+    for (variant, theme) in themes() {
+        let mut home = support::home_with_open_room();
+        home.open_switcher();
+        home.update(home::Message::Chat(
+            sparks::screen::chat::Message::SwitcherQuery("e".into()),
+        ));
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(&dir, &format!("switcher-{variant}"), &theme, home.view(cx));
+    }
+
     let de = I18n::new(Language::German);
     let home = support::home_with_rooms();
     let cx = support::context(&de, Some(Language::German), None);
@@ -118,6 +149,9 @@ fn every_screen_renders_in_both_themes() {
         "rooms-de-light",
         "room-light",
         "room-dark",
+        "room-busy-light",
+        "room-busy-dark",
+        "switcher-light",
     ] {
         check_png(&dir.join(format!("{name}.png")));
     }

@@ -284,3 +284,224 @@ fn selecting_a_room_opens_it_and_the_composer_sends() -> Result<(), Error> {
     );
     Ok(())
 }
+
+/// Feeds what the simulator produced back into the home screen, returning its actions.
+macro_rules! run {
+    ($home:ident, $ui:expr) => {{
+        let messages: Vec<home::Message> = $ui.into_messages().collect();
+        messages
+            .into_iter()
+            .map(|m| $home.update(m))
+            .collect::<Vec<home::Action>>()
+    }};
+}
+
+fn command(actions: &[home::Action]) -> Option<&room::Command> {
+    actions.iter().find_map(|a| match a {
+        home::Action::Room(room::Action::Do(command)) => Some(command),
+        _ => None,
+    })
+}
+
+#[test]
+fn message_actions_reply_edit_react_and_delete() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_open_room();
+
+    // Someone else's message: react and reply, but no edit or delete.
+    let mut ui = home_view(&home, &en);
+    ui.click("Friday works. I'll bring the print-outs.")?;
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    ui.find("Reply")?;
+    ui.click("👍")?;
+    let actions = run!(home, ui);
+    assert_eq!(
+        command(&actions),
+        Some(&room::Command::React {
+            event: "$m5".into(),
+            key: "👍".into()
+        })
+    );
+    let mut ui = home_view(&home, &en);
+    ui.click("Friday works. I'll bring the print-outs.")?;
+    let _ = run!(home, ui);
+    // Asking to edit it anyway (a stale click) does nothing.
+    home.update(home::Message::Chat(chat::Message::Room(
+        room::Message::Edit("$m5".into()),
+    )));
+    assert_eq!(
+        home.chat().room().map(|r| r.composer().target()),
+        Some(&room::Target::New)
+    );
+    let mut ui = home_view(&home, &en);
+    ui.click("Reply")?;
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    ui.find("Replying to Carol Nguyen")?;
+    ui.click(Id::new(room::COMPOSER))?;
+    ui.typewrite("Yes");
+    ui.tap_key(iced::keyboard::key::Named::Enter);
+    let actions = run!(home, ui);
+    let Some(room::Command::Send(sent)) = command(&actions) else {
+        panic!("nothing sent: {:?}", actions.len())
+    };
+    assert_eq!(
+        (sent.text.as_str(), sent.reply_to.as_deref()),
+        ("Yes", Some("$m5"))
+    );
+
+    // Our own message: edit it.
+    let mine = "Thanks both! Shall we review it on Friday?";
+    let mut ui = home_view(&home, &en);
+    ui.click(mine)?;
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    ui.click("Edit")?;
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    ui.find("Editing your message")?;
+    ui.click("Save")?;
+    let actions = run!(home, ui);
+    assert!(matches!(
+        command(&actions),
+        Some(room::Command::Edit { event, message }) if event == "$m4" && message.text == mine
+    ));
+
+    // …and delete it, after confirming.
+    let mut ui = home_view(&home, &en);
+    ui.click(mine)?;
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    ui.click("Delete")?;
+    assert!(command(&run!(home, ui)).is_none(), "asks first");
+    let mut ui = home_view(&home, &en);
+    ui.find("Delete for everyone?")?;
+    ui.click("Delete")?;
+    let actions = run!(home, ui);
+    assert_eq!(
+        command(&actions),
+        Some(&room::Command::Redact("$m4".into()))
+    );
+
+    // A reaction under a message toggles ours.
+    let mut ui = home_view(&home, &en);
+    ui.click("👍 2")?;
+    let actions = run!(home, ui);
+    assert_eq!(
+        command(&actions),
+        Some(&room::Command::React {
+            event: "$m5b".into(),
+            key: "👍".into()
+        })
+    );
+    Ok(())
+}
+
+#[test]
+fn typing_at_suggests_members_and_sends_a_mention() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_open_room();
+    if let Some(room) = home.room_mut("!design:example.org") {
+        room.set_members(vec![
+            sparks_domain::Member {
+                user_id: "@carol:example.org".into(),
+                name: "Carol Nguyen".into(),
+            },
+            sparks_domain::Member {
+                user_id: "@bob:example.org".into(),
+                name: "Bob Brandt".into(),
+            },
+        ]);
+    }
+    let mut ui = home_view(&home, &en);
+    ui.click(Id::new(room::COMPOSER))?;
+    ui.typewrite("Thanks @car");
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    assert!(ui.find("@bob:example.org").is_err(), "only matching people");
+    ui.click("@carol:example.org")?;
+    let _ = run!(home, ui);
+    assert_eq!(
+        home.chat().room().map(|r| r.composer().text()),
+        Some("Thanks @Carol Nguyen ")
+    );
+    let mut ui = home_view(&home, &en);
+    ui.click("Send")?;
+    let actions = run!(home, ui);
+    let Some(room::Command::Send(sent)) = command(&actions) else {
+        panic!("nothing sent")
+    };
+    assert_eq!(sent.mentions[0].user_id, "@carol:example.org");
+    Ok(())
+}
+
+#[test]
+fn the_room_filter_and_quick_switcher_find_rooms() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    let mut ui = home_view(&home, &en);
+    ui.click(Id::new(chat::FILTER))?;
+    ui.typewrite("book");
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    ui.find("Book club")?;
+    assert!(ui.find("Design team").is_err(), "filtered out");
+    drop(ui);
+
+    home.open_switcher();
+    assert!(home.switcher_open());
+    let mut ui = home_view(&home, &en);
+    ui.click(Id::new(chat::SWITCHER))?;
+    ui.typewrite("eng");
+    let _ = run!(home, ui);
+    // Enter opens the best match.
+    let mut ui = home_view(&home, &en);
+    ui.click(Id::new(chat::SWITCHER))?;
+    ui.tap_key(iced::keyboard::key::Named::Enter);
+    let actions = run!(home, ui);
+    assert!(
+        actions
+            .iter()
+            .any(|a| matches!(a, home::Action::OpenRoom(id) if id == "!eng:example.org")),
+        "Enter opens Engineering"
+    );
+    assert!(!home.switcher_open());
+    // Escape closes it.
+    home.open_switcher();
+    home.escape();
+    assert!(!home.switcher_open());
+    Ok(())
+}
+
+#[test]
+fn drafts_come_back_and_changes_are_saved() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut drafts = sparks_config::Drafts::default();
+    drafts.set("!design:example.org", "half a thought");
+    let mut home = home::Home::new(support::identity(), drafts);
+    home.update(home::Message::Rooms(RoomListUpdate::Diffs(vec![
+        ListDiff::Reset(support::sample_rooms()),
+    ])));
+    home.update(home::Message::Chat(chat::Message::Select(
+        "!design:example.org".into(),
+    )));
+    assert_eq!(
+        home.chat().room().map(|r| r.composer().text()),
+        Some("half a thought")
+    );
+    let mut ui = home_view(&home, &en);
+    ui.click(Id::new(room::COMPOSER))?;
+    ui.typewrite("!");
+    let actions = run!(home, ui);
+    assert!(
+        actions
+            .iter()
+            .any(|a| matches!(a, home::Action::SaveDrafts))
+    );
+    assert_eq!(
+        home.chat().drafts().get("!design:example.org"),
+        "half a thought!"
+    );
+    Ok(())
+}

@@ -228,3 +228,74 @@ where
     }
     Err(format!("timed out after {limit:?} waiting for {what}").into())
 }
+
+/// A matrix-nio client (libolm encryption) run from `tests/peers/nio_peer.py`: the independent
+/// implementation the E2EE interop tests talk to.
+pub struct NioPeer {
+    child: tokio::process::Child,
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    _store: tempfile::TempDir,
+}
+
+impl NioPeer {
+    /// Starts the peer as `localpart`: it joins `room`, says `say`, and waits to read `expect`.
+    pub async fn start(
+        server: &Homeserver,
+        localpart: &str,
+        password: &str,
+        room: &str,
+        say: &str,
+        expect: &str,
+    ) -> Result<NioPeer, Error> {
+        use tokio::io::AsyncBufReadExt;
+        let python = std::env::var("SPARKS_TEST_PYTHON")
+            .map_err(|_| "SPARKS_TEST_PYTHON is not set: run the tests with `cargo xtask test`")?;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("peers/nio_peer.py");
+        let store = tempfile::tempdir()?;
+        let mut child = tokio::process::Command::new(python)
+            .arg(script)
+            .args(["--homeserver", &server.url])
+            .args(["--user", &server.user_id(localpart)])
+            .args(["--password", password])
+            .args(["--room", room])
+            .arg("--store")
+            .arg(store.path())
+            .args(["--say", say, "--expect", expect])
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        Ok(NioPeer {
+            child,
+            lines: tokio::io::BufReader::new(stdout).lines(),
+            _store: store,
+        })
+    }
+
+    /// Waits for the next line the peer prints that starts with `prefix`, and returns the rest.
+    pub async fn next(&mut self, prefix: &str, limit: Duration) -> Result<String, Error> {
+        let read = async {
+            while let Some(line) = self.lines.next_line().await? {
+                if let Some(rest) = line.strip_prefix(prefix) {
+                    return Ok::<_, Error>(rest.trim().to_owned());
+                }
+            }
+            Err(format!("the nio peer ended before printing {prefix}").into())
+        };
+        tokio::time::timeout(limit, read)
+            .await
+            .map_err(|_| format!("the nio peer did not print {prefix} in {limit:?}"))?
+    }
+
+    /// Waits for the peer to finish; an error unless it exits successfully.
+    pub async fn finish(mut self, limit: Duration) -> Result<(), Error> {
+        let status = tokio::time::timeout(limit, self.child.wait())
+            .await
+            .map_err(|_| "the nio peer did not finish")??;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("the nio peer failed: {status}").into())
+        }
+    }
+}

@@ -45,7 +45,8 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
     command
         .env("SPARKS_TEST_HOMESERVER", layout.base_url())
         .env("SPARKS_TEST_SERVER_NAME", layout.server_name())
-        .env("SPARKS_TEST_REGISTRATION_SECRET", &secrets.registration);
+        .env("SPARKS_TEST_REGISTRATION_SECRET", &secrets.registration)
+        .env("SPARKS_TEST_PYTHON", venv.python());
     println!("Running `{}`…", process::describe(&command));
     let outcome = run_teed(&mut command);
     server.stop();

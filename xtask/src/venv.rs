@@ -30,8 +30,14 @@ impl Venv {
     }
 }
 
-/// Makes sure `.dev/venv` exists and has `matrix-synapse` installed, creating and
-/// installing what is missing.
+/// What the test servers and peers need: (module to import, pip requirement).
+///
+/// matrix-nio with libolm (the `python-olm` wheel) is the independent Matrix client the E2EE
+/// interop tests talk to: its encryption is not matrix-rust-sdk's.
+const PACKAGES: [(&str, &str); 2] = [("synapse", "matrix-synapse"), ("nio", "matrix-nio[e2e]")];
+
+/// Makes sure `.dev/venv` exists and has [`PACKAGES`] installed, creating and installing what
+/// is missing.
 pub fn ensure(ws: &Workspace) -> Result<Venv> {
     let venv = Venv {
         dir: ws.dev_dir().join("venv"),
@@ -39,8 +45,11 @@ pub fn ensure(ws: &Workspace) -> Result<Venv> {
     if !python_works(&venv) {
         create(ws, &venv)?;
     }
-    if !process::succeeds(&mut venv.python_command(["-c", "import synapse"])) {
-        install_synapse(ws, &venv)?;
+    for (module, requirement) in PACKAGES {
+        let import = format!("import {module}");
+        if !process::succeeds(&mut venv.python_command(["-c", import.as_str()])) {
+            install(ws, &venv, module, requirement)?;
+        }
     }
     Ok(venv)
 }
@@ -72,10 +81,10 @@ fn create(ws: &Workspace, venv: &Venv) -> Result<()> {
     Ok(())
 }
 
-/// Installs `matrix-synapse` with pip, caching downloads in `$HOME/.cache/sparks/pip`.
-fn install_synapse(ws: &Workspace, venv: &Venv) -> Result<()> {
+/// Installs one requirement with pip, caching downloads in `$HOME/.cache/sparks/pip`.
+fn install(ws: &Workspace, venv: &Venv, module: &str, requirement: &str) -> Result<()> {
     println!(
-        "Installing matrix-synapse into {} (first run only; this takes a minute)…",
+        "Installing {requirement} into {} (first run only; this takes a minute)…",
         ws.display(&venv.dir)
     );
     let mut command = venv.python_command([
@@ -84,14 +93,17 @@ fn install_synapse(ws: &Workspace, venv: &Venv) -> Result<()> {
         "install",
         "--disable-pip-version-check",
         "-q",
-        "matrix-synapse",
+        requirement,
     ]);
     if let Some(cache) = workspace::cache_dir() {
         command.env("PIP_CACHE_DIR", cache.join("pip"));
     }
     process::run(&mut command)?;
-    if !process::succeeds(&mut venv.python_command(["-c", "import synapse"])) {
-        return Err("matrix-synapse was installed but `import synapse` still fails".to_string());
+    let import = format!("import {module}");
+    if !process::succeeds(&mut venv.python_command(["-c", import.as_str()])) {
+        return Err(format!(
+            "{requirement} was installed but `{import}` still fails"
+        ));
     }
     Ok(())
 }

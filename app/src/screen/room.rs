@@ -38,6 +38,8 @@ pub struct Room {
     composer: Composer,
     /// The message whose actions are shown (by event).
     selected: Option<String>,
+    /// The message under the pointer.
+    hovered: Option<String>,
     /// The message waiting for "delete for everyone?" to be confirmed.
     confirm_delete: Option<String>,
     loading_older: bool,
@@ -50,6 +52,8 @@ pub enum Message {
     Send,
     LoadOlder,
     Select(String),
+    Hover(String),
+    Unhover(String),
     React { event: String, key: String },
     Reply(String),
     Edit(String),
@@ -90,6 +94,7 @@ impl Room {
             members: Vec::new(),
             composer: Composer::with_text(draft),
             selected: None,
+            hovered: None,
             confirm_delete: None,
             loading_older: true,
             problem: None,
@@ -149,6 +154,13 @@ impl Room {
                 } else {
                     Some(event)
                 };
+            }
+            Message::Hover(event) => self.hovered = Some(event),
+            // Leaving one message and entering the next can arrive in either order.
+            Message::Unhover(event) => {
+                if self.hovered.as_deref() == Some(&event) {
+                    self.hovered = None;
+                }
             }
             Message::React { event, key } => {
                 self.selected = None;
@@ -329,6 +341,7 @@ impl Room {
                 let look = message::Look {
                     grouped: grouped && message.reply_to.is_none(),
                     selected: self.selected.as_deref() == Some(message.event.as_str()),
+                    hovered: self.hovered.as_deref() == Some(message.event.as_str()),
                     confirm_delete: self.confirm_delete.as_deref() == Some(message.event.as_str()),
                 };
                 (message::view(message, look, i18n, colors), Some(message))

@@ -84,3 +84,26 @@ pub struct Member {
     /// Their display name, or the local part of their id when they have none.
     pub name: String,
 }
+
+/// What kind of conversation to create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NewRoomKind {
+    /// A direct chat with one person; always encrypted.
+    Direct,
+    /// A private group, by invitation.
+    Group,
+    /// A public channel anyone on the server can find and join.
+    Channel,
+}
+
+/// A conversation to create.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRoom {
+    pub kind: NewRoomKind,
+    pub name: String,
+    pub topic: String,
+    /// Matrix user ids to invite (the other person, for a direct chat).
+    pub invite: Vec<String>,
+    /// Ignored for direct chats, which are always encrypted.
+    pub encrypted: bool,
+}

@@ -12,6 +12,7 @@ mod error;
 mod html;
 mod login;
 mod room_list;
+mod rooms;
 mod session;
 mod timeline;
 

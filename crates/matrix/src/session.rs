@@ -41,11 +41,11 @@ struct StoredSession {
 /// A signed-in account: a cheap, cloneable handle to the client and its sync.
 #[derive(Clone)]
 pub struct Session {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    client: Client,
+pub(crate) struct Inner {
+    pub(crate) client: Client,
     sync: SyncService,
     secrets: SecretStore,
     store_dir: PathBuf,

@@ -44,10 +44,14 @@ pub enum RoomError {
     NotFound(String),
     #[error("this account has not joined room {0} (yet)")]
     NotJoined(String),
+    #[error("`{0}` is not a room id, alias or link to a room")]
+    InvalidTarget(String),
+    #[error("`{0}` is not a Matrix user id such as @name:example.org")]
+    InvalidUser(String),
     #[error("that message is not in this room's timeline (any more)")]
     NoSuchMessage,
     #[error("{0}")]
-    Timeline(String),
+    Failed(String),
 }
 
 /// A room whose timeline is open. Cheap to clone; the timeline lives while any clone does.
@@ -84,7 +88,7 @@ impl OpenRoom {
             .event_filter(show_event)
             .build()
             .await
-            .map_err(|e| RoomError::Timeline(details(&e)))?;
+            .map_err(|e| RoomError::Failed(details(&e)))?;
         Ok(OpenRoom {
             id: room_id.to_owned(),
             own_user: room.own_user_id().to_owned(),
@@ -126,7 +130,7 @@ impl OpenRoom {
         self.timeline
             .paginate_backwards(events)
             .await
-            .map_err(|e| RoomError::Timeline(details(&e)))
+            .map_err(|e| RoomError::Failed(details(&e)))
     }
 
     /// Marks everything in the room as read (a public read receipt), clearing its unread count.
@@ -135,7 +139,7 @@ impl OpenRoom {
             .mark_as_read(ReceiptType::Read)
             .await
             .map(|_| ())
-            .map_err(|e| RoomError::Timeline(details(&e)))
+            .map_err(|e| RoomError::Failed(details(&e)))
     }
 
     /// Queues a message (Markdown, with mentions, maybe a reply). It shows at once as a local
@@ -154,7 +158,7 @@ impl OpenRoom {
                 .await
                 .map(|_| ()),
         };
-        result.map_err(|e| RoomError::Timeline(details(&e)))
+        result.map_err(|e| RoomError::Failed(details(&e)))
     }
 
     /// Replaces the text of one of our messages.
@@ -183,7 +187,7 @@ impl OpenRoom {
             .room()
             .members(RoomMemberships::JOIN | RoomMemberships::INVITE)
             .await
-            .map_err(|e| RoomError::Timeline(details(&e)))?;
+            .map_err(|e| RoomError::Failed(details(&e)))?;
         Ok(members
             .iter()
             .map(|member| Member {
@@ -219,7 +223,7 @@ fn item_id(event: &str) -> TimelineEventItemId {
 fn timeline_error(error: &timeline::Error) -> RoomError {
     match error {
         timeline::Error::EventNotInTimeline(_) => RoomError::NoSuchMessage,
-        other => RoomError::Timeline(details(other)),
+        other => RoomError::Failed(details(other)),
     }
 }
 

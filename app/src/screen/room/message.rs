@@ -1,7 +1,7 @@
 //! One message in the timeline: who and when, what it answers, its text, its reactions and
 //! thread, and the actions on it.
 
-use iced::widget::{Column, Row, Space, button, column, container, hover, mouse_area, row, text};
+use iced::widget::{Column, Row, Space, button, column, container, mouse_area, row, stack, text};
 use iced::{Alignment, Length, Padding};
 use sparks_domain::{AttachmentKind, Message as Msg, MessageBody, Quote, SendState};
 use sparks_i18n::I18n;
@@ -20,6 +20,8 @@ pub struct Look {
     pub grouped: bool,
     /// Picked for actions (by click or keyboard); its actions stay visible.
     pub selected: bool,
+    /// Under the pointer: its actions show.
+    pub hovered: bool,
     /// Waiting for "delete for everyone?" to be confirmed.
     pub confirm_delete: bool,
 }
@@ -94,29 +96,33 @@ pub fn view<'a>(
         })
         .into()
     };
-    let line = mouse_area(
-        container(line)
-            .padding([2.0, space::S])
-            .width(Length::Fill)
-            .style(if look.selected {
-                theme::container::selected
-            } else {
-                |_: &iced::Theme| container::Style::default()
-            }),
-    )
-    .on_press(Message::Select(message.event.clone()));
-
-    let actions = container(actions(message, look.confirm_delete, i18n))
-        .align_right(Length::Fill)
-        .padding(Padding {
-            right: space::S,
-            ..Padding::ZERO
+    let line = container(line)
+        .padding([2.0, space::S])
+        .width(Length::Fill)
+        .style(if look.selected || look.hovered {
+            theme::container::selected
+        } else {
+            |_: &iced::Theme| container::Style::default()
         });
-    if look.selected || look.confirm_delete {
-        column![line, actions].into()
+    // Only the message under the pointer (or picked) carries its actions, floating over its
+    // top right corner so nothing moves.
+    let content: Element<'a, Message> = if look.selected || look.hovered || look.confirm_delete {
+        let actions = container(actions(message, look.confirm_delete, i18n))
+            .align_right(Length::Fill)
+            .padding(Padding {
+                right: space::S,
+                top: 2.0,
+                ..Padding::ZERO
+            });
+        stack![line, actions].into()
     } else {
-        hover(line, container(actions).align_top(Length::Shrink))
-    }
+        line.into()
+    };
+    mouse_area(content)
+        .on_press(Message::Select(message.event.clone()))
+        .on_enter(Message::Hover(message.event.clone()))
+        .on_exit(Message::Unhover(message.event.clone()))
+        .into()
 }
 
 /// The buttons over a message: quick reactions, reply, edit, delete.
