@@ -293,6 +293,19 @@ impl Sparks {
                 if let Err(error) = home.chat().drafts().save(&self.paths) {
                     tracing::error!(%error, "drafts not saved");
                 }
+                // The draft changed because someone typed: tell the room.
+                let typing = home
+                    .chat()
+                    .room()
+                    .is_some_and(|r| !r.composer().text().trim().is_empty());
+                if let Some(open) = room.clone() {
+                    return Task::future(async move {
+                        if let Err(error) = open.set_typing(typing).await {
+                            tracing::debug!(%error, "typing notice not sent");
+                        }
+                    })
+                    .discard();
+                }
             }
             home::Action::Room(crate::screen::room::Action::OpenLink(url)) => open_link(&url),
             home::Action::Room(crate::screen::room::Action::Do(command)) => {
@@ -424,6 +437,7 @@ impl Sparks {
         if let Screen::Home { session, room, .. } = &self.screen {
             if let Some(open) = room {
                 subscriptions.push(Subscription::run_with(RoomKey(open.clone()), timeline));
+                subscriptions.push(Subscription::run_with(TypingKey(open.clone()), typing));
             }
             let key = SessionKey(session.clone());
             subscriptions.push(Subscription::run_with(key.clone(), rooms));
@@ -505,6 +519,24 @@ fn open_link(url: &str) {
     if let Err(error) = open::that_detached(url) {
         tracing::error!(%error, url, "could not open the link");
     }
+}
+
+/// An open room as the identity of its typing notifications.
+#[derive(Clone)]
+struct TypingKey(OpenRoom);
+
+impl Hash for TypingKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "typing".hash(state);
+        self.0.id().hash(state);
+    }
+}
+
+fn typing(key: &TypingKey) -> impl Stream<Item = Message> + use<> {
+    let id = key.0.id().to_owned();
+    key.0
+        .typing()
+        .map(move |names| Message::Home(home::Message::Typing(id.clone(), names)))
 }
 
 fn load_older(room: OpenRoom) -> Task<Message> {

@@ -81,6 +81,8 @@ pub enum Message {
     Rooms(RoomListUpdate),
     Connection(Connection),
     Timeline(String, Vec<ListDiff<TimelineItem>>),
+    /// Who else is typing in a room.
+    Typing(String, Vec<String>),
 }
 
 pub enum Action {
@@ -167,6 +169,11 @@ impl Home {
             Message::Timeline(id, diffs) => {
                 if let Some(room) = self.chat.room_mut(&id) {
                     room.apply(diffs);
+                }
+            }
+            Message::Typing(id, names) => {
+                if let Some(room) = self.chat.room_mut(&id) {
+                    room.set_typing(names);
                 }
             }
             Message::Rooms(update) => self.chat.apply(update),

@@ -40,6 +40,8 @@ pub struct Room {
     selected: Option<String>,
     /// The message under the pointer.
     hovered: Option<String>,
+    /// Who else is typing, by name.
+    typing: Vec<String>,
     /// The message waiting for "delete for everyone?" to be confirmed.
     confirm_delete: Option<String>,
     loading_older: bool,
@@ -95,6 +97,7 @@ impl Room {
             composer: Composer::with_text(draft),
             selected: None,
             hovered: None,
+            typing: Vec::new(),
             confirm_delete: None,
             loading_older: true,
             problem: None,
@@ -111,6 +114,10 @@ impl Room {
 
     pub fn composer(&self) -> &Composer {
         &self.composer
+    }
+
+    pub fn set_typing(&mut self, names: Vec<String>) {
+        self.typing = names;
     }
 
     pub fn set_members(&mut self, members: Vec<Member>) {
@@ -302,6 +309,9 @@ impl Room {
                     .style(theme::container::error),
             );
         }
+        if let Some(typing) = typing_line(&self.typing, i18n) {
+            bottom = bottom.push(text(typing).size(size::SMALL).style(theme::text::muted));
+        }
         let composer = self.composer.view(i18n, &self.members, &self.own);
         let bottom = container(bottom.push(composer)).padding([space::M, space::XL]);
 
@@ -385,6 +395,22 @@ fn shown(items: &[TimelineItem]) -> impl Iterator<Item = &TimelineItem> {
             last_changer = None;
             true
         }
+    })
+}
+
+/// "Bob is typing…", for one, two or more people.
+fn typing_line(names: &[String], i18n: &I18n) -> Option<String> {
+    Some(match names {
+        [] => return None,
+        [one] => i18n.tr_args("room-typing-one", [("who", one.as_str().into())]),
+        [first, second] => i18n.tr_args(
+            "room-typing-two",
+            [
+                ("first", first.as_str().into()),
+                ("second", second.as_str().into()),
+            ],
+        ),
+        _ => i18n.tr("room-typing-many"),
     })
 }
 

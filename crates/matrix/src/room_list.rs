@@ -17,8 +17,8 @@ use std::sync::Arc;
 use sparks_domain::{LastMessage, ListDiff, RoomKind, RoomSummary};
 use tokio::sync::mpsc;
 
-/// How many rooms the list holds at once.
-const PAGE_SIZE: usize = 1_000;
+/// The list grows by this many rooms whenever it is full, until every room is in it.
+const PAGE_SIZE: usize = 500;
 /// The longest preview of a message kept for the room list.
 const PREVIEW_CHARS: usize = 160;
 
@@ -57,6 +57,8 @@ async fn run(
     let (entries, controller) = list.entries_with_dynamic_adapters(PAGE_SIZE);
     controller.set_filter(Box::new(filters::new_filter_non_left()));
     let mut entries = pin!(entries);
+    // The list shows at most `pages * PAGE_SIZE` rooms; a full list asks for another page.
+    let (mut pages, mut len) = (1, 0usize);
     let own_user = client.user_id().map(ToOwned::to_owned);
     let latest_events = client.latest_events().await;
 
@@ -75,6 +77,13 @@ async fn run(
             diffs = entries.next() => {
                 let Some(diffs) = diffs else { return Ok(()) };
                 let mut out = Vec::with_capacity(diffs.len());
+                for diff in &diffs {
+                    len = length_after(diff, len);
+                }
+                if len >= pages * PAGE_SIZE {
+                    pages += 1;
+                    controller.add_one_page();
+                }
                 for diff in diffs {
                     for room in inserted(&diff) {
                         if let Err(error) = latest_events.listen_to_room(room.room_id()).await {
@@ -89,6 +98,23 @@ async fn run(
         if sender.send(update).await.is_err() {
             return Ok(());
         }
+    }
+}
+
+/// The length of a list of `len` items after `diff`.
+fn length_after<T: Clone>(diff: &VectorDiff<T>, len: usize) -> usize {
+    match diff {
+        VectorDiff::Append { values } => len + values.len(),
+        VectorDiff::PushFront { .. } | VectorDiff::PushBack { .. } | VectorDiff::Insert { .. } => {
+            len + 1
+        }
+        VectorDiff::PopFront | VectorDiff::PopBack | VectorDiff::Remove { .. } => {
+            len.saturating_sub(1)
+        }
+        VectorDiff::Clear => 0,
+        VectorDiff::Truncate { length } => *length,
+        VectorDiff::Reset { values } => values.len(),
+        VectorDiff::Set { .. } => len,
     }
 }
 
@@ -258,5 +284,32 @@ mod tests {
         let shown = preview(&long);
         assert_eq!(shown.chars().count(), PREVIEW_CHARS + 1);
         assert!(shown.ends_with('…'));
+    }
+
+    #[test]
+    fn list_length_follows_the_diffs() {
+        use matrix_sdk_ui::eyeball_im::Vector;
+        let values: Vector<u8> = (0..5).collect();
+        let steps = [
+            (
+                VectorDiff::Reset {
+                    values: values.clone(),
+                },
+                5,
+            ),
+            (VectorDiff::Append { values }, 10),
+            (VectorDiff::Insert { index: 0, value: 1 }, 11),
+            (VectorDiff::Remove { index: 0 }, 10),
+            (VectorDiff::Set { index: 0, value: 2 }, 10),
+            (VectorDiff::Truncate { length: 3 }, 3),
+            (VectorDiff::PopBack, 2),
+            (VectorDiff::Clear, 0),
+            (VectorDiff::PopFront, 0),
+        ];
+        let mut len = 0;
+        for (diff, expected) in steps {
+            len = length_after(&diff, len);
+            assert_eq!(len, expected, "{diff:?}");
+        }
     }
 }

@@ -250,6 +250,15 @@ impl Session {
 
     /// Opens a room's timeline.
     pub async fn open_room(&self, room_id: &str) -> Result<crate::OpenRoom, crate::RoomError> {
+        // A subscribed room syncs its full state and ephemeral events (typing, receipts), as
+        // an open room needs; the room list alone syncs only what a list row shows.
+        if let Ok(id) = matrix_sdk::ruma::RoomId::parse(room_id) {
+            self.inner
+                .sync
+                .room_list_service()
+                .subscribe_to_rooms(&[&id])
+                .await;
+        }
         crate::OpenRoom::open(&self.inner.client, room_id).await
     }
 

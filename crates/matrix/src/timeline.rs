@@ -180,6 +180,40 @@ impl OpenRoom {
             .map_err(|e| timeline_error(&e))
     }
 
+    /// Who else is typing here, by display name; a new list whenever it changes.
+    pub fn typing(&self) -> impl Stream<Item = Vec<String>> + Send + use<> {
+        let room = self.timeline.room().clone();
+        let (guard, receiver) = room.subscribe_to_typing_notifications();
+        tokio_stream_from(receiver).then(move |users| {
+            let room = room.clone();
+            // The handler lives as long as the stream.
+            let _ = &guard;
+            async move {
+                let mut names = Vec::with_capacity(users.len());
+                for user in users {
+                    let name = match room.get_member_no_sync(&user).await {
+                        Ok(Some(member)) => member
+                            .display_name()
+                            .filter(|n| !n.trim().is_empty())
+                            .map(ToOwned::to_owned),
+                        _ => None,
+                    };
+                    names.push(name.unwrap_or_else(|| user.localpart().to_owned()));
+                }
+                names
+            }
+        })
+    }
+
+    /// Tells the others whether we are typing (sent at most every few seconds).
+    pub async fn set_typing(&self, typing: bool) -> Result<(), RoomError> {
+        self.timeline
+            .room()
+            .typing_notice(typing)
+            .await
+            .map_err(|e| RoomError::Failed(details(&e)))
+    }
+
     /// Everyone joined or invited, for mention suggestions.
     pub async fn members(&self) -> Result<Vec<Member>, RoomError> {
         let members = self
@@ -209,6 +243,21 @@ impl OpenRoom {
             .map(|_| ())
             .map_err(|e| timeline_error(&e))
     }
+}
+
+/// A broadcast receiver as a stream; lagging behind only skips to the newest lists.
+fn tokio_stream_from<T: Clone + Send + 'static>(
+    receiver: tokio::sync::broadcast::Receiver<T>,
+) -> impl Stream<Item = T> + Send {
+    futures_util::stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(value) => return Some((value, receiver)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
 }
 
 /// The domain names a message by its event id (`$…`) or, before the server has it, by the
