@@ -146,6 +146,7 @@ fn report(sparks: &[Figures], nio: &[Figures]) {
         ("room list complete (ms)", "room_list_ms", Some("< 500")),
         ("  of which: first screen of rooms", "first_screen_ms", None),
         ("  of which: session restored", "restore_ms", None),
+        ("  of which: sync started", "sync_start_ms", None),
         (
             "open big room, last screen (ms)",
             "open_room_ms",

@@ -170,6 +170,7 @@ async fn measure(state: &Path, home: &Path) -> Result<(), Error> {
         .ok_or("no saved session: run prime first")?;
     let restored = started.elapsed();
     session.start().await;
+    let sync_started = started.elapsed();
     let mut list = Vec::new();
     let listing = started.elapsed();
     let first_screen = listing + room_list(&session, &mut list, rooms).await?;
@@ -197,10 +198,11 @@ async fn measure(state: &Path, home: &Path) -> Result<(), Error> {
     }
     let open_room = opening.elapsed();
     println!(
-        "room_list_ms={} first_screen_ms={} restore_ms={} open_room_ms={} rss_mb={}",
+        "room_list_ms={} first_screen_ms={} restore_ms={} sync_start_ms={} open_room_ms={} rss_mb={}",
         all_rooms.as_millis(),
         first_screen.as_millis(),
         restored.as_millis(),
+        sync_started.as_millis(),
         open_room.as_millis(),
         rss_mb().unwrap_or(0)
     );
