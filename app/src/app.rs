@@ -56,6 +56,8 @@ pub enum Message {
     RoomOpened(String, Result<OpenRoom, RoomError>),
     OlderLoaded(String, Result<bool, RoomError>),
     Members(String, Result<Vec<Member>, RoomError>),
+    /// A room was created or joined.
+    RoomReady(Result<String, RoomError>),
     /// A command on a room's timeline finished.
     Done(String, Result<(), RoomError>),
     SystemMode(Mode),
@@ -196,6 +198,13 @@ impl Sparks {
                     room.set_members(members);
                 }
             }
+            Message::RoomReady(result) => {
+                let result = result.map_err(|error| errors::room_action(&self.i18n, &error));
+                if let Screen::Home { home, .. } = &mut self.screen {
+                    let action = home.room_ready(result);
+                    return self.home_action(action);
+                }
+            }
             Message::Members(_, Err(error)) => {
                 tracing::warn!(%error, "room members unavailable; no mention suggestions");
             }
@@ -314,6 +323,20 @@ impl Sparks {
                 }
             }
             home::Action::Room(_) => {}
+            home::Action::CreateRoom(new) => {
+                let session = session.clone();
+                return Task::perform(
+                    async move { session.create_room(&new).await },
+                    Message::RoomReady,
+                );
+            }
+            home::Action::JoinRoom(target) => {
+                let session = session.clone();
+                return Task::perform(
+                    async move { session.join(&target).await },
+                    Message::RoomReady,
+                );
+            }
         }
         Task::none()
     }

@@ -52,6 +52,13 @@ pub fn restore(i18n: &I18n, error: &RestoreError) -> String {
 pub fn room_action(i18n: &I18n, error: &RoomError) -> String {
     match error {
         RoomError::NoSuchMessage => i18n.tr("room-error-no-such-message"),
+        RoomError::InvalidTarget(target) => i18n.tr_args(
+            "room-error-invalid-target",
+            [("target", target.as_str().into())],
+        ),
+        RoomError::InvalidUser(user) => {
+            i18n.tr_args("room-error-invalid-user", [("user", user.as_str().into())])
+        }
         other => i18n.tr_args("room-send-error", [("details", other.to_string().into())]),
     }
 }

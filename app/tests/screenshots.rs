@@ -133,6 +133,23 @@ fn every_screen_renders_in_both_themes() {
         shoot(&dir, &format!("switcher-{variant}"), &theme, home.view(cx));
     }
 
+    // Starting a conversation: the room tab of the form.
+    {
+        use sparks::screen::chat::Message as C;
+        use sparks::screen::new_room::{Message as N, Tab};
+        let mut home = support::home_with_rooms();
+        for message in [
+            C::OpenNewRoom,
+            C::NewRoom(N::Tab(Tab::Room)),
+            C::NewRoom(N::First("Project Apollo".into())),
+            C::NewRoom(N::Invite("@bob:example.org, @carol:example.org".into())),
+        ] {
+            home.update(home::Message::Chat(message));
+        }
+        let cx = support::context(&en, None, None);
+        shoot(&dir, "new-room-light", &theme::light_theme(), home.view(cx));
+    }
+
     let de = I18n::new(Language::German);
     let home = support::home_with_rooms();
     let cx = support::context(&de, Some(Language::German), None);
@@ -152,6 +169,7 @@ fn every_screen_renders_in_both_themes() {
         "room-busy-light",
         "room-busy-dark",
         "switcher-light",
+        "new-room-light",
     ] {
         check_png(&dir.join(format!("{name}.png")));
     }

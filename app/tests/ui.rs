@@ -505,3 +505,38 @@ fn drafts_come_back_and_changes_are_saved() -> Result<(), Error> {
     );
     Ok(())
 }
+
+#[test]
+fn new_conversations_start_from_the_room_list() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    let mut ui = home_view(&home, &en);
+    ui.click("New")?;
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    ui.find("Start a conversation")?;
+    ui.click(Id::new(sparks::screen::new_room::FIRST_FIELD))?;
+    ui.typewrite("@dana:example.org");
+    ui.tap_key(iced::keyboard::key::Named::Enter);
+    let actions = run!(home, ui);
+    assert!(actions.iter().any(|a| matches!(
+        a,
+        home::Action::CreateRoom(new)
+            if new.kind == sparks_domain::NewRoomKind::Direct && new.invite == ["@dana:example.org"]
+    )));
+    // A refusal shows in the form; success opens the room once the list has it.
+    home.room_ready(Err("That user does not exist.".into()));
+    home_view(&home, &en).find("That user does not exist.")?;
+    assert!(matches!(
+        home.room_ready(Ok("!new:example.org".into())),
+        home::Action::None
+    ));
+    let mut fresh = support::sample_rooms()[0].clone();
+    fresh.id = "!new:example.org".into();
+    fresh.name = "Dana".into();
+    let action = home.update(home::Message::Rooms(RoomListUpdate::Diffs(vec![
+        ListDiff::PushFront(fresh),
+    ])));
+    assert!(matches!(action, home::Action::OpenRoom(id) if id == "!new:example.org"));
+    Ok(())
+}

@@ -4,11 +4,14 @@ use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
 use sparks_domain::{Connection, RoomKind, RoomSummary};
 use sparks_matrix::{LoginError, LoginRequest, LogoutOutcome, RoomListUpdate};
-use sparks_tests::{Error, Homeserver, SecretString, apply_until, restore, sign_in, store_root};
+use sparks_tests::{
+    Error, Homeserver, SecretString, apply_until, eventually, restore, sign_in, store_root,
+};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -215,5 +218,101 @@ async fn a_lost_local_store_asks_for_a_new_login() -> Result<(), Error> {
         matches!(error, sparks_matrix::RestoreError::Store(_)),
         "{error:?}"
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rooms_are_created_joined_by_link_left_and_invited_to() -> Result<(), Error> {
+    use matrix_sdk::ruma::api::client::room::create_room::v3::RoomPreset;
+    use sparks_domain::{NewRoom, NewRoomKind};
+
+    let server = Homeserver::from_env();
+    let (me, password) = server.new_user("maker").await?;
+    let (friend, friend_password) = server.new_user("guest").await?;
+    let home = tempfile::tempdir()?;
+    let friend_dir = tempfile::tempdir()?;
+    let session = sign_in(&server.login_request(&me, &password), home.path()).await?;
+    session.start().await;
+    let friend_client = server
+        .client(&friend, &friend_password, friend_dir.path())
+        .await?;
+
+    // A direct chat is encrypted and invites the other person.
+    let dm = session
+        .create_room(&NewRoom {
+            kind: NewRoomKind::Direct,
+            name: String::new(),
+            topic: String::new(),
+            invite: vec![server.user_id(&friend)],
+            encrypted: false,
+        })
+        .await?;
+    eventually(Duration::from_secs(60), "the friend's invitation", || {
+        let (client, dm) = (friend_client.clone(), dm.clone());
+        async move {
+            let _ = client
+                .sync_once(SyncSettings::default().timeout(Duration::from_millis(300)))
+                .await;
+            client
+                .invited_rooms()
+                .iter()
+                .any(|room| room.room_id().as_str() == dm)
+        }
+    })
+    .await?;
+
+    // A bad address or user id is a clear error, not a request.
+    assert!(matches!(
+        session.join("lobby").await,
+        Err(sparks_matrix::RoomError::InvalidTarget(_))
+    ));
+    assert!(matches!(
+        session
+            .create_room(&NewRoom {
+                kind: NewRoomKind::Group,
+                name: "x".into(),
+                topic: String::new(),
+                invite: vec!["bob".into()],
+                encrypted: true,
+            })
+            .await,
+        Err(sparks_matrix::RoomError::InvalidUser(_))
+    ));
+
+    // Join a public room by its matrix.to link, then leave it.
+    let alias = sparks_tests::unique("lobby");
+    let mut request = CreateRoom::new();
+    request.preset = Some(RoomPreset::PublicChat);
+    request.room_alias_name = Some(alias.clone());
+    let public = friend_client.create_room(request).await?;
+    let link = format!("https://matrix.to/#/%23{alias}:{}", server.server_name);
+    let joined = session.join(&link).await?;
+    assert_eq!(joined, public.room_id().as_str());
+    session.leave(&joined).await?;
+
+    // Invite the friend into a new private group.
+    let group = session
+        .create_room(&NewRoom {
+            kind: NewRoomKind::Group,
+            name: "Planning".into(),
+            topic: "Q3".into(),
+            invite: Vec::new(),
+            encrypted: true,
+        })
+        .await?;
+    session.invite(&group, &server.user_id(&friend)).await?;
+    eventually(Duration::from_secs(60), "the group invitation", || {
+        let (client, group) = (friend_client.clone(), group.clone());
+        async move {
+            let _ = client
+                .sync_once(SyncSettings::default().timeout(Duration::from_millis(300)))
+                .await;
+            client
+                .invited_rooms()
+                .iter()
+                .any(|room| room.room_id().as_str() == group)
+        }
+    })
+    .await?;
     Ok(())
 }

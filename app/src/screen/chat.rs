@@ -10,6 +10,7 @@ use sparks_domain::{Connection, RoomKind, RoomSummary};
 use sparks_i18n::I18n;
 use sparks_matrix::RoomListUpdate;
 
+use super::new_room::{self, NewRoomForm};
 use super::room;
 use crate::icon::Icon;
 use crate::theme::{self, Colors, size, space, width};
@@ -37,6 +38,9 @@ pub struct Chat {
     /// Narrows the room list to names containing it.
     filter: String,
     switcher: Option<Switcher>,
+    new_room: Option<NewRoomForm>,
+    /// A room just created or joined, opened as soon as the list has it.
+    open_when_listed: Option<String>,
     rooms: Vec<RoomSummary>,
     /// The first sync has delivered the list.
     loaded: bool,
@@ -62,6 +66,8 @@ pub enum Message {
     SwitcherQuery(String),
     SwitcherPick,
     CloseSwitcher,
+    OpenNewRoom,
+    NewRoom(new_room::Message),
 }
 
 pub enum Action {
@@ -72,6 +78,8 @@ pub enum Action {
     Room(room::Action),
     /// Drafts changed: keep them.
     SaveDrafts,
+    Create(sparks_domain::NewRoom),
+    Join(String),
 }
 
 impl Chat {
@@ -117,8 +125,51 @@ impl Chat {
                 }
             }
             Message::CloseSwitcher => self.switcher = None,
+            Message::OpenNewRoom => self.new_room = Some(NewRoomForm::new()),
+            Message::NewRoom(message) => {
+                let Some(form) = self.new_room.as_mut() else {
+                    return Action::None;
+                };
+                match form.update(message) {
+                    new_room::Action::None => {}
+                    new_room::Action::Close => self.new_room = None,
+                    new_room::Action::Create(room) => return Action::Create(room),
+                    new_room::Action::Join(target) => return Action::Join(target),
+                }
+            }
         }
         Action::None
+    }
+
+    /// A room was created or joined: close the form and open the room once it is listed.
+    pub fn room_ready(&mut self, result: Result<String, String>) -> Action {
+        match result {
+            Ok(id) => {
+                self.new_room = None;
+                if self.rooms.iter().any(|room| room.id == id) {
+                    return self.select(id);
+                }
+                self.open_when_listed = Some(id);
+            }
+            Err(problem) => {
+                if let Some(form) = self.new_room.as_mut() {
+                    form.failed(problem);
+                }
+            }
+        }
+        Action::None
+    }
+
+    /// After a room list change: the room waiting to be opened, if it has arrived.
+    pub fn take_listed(&mut self) -> Action {
+        match self.open_when_listed.take() {
+            Some(id) if self.rooms.iter().any(|room| room.id == id) => self.select(id),
+            Some(id) => {
+                self.open_when_listed = Some(id);
+                Action::None
+            }
+            None => Action::None,
+        }
     }
 
     fn select(&mut self, id: String) -> Action {
@@ -177,9 +228,10 @@ impl Chat {
         }
     }
 
-    /// Escape: closes the switcher, else lets the open room drop what it has open.
+    /// Escape: closes the switcher or the new-room form, else lets the open room drop what it
+    /// has open.
     pub fn escape(&mut self) -> Action {
-        if self.switcher.take().is_some() {
+        if self.switcher.take().is_some() || self.new_room.take().is_some() {
             return Action::None;
         }
         match self.room.as_mut().map(room::Room::escape) {
@@ -234,6 +286,14 @@ impl Chat {
                 .size(size::TITLE)
                 .font(theme::BOLD),
             Space::new().width(Length::Fill),
+            button(
+                text(i18n.tr("chat-new"))
+                    .size(size::SMALL)
+                    .font(theme::SEMIBOLD)
+            )
+            .padding([space::XS, space::M])
+            .style(theme::button::secondary)
+            .on_press(Message::OpenNewRoom),
         ]
         .align_y(Alignment::Center)
         .padding([space::L, space::L]);
@@ -308,10 +368,20 @@ impl Chat {
                 .height(Length::Fill)
                 .style(theme::container::background)
         ];
-        match &self.switcher {
-            Some(switcher) => stack![base, self.switcher_view(switcher, i18n)].into(),
-            None => base.into(),
+        if let Some(switcher) = &self.switcher {
+            return stack![base, self.switcher_view(switcher, i18n)].into();
         }
+        if let Some(form) = &self.new_room {
+            return stack![
+                base,
+                dialog(
+                    form.view(i18n).map(Message::NewRoom),
+                    Message::NewRoom(new_room::Message::Close),
+                )
+            ]
+            .into();
+        }
+        base.into()
     }
 
     fn switcher_view<'a>(&'a self, switcher: &'a Switcher, i18n: &I18n) -> Element<'a, Message> {
@@ -475,6 +545,26 @@ impl Chat {
             .on_press(Message::Select(room.id.clone()))
             .into()
     }
+}
+
+/// `content` floating over a dimmed page; a click on the dimmed part sends `outside`.
+fn dialog<'a>(content: Element<'a, Message>, outside: Message) -> Element<'a, Message> {
+    let scrim = mouse_area(
+        container(column![])
+            .width(Length::Fill)
+            .height(Length::Fill)
+            .style(theme::container::scrim),
+    )
+    .on_press(outside);
+    opaque(stack![
+        scrim,
+        center(opaque(content))
+            .padding(iced::Padding {
+                top: 80.0,
+                ..iced::Padding::ZERO
+            })
+            .align_top(Length::Fill)
+    ])
 }
 
 /// Rooms whose name matches `query` for the quick switcher: names starting with it first, then

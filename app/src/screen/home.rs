@@ -93,6 +93,8 @@ pub enum Action {
     OpenRoom(String),
     Room(room::Action),
     SaveDrafts,
+    CreateRoom(sparks_domain::NewRoom),
+    JoinRoom(String),
 }
 
 /// What the home screen needs from the app to draw itself.
@@ -154,7 +156,16 @@ impl Home {
             chat::Action::Open(id) => Action::OpenRoom(id),
             chat::Action::Room(action) => Action::Room(action),
             chat::Action::SaveDrafts => Action::SaveDrafts,
+            chat::Action::Create(room) => Action::CreateRoom(room),
+            chat::Action::Join(target) => Action::JoinRoom(target),
         }
+    }
+
+    /// A room was created or joined (its id), or that failed (a sentence for the user).
+    pub fn room_ready(&mut self, result: Result<String, String>) -> Action {
+        self.nav = Nav::Chat;
+        let action = self.chat.room_ready(result);
+        Self::chat_action(action)
     }
 
     /// The open room, if it is `id`, for results of backend calls made for it.
@@ -176,7 +187,10 @@ impl Home {
                     room.set_typing(names);
                 }
             }
-            Message::Rooms(update) => self.chat.apply(update),
+            Message::Rooms(update) => {
+                self.chat.apply(update);
+                return Self::chat_action(self.chat.take_listed());
+            }
             Message::Connection(connection) => self.chat.set_connection(connection),
             Message::Settings(settings::Message::Language(language)) => {
                 return Action::Language(language);

@@ -4,6 +4,7 @@
 pub mod chat;
 pub mod home;
 pub mod login;
+pub mod new_room;
 pub mod pending;
 pub mod room;
 pub mod settings;
