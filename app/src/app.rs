@@ -58,6 +58,8 @@ pub enum Message {
     Members(String, Result<Vec<Member>, RoomError>),
     /// A room was created or joined.
     RoomReady(Result<String, RoomError>),
+    /// We left a room, or could not.
+    Left(String, Result<(), RoomError>),
     /// A command on a room's timeline finished.
     Done(String, Result<(), RoomError>),
     SystemMode(Mode),
@@ -205,6 +207,26 @@ impl Sparks {
                     return self.home_action(action);
                 }
             }
+            Message::Left(id, result) => {
+                if let Screen::Home { home, room, .. } = &mut self.screen {
+                    match result {
+                        Ok(()) => {
+                            if room.as_ref().is_some_and(|open| open.id() == id) {
+                                *room = None;
+                            }
+                            home.left(&id);
+                        }
+                        Err(error) => {
+                            let problem = errors::room_action(&self.i18n, &error);
+                            if let Some(view) = home.room_mut(&id) {
+                                view.show_problem(problem);
+                            } else {
+                                tracing::warn!(%error, "could not leave or decline");
+                            }
+                        }
+                    }
+                }
+            }
             Message::Members(_, Err(error)) => {
                 tracing::warn!(%error, "room members unavailable; no mention suggestions");
             }
@@ -328,6 +350,16 @@ impl Sparks {
                 return Task::perform(
                     async move { session.create_room(&new).await },
                     Message::RoomReady,
+                );
+            }
+            home::Action::LeaveRoom(id) => {
+                let session = session.clone();
+                return Task::perform(
+                    async move {
+                        let result = session.leave(&id).await;
+                        Message::Left(id, result)
+                    },
+                    std::convert::identity,
                 );
             }
             home::Action::JoinRoom(target) => {

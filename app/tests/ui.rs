@@ -540,3 +540,70 @@ fn new_conversations_start_from_the_room_list() -> Result<(), Error> {
     assert!(matches!(action, home::Action::OpenRoom(id) if id == "!new:example.org"));
     Ok(())
 }
+
+#[test]
+fn invitations_are_joined_or_declined_and_rooms_left() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    let book = "!book:example.org";
+    home.update(home::Message::Chat(chat::Message::Select(book.into())));
+    let mut ui = home_view(&home, &en);
+    ui.find("You are invited to this conversation.")?;
+    ui.click("Decline")?;
+    let actions = run!(home, ui);
+    assert!(
+        actions
+            .iter()
+            .any(|a| matches!(a, home::Action::LeaveRoom(id) if id == book))
+    );
+    let mut ui = home_view(&home, &en);
+    ui.click("Join")?;
+    let actions = run!(home, ui);
+    assert!(
+        actions
+            .iter()
+            .any(|a| matches!(a, home::Action::JoinRoom(id) if id == book))
+    );
+    // Joined: once the list says it is a room, it opens.
+    assert!(matches!(
+        home.room_ready(Ok(book.into())),
+        home::Action::None
+    ));
+    let index = home
+        .chat()
+        .rooms()
+        .iter()
+        .position(|r| r.id == book)
+        .expect("listed");
+    let mut joined = home.chat().rooms()[index].clone();
+    joined.kind = sparks_domain::RoomKind::Group;
+    let action = home.update(home::Message::Rooms(RoomListUpdate::Diffs(vec![
+        ListDiff::Set {
+            index,
+            value: joined,
+        },
+    ])));
+    assert!(matches!(action, home::Action::OpenRoom(id) if id == book));
+
+    // Leaving asks first.
+    let mut ui = home_view(&home, &en);
+    ui.click("Leave")?;
+    let actions = run!(home, ui);
+    assert!(
+        !actions
+            .iter()
+            .any(|a| matches!(a, home::Action::LeaveRoom(_)))
+    );
+    let mut ui = home_view(&home, &en);
+    ui.find("Leave this room?")?;
+    ui.click("Leave")?;
+    let actions = run!(home, ui);
+    assert!(
+        actions
+            .iter()
+            .any(|a| matches!(a, home::Action::LeaveRoom(id) if id == book))
+    );
+    home.left(book);
+    assert!(home.chat().room().is_none());
+    Ok(())
+}

@@ -68,6 +68,8 @@ pub enum Message {
     CloseSwitcher,
     OpenNewRoom,
     NewRoom(new_room::Message),
+    AcceptInvite(String),
+    DeclineInvite(String),
 }
 
 pub enum Action {
@@ -80,6 +82,8 @@ pub enum Action {
     SaveDrafts,
     Create(sparks_domain::NewRoom),
     Join(String),
+    /// Leave a room or decline an invitation.
+    Leave(String),
 }
 
 impl Chat {
@@ -126,6 +130,8 @@ impl Chat {
             }
             Message::CloseSwitcher => self.switcher = None,
             Message::OpenNewRoom => self.new_room = Some(NewRoomForm::new()),
+            Message::AcceptInvite(id) => return Action::Join(id),
+            Message::DeclineInvite(id) => return Action::Leave(id),
             Message::NewRoom(message) => {
                 let Some(form) = self.new_room.as_mut() else {
                     return Action::None;
@@ -146,10 +152,12 @@ impl Chat {
         match result {
             Ok(id) => {
                 self.new_room = None;
-                if self.rooms.iter().any(|room| room.id == id) {
-                    return self.select(id);
+                if self.selected.as_deref() == Some(id.as_str()) {
+                    // An accepted invitation: open it as a room once the list says it is one.
+                    self.selected = None;
                 }
                 self.open_when_listed = Some(id);
+                return self.take_listed();
             }
             Err(problem) => {
                 if let Some(form) = self.new_room.as_mut() {
@@ -160,10 +168,16 @@ impl Chat {
         Action::None
     }
 
-    /// After a room list change: the room waiting to be opened, if it has arrived.
+    /// After a room list change: the room waiting to be opened, if it has arrived (as a room
+    /// we are in, not as the invitation it was).
     pub fn take_listed(&mut self) -> Action {
+        let listed = |id: &str| {
+            self.rooms
+                .iter()
+                .any(|room| room.id == id && room.kind != RoomKind::Invite)
+        };
         match self.open_when_listed.take() {
-            Some(id) if self.rooms.iter().any(|room| room.id == id) => self.select(id),
+            Some(id) if listed(&id) => self.select(id),
             Some(id) => {
                 self.open_when_listed = Some(id);
                 Action::None
@@ -191,9 +205,21 @@ impl Chat {
         }
     }
 
+    /// We left a room: close it.
+    pub fn left(&mut self, id: &str) {
+        if self.selected.as_deref() == Some(id) {
+            self.selected = None;
+            self.room = None;
+        }
+    }
+
     fn room_action(&mut self, action: room::Action) -> Action {
         match action {
             room::Action::None => Action::None,
+            room::Action::Leave => match &self.room {
+                Some(room) => Action::Leave(room.id().to_owned()),
+                None => Action::None,
+            },
             room::Action::Draft(text) => {
                 let Some(room) = &self.room else {
                     return Action::None;
@@ -353,9 +379,15 @@ impl Chat {
             .height(Length::Fill)
             .style(theme::container::sidebar);
 
-        let pane = match &self.room {
-            Some(room) => room.view(i18n, now_ms, colors).map(Message::Room),
-            None => widget::empty_state(
+        let invitation = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.rooms.iter().find(|r| &r.id == id))
+            .filter(|r| r.kind == RoomKind::Invite);
+        let pane = match (&self.room, invitation) {
+            (Some(room), _) => room.view(i18n, now_ms, colors).map(Message::Room),
+            (None, Some(invite)) => invitation_view(invite, i18n),
+            (None, None) => widget::empty_state(
                 Icon::Chat,
                 i18n.tr("chat-select-room"),
                 i18n.tr("chat-select-room-hint"),
@@ -545,6 +577,31 @@ impl Chat {
             .on_press(Message::Select(room.id.clone()))
             .into()
     }
+}
+
+/// An invitation, opened: who invited us where, with join and decline.
+fn invitation_view<'a>(invite: &'a RoomSummary, i18n: &I18n) -> Element<'a, Message> {
+    let card = column![
+        widget::avatar(&invite.id, invite.initials(), 56.0),
+        text(&invite.name).size(size::TITLE).font(theme::SEMIBOLD),
+        text(i18n.tr("invite-body"))
+            .size(size::BODY)
+            .style(theme::text::muted),
+        row![
+            button(text(i18n.tr("invite-decline")))
+                .padding([space::S, space::L])
+                .style(theme::button::secondary)
+                .on_press(Message::DeclineInvite(invite.id.clone())),
+            button(text(i18n.tr("invite-join")).font(theme::SEMIBOLD))
+                .padding([space::S, space::L])
+                .style(theme::button::primary)
+                .on_press(Message::AcceptInvite(invite.id.clone())),
+        ]
+        .spacing(space::S),
+    ]
+    .spacing(space::M)
+    .align_x(Alignment::Center);
+    container(card).center(Length::Fill).into()
 }
 
 /// `content` floating over a dimmed page; a click on the dimmed part sends `outside`.

@@ -95,6 +95,7 @@ pub enum Action {
     SaveDrafts,
     CreateRoom(sparks_domain::NewRoom),
     JoinRoom(String),
+    LeaveRoom(String),
 }
 
 /// What the home screen needs from the app to draw itself.
@@ -158,6 +159,7 @@ impl Home {
             chat::Action::SaveDrafts => Action::SaveDrafts,
             chat::Action::Create(room) => Action::CreateRoom(room),
             chat::Action::Join(target) => Action::JoinRoom(target),
+            chat::Action::Leave(id) => Action::LeaveRoom(id),
         }
     }
 
@@ -166,6 +168,11 @@ impl Home {
         self.nav = Nav::Chat;
         let action = self.chat.room_ready(result);
         Self::chat_action(action)
+    }
+
+    /// We left room `id` (or declined its invitation).
+    pub fn left(&mut self, id: &str) {
+        self.chat.left(id);
     }
 
     /// The open room, if it is `id`, for results of backend calls made for it.

@@ -44,6 +44,8 @@ pub struct Room {
     typing: Vec<String>,
     /// The message waiting for "delete for everyone?" to be confirmed.
     confirm_delete: Option<String>,
+    /// "Leave this room?" is showing.
+    confirm_leave: bool,
     loading_older: bool,
     problem: Option<String>,
 }
@@ -56,7 +58,10 @@ pub enum Message {
     Select(String),
     Hover(String),
     Unhover(String),
-    React { event: String, key: String },
+    React {
+        event: String,
+        key: String,
+    },
     Reply(String),
     Edit(String),
     Delete(String),
@@ -65,6 +70,10 @@ pub enum Message {
     CancelTarget,
     Mention(Member),
     Link(Link),
+    /// Leave (asks first), confirm, or think again.
+    Leave,
+    ConfirmLeave,
+    CancelLeave,
 }
 
 /// What the room asks of the backend.
@@ -84,6 +93,8 @@ pub enum Action {
     Draft(String),
     /// Open a web link in the browser.
     OpenLink(String),
+    /// Leave this room.
+    Leave,
 }
 
 impl Room {
@@ -99,6 +110,7 @@ impl Room {
             hovered: None,
             typing: Vec::new(),
             confirm_delete: None,
+            confirm_leave: false,
             loading_older: true,
             problem: None,
         }
@@ -205,6 +217,12 @@ impl Room {
                 self.composer.complete(&member);
                 return self.draft_changed();
             }
+            Message::Leave => self.confirm_leave = true,
+            Message::CancelLeave => self.confirm_leave = false,
+            Message::ConfirmLeave => {
+                self.confirm_leave = false;
+                return Action::Leave;
+            }
             Message::Link(Link::Web(url)) => return Action::OpenLink(url),
             Message::Link(Link::User(_) | Link::Room(_)) => {}
         }
@@ -213,7 +231,10 @@ impl Room {
 
     /// Escape: drops the open confirmation, selection, reply or edit, innermost first.
     pub fn escape(&mut self) -> Action {
-        if self.confirm_delete.take().is_some() || self.selected.take().is_some() {
+        if self.confirm_delete.take().is_some()
+            || self.selected.take().is_some()
+            || std::mem::take(&mut self.confirm_leave)
+        {
             return Action::None;
         }
         if self.composer.target() != &Target::New {
@@ -264,9 +285,35 @@ impl Room {
         now_ms: u64,
         colors: &'static Colors,
     ) -> Element<'a, Message> {
+        let leave: Element<'a, Message> = if self.confirm_leave {
+            row![
+                text(i18n.tr("room-leave-confirm"))
+                    .size(size::SMALL)
+                    .style(theme::text::danger),
+                button(text(i18n.tr("room-leave")).size(size::SMALL))
+                    .padding([space::XS, space::M])
+                    .style(theme::button::danger)
+                    .on_press(Message::ConfirmLeave),
+                button(text(i18n.tr("composer-cancel")).size(size::SMALL))
+                    .padding([space::XS, space::M])
+                    .style(theme::button::quiet)
+                    .on_press(Message::CancelLeave),
+            ]
+            .spacing(space::S)
+            .align_y(Alignment::Center)
+            .into()
+        } else {
+            button(text(i18n.tr("room-leave")).size(size::SMALL))
+                .padding([space::XS, space::M])
+                .style(theme::button::quiet)
+                .on_press(Message::Leave)
+                .into()
+        };
         let header = row![
             widget::avatar(&self.id, sparks_domain::initials(&self.name), 32.0),
             text(&self.name).size(size::HEADING).font(theme::SEMIBOLD),
+            iced::widget::Space::new().width(Length::Fill),
+            leave,
         ]
         .spacing(space::M)
         .align_y(Alignment::Center)
