@@ -8,7 +8,7 @@ use futures_util::{Stream, StreamExt};
 use iced::theme::Mode;
 use iced::{Subscription, Task, Theme, keyboard};
 use sparks_config::{Drafts, Paths, Settings};
-use sparks_domain::Member;
+use sparks_domain::{Member, Notification};
 use sparks_i18n::I18n;
 use sparks_matrix::{LoginError, LogoutOutcome, OpenRoom, RestoreError, RoomError, Session};
 use sparks_secrets::{FileLocation, SecretStore};
@@ -32,6 +32,8 @@ pub struct Sparks {
     screen: Screen,
     /// The settings file could not be read or written; shown on the settings page.
     settings_problem: Option<String>,
+    /// Whether the window has the keyboard: notifications for the open room are then skipped.
+    focused: bool,
 }
 
 pub enum Screen {
@@ -60,6 +62,9 @@ pub enum Message {
     RoomReady(Result<String, RoomError>),
     /// We left a room, or could not.
     Left(String, Result<(), RoomError>),
+    /// The push rules want the user to know about this.
+    Notify(Notification),
+    WindowFocus(bool),
     /// A command on a room's timeline finished.
     Done(String, Result<(), RoomError>),
     SystemMode(Mode),
@@ -121,6 +126,7 @@ impl Sparks {
             now_ms: 0,
             screen,
             settings_problem: None,
+            focused: true,
         }
     }
 
@@ -226,6 +232,22 @@ impl Sparks {
                         }
                     }
                 }
+            }
+            Message::WindowFocus(focused) => self.focused = focused,
+            Message::Notify(notification) => {
+                let open = match &self.screen {
+                    Screen::Home { room, .. } => room.as_ref().map(|r| r.id().to_owned()),
+                    _ => None,
+                };
+                // Someone looking at the room already sees the message.
+                if self.focused && open.as_deref() == Some(notification.room_id.as_str()) {
+                    return Task::none();
+                }
+                let fallback = self.i18n.tr("notification-hidden");
+                return Task::future(tokio::task::spawn_blocking(move || {
+                    show_notification(&notification, &fallback)
+                }))
+                .discard();
             }
             Message::Members(_, Err(error)) => {
                 tracing::warn!(%error, "room members unavailable; no mention suggestions");
@@ -496,6 +518,15 @@ impl Sparks {
             }
             let key = SessionKey(session.clone());
             subscriptions.push(Subscription::run_with(key.clone(), rooms));
+            subscriptions.push(Subscription::run_with(
+                NotificationsKey(session.clone()),
+                notifications,
+            ));
+            subscriptions.push(iced::window::events().filter_map(|(_, event)| match event {
+                iced::window::Event::Focused => Some(Message::WindowFocus(true)),
+                iced::window::Event::Unfocused => Some(Message::WindowFocus(false)),
+                _ => None,
+            }));
             subscriptions.push(Subscription::run_with(key, connection));
             subscriptions.push(iced::time::every(Duration::from_secs(30)).map(|_| Message::Tick));
         }
@@ -524,6 +555,44 @@ fn connection(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
     key.0
         .connection()
         .map(|state| Message::Home(home::Message::Connection(state)))
+}
+
+/// A session as the identity of its notifications.
+#[derive(Clone)]
+struct NotificationsKey(Session);
+
+impl Hash for NotificationsKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "notifications".hash(state);
+        self.0.user_id().hash(state);
+        self.0.device_id().hash(state);
+    }
+}
+
+fn notifications(key: &NotificationsKey) -> impl Stream<Item = Message> + use<> {
+    key.0.notifications().map(Message::Notify)
+}
+
+/// Shows a desktop notification (freedesktop notification spec on Linux). A desktop without a
+/// notification service is not an error worth more than a log line.
+fn show_notification(notification: &Notification, fallback: &str) {
+    let title = if notification.sender_name == notification.room_name {
+        notification.sender_name.clone()
+    } else {
+        format!("{} · {}", notification.sender_name, notification.room_name)
+    };
+    let mut desktop = notify_rust::Notification::new();
+    desktop
+        .appname("Sparks")
+        .summary(&title)
+        .body(notification.body.as_deref().unwrap_or(fallback))
+        .icon("org.sparks.Sparks");
+    if notification.sound {
+        desktop.sound_name("message-new-instant");
+    }
+    if let Err(error) = desktop.show() {
+        tracing::info!(%error, "no desktop notification service");
+    }
 }
 
 /// An open room as a subscription identity.

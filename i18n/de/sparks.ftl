@@ -193,3 +193,4 @@ room-leave-confirm = Diesen Raum verlassen?
 invite-body = Du bist zu dieser Unterhaltung eingeladen.
 invite-join = Beitreten
 invite-decline = Ablehnen
+notification-hidden = Neue Nachricht

@@ -193,3 +193,4 @@ room-leave-confirm = Leave this room?
 invite-body = You are invited to this conversation.
 invite-join = Join
 invite-decline = Decline
+notification-hidden = New message

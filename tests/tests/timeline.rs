@@ -571,3 +571,29 @@ async fn typing_notifications_show_who_is_typing() -> Result<(), Error> {
     p.room.set_typing(false).await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn push_rules_decide_notifications() -> Result<(), Error> {
+    let p = pair(false).await?;
+    let mut notifications = pin!(p.session.notifications());
+    // A two-person room: the default rules notify every message, with a sound.
+    p.friend_room
+        .send(RoomMessageEventContent::text_plain(
+            "ping from the other side",
+        ))
+        .await?;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let notification = loop {
+        let next = tokio::time::timeout_at(deadline, notifications.next())
+            .await
+            .map_err(|_| "no notification arrived")?
+            .ok_or("notification stream ended")?;
+        if next.body.as_deref() == Some("ping from the other side") {
+            break next;
+        }
+    };
+    assert_eq!(notification.room_id, p.friend_room.room_id().as_str());
+    assert_eq!(notification.sender_name, "Friendly Writer");
+    assert!(notification.sound, "one-to-one messages ring");
+    Ok(())
+}

@@ -14,7 +14,9 @@ pub use connection::Connection;
 pub use list::{ListDiff, OutOfBounds};
 pub use preferences::{Language, ThemeChoice};
 pub use rich::{Block, Link, RichText, Span, Style};
-pub use room::{LastMessage, Member, NewRoom, NewRoomKind, RoomKind, RoomSummary, initials};
+pub use room::{
+    LastMessage, Member, NewRoom, NewRoomKind, Notification, RoomKind, RoomSummary, initials,
+};
 pub use timeline::{
     AttachmentKind, MembershipChange, Mention, Message, MessageBody, Outgoing, Quote, Reaction,
     SendState, ThreadSummary, TimelineEntry, TimelineItem,

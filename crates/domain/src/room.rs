@@ -107,3 +107,16 @@ pub struct NewRoom {
     /// Ignored for direct chats, which are always encrypted.
     pub encrypted: bool,
 }
+
+/// Something the user's push rules say deserves a notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub room_id: String,
+    pub room_name: String,
+    pub sender_name: String,
+    /// The message text; `None` when it could not be read here (still encrypted, not a
+    /// message).
+    pub body: Option<String>,
+    /// The push rules ask for a sound (mentions, direct messages by default).
+    pub sound: bool,
+}

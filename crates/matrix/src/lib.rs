@@ -11,6 +11,7 @@
 mod error;
 mod html;
 mod login;
+mod notifications;
 mod room_list;
 mod rooms;
 mod session;
