@@ -247,19 +247,7 @@ async fn rooms_are_created_joined_by_link_left_and_invited_to() -> Result<(), Er
             encrypted: false,
         })
         .await?;
-    eventually(Duration::from_secs(60), "the friend's invitation", || {
-        let (client, dm) = (friend_client.clone(), dm.clone());
-        async move {
-            let _ = client
-                .sync_once(SyncSettings::default().timeout(Duration::from_millis(300)))
-                .await;
-            client
-                .invited_rooms()
-                .iter()
-                .any(|room| room.room_id().as_str() == dm)
-        }
-    })
-    .await?;
+    invitation_arrives(&friend_client, &dm).await?;
 
     // A bad address or user id is a clear error, not a request.
     assert!(matches!(
@@ -301,18 +289,20 @@ async fn rooms_are_created_joined_by_link_left_and_invited_to() -> Result<(), Er
         })
         .await?;
     session.invite(&group, &server.user_id(&friend)).await?;
-    eventually(Duration::from_secs(60), "the group invitation", || {
-        let (client, group) = (friend_client.clone(), group.clone());
-        async move {
-            let _ = client
-                .sync_once(SyncSettings::default().timeout(Duration::from_millis(300)))
-                .await;
-            client
-                .invited_rooms()
-                .iter()
-                .any(|room| room.room_id().as_str() == group)
-        }
-    })
-    .await?;
+    invitation_arrives(&friend_client, &group).await?;
     Ok(())
+}
+
+/// Waits until `client` (a plain matrix-sdk client) is invited to `room`.
+async fn invitation_arrives(client: &matrix_sdk::Client, room: &str) -> Result<(), Error> {
+    eventually(Duration::from_secs(60), "the invitation", || async {
+        let _ = client
+            .sync_once(SyncSettings::default().timeout(Duration::from_millis(300)))
+            .await;
+        client
+            .invited_rooms()
+            .iter()
+            .any(|invited| invited.room_id().as_str() == room)
+    })
+    .await
 }

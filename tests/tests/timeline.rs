@@ -545,27 +545,22 @@ async fn replies_mentions_edits_reactions_and_deletions_go_both_ways() -> Result
 async fn typing_notifications_show_who_is_typing() -> Result<(), Error> {
     let p = pair(false).await?;
     let mut typing = pin!(p.room.typing());
-    p.friend_room.typing_notice(true).await?;
     let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let names = tokio::time::timeout_at(deadline, typing.next())
-            .await
-            .map_err(|_| "the friend's typing never showed")?
-            .ok_or("typing stream ended")?;
-        if names == ["Friendly Writer"] {
-            break;
+    let mut shows = async |wanted: &[&str], what: &str| -> Result<(), Error> {
+        loop {
+            let names = tokio::time::timeout_at(deadline, typing.next())
+                .await
+                .map_err(|_| format!("{what} never showed"))?
+                .ok_or("typing stream ended")?;
+            if names == wanted {
+                return Ok(());
+            }
         }
-    }
+    };
+    p.friend_room.typing_notice(true).await?;
+    shows(&["Friendly Writer"], "the friend typing").await?;
     p.friend_room.typing_notice(false).await?;
-    loop {
-        let names = tokio::time::timeout_at(deadline, typing.next())
-            .await
-            .map_err(|_| "the friend never stopped typing")?
-            .ok_or("typing stream ended")?;
-        if names.is_empty() {
-            break;
-        }
-    }
+    shows(&[], "the friend stopping").await?;
     // Ours go out without error (the server would refuse a room we are not in).
     p.room.set_typing(true).await?;
     p.room.set_typing(false).await?;
