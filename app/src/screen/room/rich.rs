@@ -156,7 +156,13 @@ fn styled<'a>(rich: &'a RichSpan, colors: &'static Colors, muted: bool) -> Vec<S
     if rich.style.code {
         out = out
             .background(colors.hover)
-            .border(iced::Border::default().rounded(3))
+            // The border keeps it visible on a hovered or picked message, whose background
+            // is the same tint.
+            .border(iced::Border {
+                color: colors.border,
+                width: 1.0,
+                radius: 3.0.into(),
+            })
             .padding(Padding::from([0, 3]));
     }
     let Some(link) = &rich.link else {
