@@ -607,3 +607,28 @@ fn invitations_are_joined_or_declined_and_rooms_left() -> Result<(), Error> {
     assert!(home.chat().room().is_none());
     Ok(())
 }
+
+#[test]
+fn the_members_panel_lists_everyone() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_open_room();
+    if let Some(room) = home.room_mut("!design:example.org") {
+        room.set_members(vec![
+            sparks_domain::Member {
+                user_id: "@carol:example.org".into(),
+                name: "Carol Nguyen".into(),
+            },
+            sparks_domain::Member {
+                user_id: "@bob:example.org".into(),
+                name: "Bob Brandt".into(),
+            },
+        ]);
+    }
+    let mut ui = home_view(&home, &en);
+    ui.click("2 members")?;
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    ui.find("@carol:example.org")?;
+    ui.find("@bob:example.org")?;
+    Ok(())
+}

@@ -194,3 +194,7 @@ invite-body = Du bist zu dieser Unterhaltung eingeladen.
 invite-join = Beitreten
 invite-decline = Ablehnen
 notification-hidden = Neue Nachricht
+room-members = { $count ->
+    [one] 1 Mitglied
+   *[other] { $count } Mitglieder
+}

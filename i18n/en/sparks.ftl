@@ -194,3 +194,7 @@ invite-body = You are invited to this conversation.
 invite-join = Join
 invite-decline = Decline
 notification-hidden = New message
+room-members = { $count ->
+    [one] 1 member
+   *[other] { $count } members
+}

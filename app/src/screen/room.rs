@@ -46,6 +46,8 @@ pub struct Room {
     confirm_delete: Option<String>,
     /// "Leave this room?" is showing.
     confirm_leave: bool,
+    /// The members panel is open.
+    show_members: bool,
     loading_older: bool,
     problem: Option<String>,
 }
@@ -70,6 +72,7 @@ pub enum Message {
     CancelTarget,
     Mention(Member),
     Link(Link),
+    ToggleMembers,
     /// Leave (asks first), confirm, or think again.
     Leave,
     ConfirmLeave,
@@ -111,6 +114,7 @@ impl Room {
             typing: Vec::new(),
             confirm_delete: None,
             confirm_leave: false,
+            show_members: false,
             loading_older: true,
             problem: None,
         }
@@ -217,6 +221,7 @@ impl Room {
                 self.composer.complete(&member);
                 return self.draft_changed();
             }
+            Message::ToggleMembers => self.show_members = !self.show_members,
             Message::Leave => self.confirm_leave = true,
             Message::CancelLeave => self.confirm_leave = false,
             Message::ConfirmLeave => {
@@ -313,6 +318,20 @@ impl Room {
             widget::avatar(&self.id, sparks_domain::initials(&self.name), 32.0),
             text(&self.name).size(size::HEADING).font(theme::SEMIBOLD),
             iced::widget::Space::new().width(Length::Fill),
+            button(
+                text(i18n.tr_args(
+                    "room-members",
+                    [("count", (self.members.len() as u64).into())]
+                ))
+                .size(size::SMALL)
+            )
+            .padding([space::XS, space::M])
+            .style(if self.show_members {
+                theme::button::secondary
+            } else {
+                theme::button::quiet
+            })
+            .on_press(Message::ToggleMembers),
             leave,
         ]
         .spacing(space::M)
@@ -362,16 +381,58 @@ impl Room {
         let composer = self.composer.view(i18n, &self.members, &self.own);
         let bottom = container(bottom.push(composer)).padding([space::M, space::XL]);
 
-        column![
-            container(header)
-                .width(Length::Fill)
-                .style(theme::container::sidebar),
+        let conversation = column![
             timeline,
             container(bottom)
                 .width(Length::Fill)
                 .style(theme::container::sidebar),
+        ];
+        let body: Element<'a, Message> = if self.show_members {
+            row![conversation, self.members_panel(i18n)].into()
+        } else {
+            conversation.into()
+        };
+        column![
+            container(header)
+                .width(Length::Fill)
+                .style(theme::container::sidebar),
+            body,
         ]
         .into()
+    }
+
+    /// Everyone in the room, by name, beside the conversation.
+    fn members_panel<'a>(&'a self, i18n: &I18n) -> Element<'a, Message> {
+        let mut list = column![
+            text(i18n.tr_args(
+                "room-members",
+                [("count", (self.members.len() as u64).into())]
+            ))
+            .size(size::BODY)
+            .font(theme::SEMIBOLD)
+        ]
+        .spacing(space::S)
+        .padding(space::L);
+        for member in &self.members {
+            list = list.push(
+                row![
+                    widget::avatar(&member.user_id, sparks_domain::initials(&member.name), 28.0),
+                    column![
+                        text(widget::ellipsize(&member.name, 28)).size(size::BODY),
+                        text(widget::ellipsize(&member.user_id, 32))
+                            .size(size::SMALL)
+                            .style(theme::text::muted),
+                    ],
+                ]
+                .spacing(space::S)
+                .align_y(Alignment::Center),
+            );
+        }
+        container(scrollable(list).height(Length::Fill))
+            .width(Length::Fixed(260.0))
+            .height(Length::Fill)
+            .style(theme::container::sidebar)
+            .into()
     }
 
     /// One timeline item, and the message it is (for grouping the next one).
