@@ -198,3 +198,4 @@ room-members = { $count ->
     [one] 1 Mitglied
    *[other] { $count } Mitglieder
 }
+room-members-unknown = Mitglieder

@@ -198,3 +198,4 @@ room-members = { $count ->
     [one] 1 member
    *[other] { $count } members
 }
+room-members-unknown = Members

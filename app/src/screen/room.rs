@@ -318,20 +318,14 @@ impl Room {
             widget::avatar(&self.id, sparks_domain::initials(&self.name), 32.0),
             text(&self.name).size(size::HEADING).font(theme::SEMIBOLD),
             iced::widget::Space::new().width(Length::Fill),
-            button(
-                text(i18n.tr_args(
-                    "room-members",
-                    [("count", (self.members.len() as u64).into())]
-                ))
-                .size(size::SMALL)
-            )
-            .padding([space::XS, space::M])
-            .style(if self.show_members {
-                theme::button::secondary
-            } else {
-                theme::button::quiet
-            })
-            .on_press(Message::ToggleMembers),
+            button(text(self.members_label(i18n)).size(size::SMALL))
+                .padding([space::XS, space::M])
+                .style(if self.show_members {
+                    theme::button::secondary
+                } else {
+                    theme::button::quiet
+                })
+                .on_press(Message::ToggleMembers),
             leave,
         ]
         .spacing(space::M)
@@ -401,15 +395,24 @@ impl Room {
         .into()
     }
 
+    /// "3 members", or just "Members" until the list has loaded.
+    fn members_label(&self, i18n: &I18n) -> String {
+        if self.members.is_empty() {
+            i18n.tr("room-members-unknown")
+        } else {
+            i18n.tr_args(
+                "room-members",
+                [("count", (self.members.len() as u64).into())],
+            )
+        }
+    }
+
     /// Everyone in the room, by name, beside the conversation.
     fn members_panel<'a>(&'a self, i18n: &I18n) -> Element<'a, Message> {
         let mut list = column![
-            text(i18n.tr_args(
-                "room-members",
-                [("count", (self.members.len() as u64).into())]
-            ))
-            .size(size::BODY)
-            .font(theme::SEMIBOLD)
+            text(self.members_label(i18n))
+                .size(size::BODY)
+                .font(theme::SEMIBOLD)
         ]
         .spacing(space::S)
         .padding(space::L);
