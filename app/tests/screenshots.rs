@@ -107,12 +107,7 @@ fn every_screen_renders_in_both_themes() {
         let mut home = support::home_with_open_room();
         let room = |m| home::Message::Chat(sparks::screen::chat::Message::Room(m));
         use sparks::screen::room::Message as R;
-        if let Some(open) = home.room_mut("!design:example.org") {
-            open.set_members(vec![sparks_domain::Member {
-                user_id: "@carol:example.org".into(),
-                name: "Carol Nguyen".into(),
-            }]);
-        }
+        support::add_members(&mut home);
         home.update(room(R::Reply("$m5".into())));
         home.update(room(R::Draft("Perfect, thanks @Ca".into())));
         home.update(room(R::Select("$m5b".into())));

@@ -402,18 +402,7 @@ fn message_actions_reply_edit_react_and_delete() -> Result<(), Error> {
 fn typing_at_suggests_members_and_sends_a_mention() -> Result<(), Error> {
     let en = I18n::new(Language::English);
     let mut home = support::home_with_open_room();
-    if let Some(room) = home.room_mut("!design:example.org") {
-        room.set_members(vec![
-            sparks_domain::Member {
-                user_id: "@carol:example.org".into(),
-                name: "Carol Nguyen".into(),
-            },
-            sparks_domain::Member {
-                user_id: "@bob:example.org".into(),
-                name: "Bob Brandt".into(),
-            },
-        ]);
-    }
+    support::add_members(&mut home);
     let mut ui = home_view(&home, &en);
     ui.click(Id::new(room::COMPOSER))?;
     ui.typewrite("Thanks @car");
@@ -612,18 +601,7 @@ fn invitations_are_joined_or_declined_and_rooms_left() -> Result<(), Error> {
 fn the_members_panel_lists_everyone() -> Result<(), Error> {
     let en = I18n::new(Language::English);
     let mut home = support::home_with_open_room();
-    if let Some(room) = home.room_mut("!design:example.org") {
-        room.set_members(vec![
-            sparks_domain::Member {
-                user_id: "@carol:example.org".into(),
-                name: "Carol Nguyen".into(),
-            },
-            sparks_domain::Member {
-                user_id: "@bob:example.org".into(),
-                name: "Bob Brandt".into(),
-            },
-        ]);
-    }
+    support::add_members(&mut home);
     let mut ui = home_view(&home, &en);
     ui.click("2 members")?;
     let _ = run!(home, ui);

@@ -349,6 +349,22 @@ pub fn home_with_open_room() -> Home {
     home
 }
 
+/// Carol and Bob as the open design room's members (for mentions and the members panel).
+pub fn add_members(home: &mut Home) {
+    if let Some(room) = home.room_mut("!design:example.org") {
+        room.set_members(vec![
+            sparks_domain::Member {
+                user_id: "@carol:example.org".into(),
+                name: "Carol Nguyen".into(),
+            },
+            sparks_domain::Member {
+                user_id: "@bob:example.org".into(),
+                name: "Bob Brandt".into(),
+            },
+        ]);
+    }
+}
+
 /// What the home screen needs to draw, with the sample clock and file-backed secrets.
 pub fn context<'a>(
     i18n: &'a sparks_i18n::I18n,
