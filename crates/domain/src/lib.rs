@@ -8,6 +8,7 @@ mod list;
 mod preferences;
 mod rich;
 mod room;
+mod security;
 mod timeline;
 
 pub use connection::Connection;
@@ -17,6 +18,7 @@ pub use rich::{Block, Link, RichText, Span, Style};
 pub use room::{
     LastMessage, Member, NewRoom, NewRoomKind, Notification, RoomKind, RoomSummary, initials,
 };
+pub use security::{Recovery, SasEmoji, Security, VerificationPeer, VerificationStep};
 pub use timeline::{
     AttachmentKind, MembershipChange, Mention, Message, MessageBody, Outgoing, Quote, Reaction,
     SendState, ThreadSummary, TimelineEntry, TimelineItem,

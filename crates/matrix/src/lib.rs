@@ -14,11 +14,13 @@ mod login;
 mod notifications;
 mod room_list;
 mod rooms;
+mod security;
 mod session;
 mod timeline;
 
 pub use error::{LoginError, RestoreError};
 pub use login::LoginRequest;
 pub use room_list::RoomListUpdate;
+pub use security::{SecurityError, Verification};
 pub use session::{LogoutOutcome, Session};
 pub use timeline::{OpenRoom, RoomError};

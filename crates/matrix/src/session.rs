@@ -86,6 +86,7 @@ impl Session {
             .server_name_or_homeserver_url(&target.discovery_input)
             .sqlite_store(&store_dir, Some(&passphrase))
             .request_config(RequestConfig::new().timeout(REQUEST_TIMEOUT))
+            .with_encryption_settings(crate::security::settings())
             .build()
             .await
             .map_err(|e| login::build_error(&target, e));
@@ -163,6 +164,7 @@ impl Session {
             .homeserver_url(&stored.homeserver)
             .sqlite_store(&store_dir, Some(&stored.passphrase))
             .request_config(RequestConfig::new().timeout(REQUEST_TIMEOUT))
+            .with_encryption_settings(crate::security::settings())
             .build()
             .await
             .map_err(|e| RestoreError::Store(details(&e)))?;
@@ -250,8 +252,14 @@ impl Session {
 
     /// Opens a room's timeline.
     pub async fn open_room(&self, room_id: &str) -> Result<crate::OpenRoom, crate::RoomError> {
-        // A subscribed room syncs its full state and ephemeral events (typing, receipts), as
-        // an open room needs; the room list alone syncs only what a list row shows.
+        self.subscribe(room_id).await;
+        crate::OpenRoom::open(&self.inner.client, room_id).await
+    }
+
+    /// Syncs a room fully: its whole state, every new event and ephemeral ones (typing,
+    /// receipts), as an open room or an in-room verification needs. The room list alone syncs
+    /// only what a list row shows.
+    pub(crate) async fn subscribe(&self, room_id: &str) {
         if let Ok(id) = matrix_sdk::ruma::RoomId::parse(room_id) {
             self.inner
                 .sync
@@ -259,7 +267,6 @@ impl Session {
                 .subscribe_to_rooms(&[&id])
                 .await;
         }
-        crate::OpenRoom::open(&self.inner.client, room_id).await
     }
 
     /// Signs out: ends the session on the server (best effort) and removes everything this
