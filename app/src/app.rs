@@ -10,7 +10,10 @@ use iced::{Subscription, Task, Theme, keyboard};
 use sparks_config::{Drafts, Paths, Settings};
 use sparks_domain::{Member, Notification};
 use sparks_i18n::I18n;
-use sparks_matrix::{LoginError, LogoutOutcome, OpenRoom, RestoreError, RoomError, Session};
+use sparks_matrix::{
+    LoginError, LogoutOutcome, OpenRoom, RestoreError, RoomError, SecurityError, Session,
+    Verification,
+};
 use sparks_secrets::{FileLocation, SecretStore};
 
 use crate::screen::home::{self, Home, Identity};
@@ -45,6 +48,8 @@ pub enum Screen {
         home: Box<Home>,
         /// The room whose timeline is open.
         room: Option<OpenRoom>,
+        /// The verification the dialog shows.
+        verification: Option<Verification>,
     },
 }
 
@@ -67,6 +72,16 @@ pub enum Message {
     WindowFocus(bool),
     /// A command on a room's timeline finished.
     Done(String, Result<(), RoomError>),
+    /// Another device or person asks to verify.
+    VerificationAsked(Verification),
+    /// Our request to verify went out, or could not.
+    VerificationRequested(Result<Verification, SecurityError>),
+    /// An answer in a verification (accept, confirm…) failed.
+    VerificationFailed(SecurityError),
+    /// The recovery key was tried.
+    Recovered(Result<(), SecurityError>),
+    /// A new recovery key, to show once.
+    RecoveryKey(Result<String, SecurityError>),
     SystemMode(Mode),
     Tick,
     FocusNext,
@@ -261,6 +276,52 @@ impl Sparks {
                 }
             }
             Message::Done(_, Ok(())) => {}
+            Message::VerificationAsked(asked) => {
+                if let Screen::Home {
+                    home, verification, ..
+                } = &mut self.screen
+                {
+                    if home.verification_started(asked.id().to_owned(), asked.peer()) {
+                        *verification = Some(asked);
+                    } else {
+                        // Busy with another: say no rather than leave them waiting.
+                        return Task::future(async move { asked.cancel().await }).discard();
+                    }
+                }
+            }
+            Message::VerificationRequested(Ok(started)) => {
+                if let Screen::Home {
+                    home, verification, ..
+                } = &mut self.screen
+                    && home.verification_started(started.id().to_owned(), started.peer())
+                {
+                    *verification = Some(started);
+                }
+            }
+            Message::VerificationRequested(Err(error)) => {
+                let problem = errors::security(&self.i18n, &error);
+                if let Screen::Home { home, .. } = &mut self.screen {
+                    home.security_mut().show_problem(problem);
+                }
+            }
+            Message::VerificationFailed(error) => {
+                let problem = errors::security(&self.i18n, &error);
+                if let Screen::Home { home, .. } = &mut self.screen {
+                    home.verification_failed(problem);
+                }
+            }
+            Message::Recovered(result) => {
+                let result = result.map_err(|e| errors::security(&self.i18n, &e));
+                if let Screen::Home { home, .. } = &mut self.screen {
+                    home.security_mut().recovered(result);
+                }
+            }
+            Message::RecoveryKey(result) => {
+                let result = result.map_err(|e| errors::security(&self.i18n, &e));
+                if let Screen::Home { home, .. } = &mut self.screen {
+                    home.security_mut().key_created(result);
+                }
+            }
             Message::QuickSwitch => {
                 if let Screen::Home { home, .. } = &mut self.screen {
                     home.open_switcher();
@@ -313,6 +374,7 @@ impl Sparks {
             session,
             home,
             room,
+            verification,
         } = &mut self.screen
         else {
             return Task::none();
@@ -384,6 +446,56 @@ impl Sparks {
                     std::convert::identity,
                 );
             }
+            home::Action::Recover(key) => {
+                let session = session.clone();
+                return Task::perform(
+                    async move { session.recover(&key).await },
+                    Message::Recovered,
+                );
+            }
+            home::Action::EnableRecovery => {
+                let session = session.clone();
+                return Task::perform(
+                    async move { session.enable_recovery().await },
+                    Message::RecoveryKey,
+                );
+            }
+            home::Action::Copy(key) => return iced::clipboard::write(key),
+            home::Action::VerifyDevice => {
+                let session = session.clone();
+                return Task::perform(
+                    async move { session.verify_this_device().await },
+                    Message::VerificationRequested,
+                );
+            }
+            home::Action::VerifyUser(user_id) => {
+                let session = session.clone();
+                return Task::perform(
+                    async move { session.verify_user(&user_id).await },
+                    Message::VerificationRequested,
+                );
+            }
+            home::Action::Verification(action) => {
+                use crate::screen::verification::Action as Answer;
+                let Some(current) = verification.clone() else {
+                    return Task::none();
+                };
+                if action == Answer::Dismiss {
+                    *verification = None;
+                    return Task::none();
+                }
+                return Task::future(async move {
+                    let result = match action {
+                        Answer::Accept => current.accept().await,
+                        Answer::Confirm => current.confirm().await,
+                        Answer::Mismatch => current.mismatch().await,
+                        Answer::Cancel => current.cancel().await,
+                        Answer::None | Answer::Dismiss => Ok(()),
+                    };
+                    result.err().map(Message::VerificationFailed)
+                })
+                .and_then(Task::done);
+            }
             home::Action::JoinRoom(target) => {
                 let session = session.clone();
                 return Task::perform(
@@ -444,6 +556,7 @@ impl Sparks {
             session,
             home: Box::new(Home::new(identity, drafts)),
             room: None,
+            verification: None,
         };
         Task::future(async move { start.start().await }).discard()
     }
@@ -511,7 +624,23 @@ impl Sparks {
             }
         });
         let mut subscriptions = vec![keys, iced::system::theme_changes().map(Message::SystemMode)];
-        if let Screen::Home { session, room, .. } = &self.screen {
+        if let Screen::Home {
+            session,
+            room,
+            verification,
+            ..
+        } = &self.screen
+        {
+            if let Some(running) = verification {
+                subscriptions.push(Subscription::run_with(
+                    VerificationKey(running.clone()),
+                    verification_steps,
+                ));
+            }
+            subscriptions.push(Subscription::run_with(
+                SecurityKey(session.clone()),
+                security,
+            ));
             if let Some(open) = room {
                 subscriptions.push(Subscription::run_with(RoomKey(open.clone()), timeline));
                 subscriptions.push(Subscription::run_with(TypingKey(open.clone()), typing));
@@ -555,6 +684,48 @@ fn connection(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
     key.0
         .connection()
         .map(|state| Message::Home(home::Message::Connection(state)))
+}
+
+/// A session as the identity of its encryption state and incoming verification requests.
+#[derive(Clone)]
+struct SecurityKey(Session);
+
+impl Hash for SecurityKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "security".hash(state);
+        self.0.user_id().hash(state);
+        self.0.device_id().hash(state);
+    }
+}
+
+fn security(key: &SecurityKey) -> impl Stream<Item = Message> + use<> {
+    let states = key
+        .0
+        .security()
+        .map(|state| Message::Home(home::Message::Security(state)));
+    let asked = key
+        .0
+        .verification_requests()
+        .map(Message::VerificationAsked);
+    futures_util::stream::select(states, asked)
+}
+
+/// A verification as the identity of its steps.
+#[derive(Clone)]
+struct VerificationKey(Verification);
+
+impl Hash for VerificationKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "verification".hash(state);
+        self.0.id().hash(state);
+    }
+}
+
+fn verification_steps(key: &VerificationKey) -> impl Stream<Item = Message> + use<> {
+    let id = key.0.id().to_owned();
+    key.0
+        .steps()
+        .map(move |step| Message::Home(home::Message::VerificationStep(id.clone(), step)))
 }
 
 /// A session as the identity of its notifications.

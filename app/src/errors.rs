@@ -1,7 +1,7 @@
 //! Backend errors turned into sentences for people, in their language.
 
 use sparks_i18n::I18n;
-use sparks_matrix::{LoginError, RestoreError, RoomError};
+use sparks_matrix::{LoginError, RestoreError, RoomError, SecurityError};
 
 pub fn login(i18n: &I18n, error: &LoginError) -> String {
     match error {
@@ -60,6 +60,19 @@ pub fn room_action(i18n: &I18n, error: &RoomError) -> String {
             i18n.tr_args("room-error-invalid-user", [("user", user.as_str().into())])
         }
         other => i18n.tr_args("room-send-error", [("details", other.to_string().into())]),
+    }
+}
+
+pub fn security(i18n: &I18n, error: &SecurityError) -> String {
+    match error {
+        SecurityError::WrongKey => i18n.tr("security-error-wrong-key"),
+        SecurityError::NoIdentity(user) => i18n.tr_args(
+            "security-error-no-identity",
+            [("user", user.as_str().into())],
+        ),
+        SecurityError::Failed(details) => {
+            i18n.tr_args("security-error", [("details", details.as_str().into())])
+        }
     }
 }
 

@@ -15,6 +15,9 @@ pub enum Icon {
     Lock,
     Offline,
     Space,
+    Shield,
+    ShieldCheck,
+    ShieldAlert,
     Logo,
 }
 
@@ -30,6 +33,9 @@ impl Icon {
             Icon::Lock => include_bytes!("../../assets/icons/lock.svg"),
             Icon::Offline => include_bytes!("../../assets/icons/offline.svg"),
             Icon::Space => include_bytes!("../../assets/icons/space.svg"),
+            Icon::Shield => include_bytes!("../../assets/icons/shield.svg"),
+            Icon::ShieldCheck => include_bytes!("../../assets/icons/shield-check.svg"),
+            Icon::ShieldAlert => include_bytes!("../../assets/icons/shield-alert.svg"),
             Icon::Logo => include_bytes!("../../assets/icons/logo.svg"),
         }
     }

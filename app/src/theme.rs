@@ -87,6 +87,10 @@ pub struct Colors {
     pub danger: Color,
     pub danger_soft: Color,
     pub warning_soft: Color,
+    /// Something is safe or done: a verified session.
+    pub success: Color,
+    /// Something needs attention: an unverified session.
+    pub warning: Color,
     /// Avatar backgrounds, picked by a stable hash of the room.
     pub avatars: [Color; 8],
 }
@@ -105,6 +109,8 @@ pub const LIGHT: Colors = Colors {
     danger: color!(0xc0392b),
     danger_soft: color!(0xfbe9e7),
     warning_soft: color!(0xfff4dc),
+    success: color!(0x2e8b57),
+    warning: color!(0xb7791f),
     avatars: [
         color!(0x6d5bd0),
         color!(0x2f80a8),
@@ -131,6 +137,8 @@ pub const DARK: Colors = Colors {
     danger: color!(0xf07167),
     danger_soft: color!(0x3a1f1f),
     warning_soft: color!(0x3a3120),
+    success: color!(0x5cc08a),
+    warning: color!(0xe0a84a),
     avatars: [
         color!(0x7c6ee6),
         color!(0x3b95c4),
@@ -166,8 +174,8 @@ fn palette(c: &Colors) -> Palette {
         background: c.background,
         text: c.text,
         primary: c.primary,
-        success: color!(0x2e9e6a),
-        warning: color!(0xd99a1e),
+        success: c.success,
+        warning: c.warning,
         danger: c.danger,
     }
 }

@@ -1,6 +1,6 @@
 //! The element type every view returns, and small building blocks shared by screens.
 
-use iced::widget::{column, container, text};
+use iced::widget::{center, column, container, mouse_area, opaque, stack, text};
 use iced::{Alignment, Length};
 
 use crate::icon::Icon;
@@ -41,6 +41,31 @@ pub fn empty_state<'a, Message: 'a>(
         .center(Length::Fill)
         .padding(space::XL)
         .into()
+}
+
+/// `content` floating over a dimmed page. A click on the dimmed part sends `outside`; with
+/// `None` the dialog must be answered.
+pub fn dialog<'a, Message: Clone + 'a>(
+    content: Element<'a, Message>,
+    outside: Option<Message>,
+) -> Element<'a, Message> {
+    let scrim = container(column![])
+        .width(Length::Fill)
+        .height(Length::Fill)
+        .style(theme::container::scrim);
+    let mut scrim = mouse_area(scrim);
+    if let Some(outside) = outside {
+        scrim = scrim.on_press(outside);
+    }
+    opaque(stack![
+        scrim,
+        center(opaque(content))
+            .padding(iced::Padding {
+                top: 80.0,
+                ..iced::Padding::ZERO
+            })
+            .align_top(Length::Fill)
+    ])
 }
 
 /// `text` cut to at most `max` characters, ending in an ellipsis when cut.

@@ -145,6 +145,78 @@ fn every_screen_renders_in_both_themes() {
         shoot(&dir, "new-room-light", &theme::light_theme(), home.view(cx));
     }
 
+    // Encryption settings on a new session, and the emoji comparison over the room.
+    for (variant, theme) in themes() {
+        use sparks_domain::{Recovery, SasEmoji, Security, VerificationPeer, VerificationStep};
+        let mut home = support::home_with_rooms();
+        home.update(home::Message::Nav(Nav::Settings));
+        home.update(home::Message::Security(Security {
+            device_verified: Some(false),
+            recovery: Recovery::Incomplete,
+        }));
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(&dir, &format!("security-{variant}"), &theme, home.view(cx));
+
+        let mut home = support::home_with_open_room();
+        home.verification_started(
+            "flow".into(),
+            VerificationPeer {
+                user_id: "@bob:example.org".into(),
+                own_device: false,
+                incoming: true,
+            },
+        );
+        let emoji = [
+            (0, "🐶"),
+            (12, "🐟"),
+            (29, "❤️"),
+            (36, "👍"),
+            (47, "🔑"),
+            (54, "🚀"),
+            (63, "📌"),
+        ];
+        home.update(home::Message::VerificationStep(
+            "flow".into(),
+            VerificationStep::Compare(
+                emoji
+                    .into_iter()
+                    .map(|(index, symbol)| SasEmoji {
+                        index,
+                        symbol: symbol.into(),
+                        description: String::new(),
+                    })
+                    .collect(),
+            ),
+        ));
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(
+            &dir,
+            &format!("verification-{variant}"),
+            &theme,
+            home.view(cx),
+        );
+    }
+    {
+        let mut home = support::home_with_rooms();
+        home.update(home::Message::Nav(Nav::Settings));
+        home.update(home::Message::Security(sparks_domain::Security {
+            device_verified: Some(true),
+            recovery: sparks_domain::Recovery::Enabled,
+        }));
+        home.security_mut().key_created(Ok(
+            "EsTc LW2K PGiF wKEA 3As5 aX4g 9NCc WRrC 8mJE 4KGk mdFy iXYL".into(),
+        ));
+        let cx = support::context(&en, None, None);
+        shoot(
+            &dir,
+            "recovery-key-light",
+            &theme::light_theme(),
+            home.view(cx),
+        );
+    }
+
     let de = I18n::new(Language::German);
     let home = support::home_with_rooms();
     let cx = support::context(&de, Some(Language::German), None);
@@ -165,6 +237,11 @@ fn every_screen_renders_in_both_themes() {
         "room-busy-dark",
         "switcher-light",
         "new-room-light",
+        "security-light",
+        "security-dark",
+        "verification-light",
+        "verification-dark",
+        "recovery-key-light",
     ] {
         check_png(&dir.join(format!("{name}.png")));
     }

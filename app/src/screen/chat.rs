@@ -1,8 +1,7 @@
 //! The chat area: the room list beside the conversation pane.
 
 use iced::widget::{
-    Column, Space, button, center, column, container, mouse_area, opaque, row, scrollable, stack,
-    text, text_input,
+    Column, Space, button, column, container, row, scrollable, stack, text, text_input,
 };
 use iced::{Alignment, Length};
 use sparks_config::Drafts;
@@ -406,9 +405,9 @@ impl Chat {
         if let Some(form) = &self.new_room {
             return stack![
                 base,
-                dialog(
+                widget::dialog(
                     form.view(i18n).map(Message::NewRoom),
-                    Message::NewRoom(new_room::Message::Close),
+                    Some(Message::NewRoom(new_room::Message::Close)),
                 )
             ]
             .into();
@@ -442,7 +441,7 @@ impl Chat {
                     .style(theme::text::muted),
             );
         }
-        let dialog = container(
+        let content = container(
             column![
                 text_input(&i18n.tr("switcher-placeholder"), &switcher.query)
                     .id(SWITCHER)
@@ -457,22 +456,7 @@ impl Chat {
         .padding(space::M)
         .width(Length::Fixed(480.0))
         .style(theme::container::popup);
-        let scrim = mouse_area(
-            container(column![])
-                .width(Length::Fill)
-                .height(Length::Fill)
-                .style(theme::container::scrim),
-        )
-        .on_press(Message::CloseSwitcher);
-        opaque(stack![
-            scrim,
-            center(opaque(dialog))
-                .padding(iced::Padding {
-                    top: 80.0,
-                    ..iced::Padding::ZERO
-                })
-                .align_top(Length::Fill)
-        ])
+        widget::dialog(content.into(), Some(Message::CloseSwitcher))
     }
 
     fn connection_notice<'a>(&self, i18n: &I18n) -> Option<Element<'a, Message>> {
@@ -602,26 +586,6 @@ fn invitation_view<'a>(invite: &'a RoomSummary, i18n: &I18n) -> Element<'a, Mess
     .spacing(space::M)
     .align_x(Alignment::Center);
     container(card).center(Length::Fill).into()
-}
-
-/// `content` floating over a dimmed page; a click on the dimmed part sends `outside`.
-fn dialog<'a>(content: Element<'a, Message>, outside: Message) -> Element<'a, Message> {
-    let scrim = mouse_area(
-        container(column![])
-            .width(Length::Fill)
-            .height(Length::Fill)
-            .style(theme::container::scrim),
-    )
-    .on_press(outside);
-    opaque(stack![
-        scrim,
-        center(opaque(content))
-            .padding(iced::Padding {
-                top: 80.0,
-                ..iced::Padding::ZERO
-            })
-            .align_top(Length::Fill)
-    ])
 }
 
 /// Rooms whose name matches `query` for the quick switcher: names starting with it first, then

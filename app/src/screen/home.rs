@@ -8,10 +8,10 @@ use sparks_matrix::RoomListUpdate;
 use sparks_secrets::Backend;
 
 use super::pending::{self, Service};
-use super::{chat, room, settings};
+use super::{chat, room, security, settings, verification};
 use crate::icon::Icon;
 use crate::theme::{self, Colors, space, width};
-use crate::widget::Element;
+use crate::widget::{self, Element};
 
 /// The rail's destinations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,6 +70,9 @@ pub struct Home {
     identity: Identity,
     nav: Nav,
     chat: chat::Chat,
+    security: security::Panel,
+    /// The verification under way, over whatever page shows.
+    verification: Option<verification::Dialog>,
     logging_out: bool,
 }
 
@@ -83,6 +86,11 @@ pub enum Message {
     Timeline(String, Vec<ListDiff<TimelineItem>>),
     /// Who else is typing in a room.
     Typing(String, Vec<String>),
+    /// This session's encryption changed.
+    Security(sparks_domain::Security),
+    Verification(verification::Message),
+    /// The verification with this id moved on.
+    VerificationStep(String, sparks_domain::VerificationStep),
 }
 
 pub enum Action {
@@ -96,6 +104,12 @@ pub enum Action {
     CreateRoom(sparks_domain::NewRoom),
     JoinRoom(String),
     LeaveRoom(String),
+    Recover(String),
+    EnableRecovery,
+    Copy(String),
+    VerifyDevice,
+    VerifyUser(String),
+    Verification(verification::Action),
 }
 
 /// What the home screen needs from the app to draw itself.
@@ -117,6 +131,8 @@ impl Home {
             identity,
             nav: Nav::default(),
             chat,
+            security: security::Panel::default(),
+            verification: None,
             logging_out: false,
         }
     }
@@ -155,6 +171,7 @@ impl Home {
         match action {
             chat::Action::None => Action::None,
             chat::Action::Open(id) => Action::OpenRoom(id),
+            chat::Action::Room(room::Action::Verify(user_id)) => Action::VerifyUser(user_id),
             chat::Action::Room(action) => Action::Room(action),
             chat::Action::SaveDrafts => Action::SaveDrafts,
             chat::Action::Create(room) => Action::CreateRoom(room),
@@ -173,6 +190,44 @@ impl Home {
     /// We left room `id` (or declined its invitation).
     pub fn left(&mut self, id: &str) {
         self.chat.left(id);
+    }
+
+    pub fn security(&self) -> &security::Panel {
+        &self.security
+    }
+
+    pub fn security_mut(&mut self) -> &mut security::Panel {
+        &mut self.security
+    }
+
+    /// An answer in the running verification failed: the dialog says so.
+    pub fn verification_failed(&mut self, problem: String) {
+        match &mut self.verification {
+            Some(dialog) => dialog.failed(problem),
+            None => self.security.show_problem(problem),
+        }
+    }
+
+    pub fn verification(&self) -> Option<&verification::Dialog> {
+        self.verification.as_ref()
+    }
+
+    /// A verification started (by us or the other side): the dialog shows it. One still running
+    /// is not replaced; `false` tells the caller to decline the new one.
+    pub fn verification_started(
+        &mut self,
+        id: String,
+        peer: sparks_domain::VerificationPeer,
+    ) -> bool {
+        if self
+            .verification
+            .as_ref()
+            .is_some_and(|dialog| !dialog.step().is_final())
+        {
+            return false;
+        }
+        self.verification = Some(verification::Dialog::new(id, peer));
+        true
     }
 
     /// The open room, if it is `id`, for results of backend calls made for it.
@@ -199,6 +254,31 @@ impl Home {
                 return Self::chat_action(self.chat.take_listed());
             }
             Message::Connection(connection) => self.chat.set_connection(connection),
+            Message::Security(state) => self.security.set_state(state),
+            Message::VerificationStep(id, step) => {
+                if let Some(dialog) = self.verification.as_mut().filter(|d| d.id() == id) {
+                    dialog.set_step(step);
+                }
+            }
+            Message::Verification(message) => {
+                let Some(dialog) = &mut self.verification else {
+                    return Action::None;
+                };
+                let action = dialog.update(message);
+                if action == verification::Action::Dismiss {
+                    self.verification = None;
+                }
+                return Action::Verification(action);
+            }
+            Message::Settings(settings::Message::Security(message)) => {
+                return match self.security.update(message) {
+                    security::Action::None => Action::None,
+                    security::Action::Recover(key) => Action::Recover(key),
+                    security::Action::EnableRecovery => Action::EnableRecovery,
+                    security::Action::Copy(key) => Action::Copy(key),
+                    security::Action::VerifyDevice => Action::VerifyDevice,
+                };
+            }
             Message::Settings(settings::Message::Language(language)) => {
                 return Action::Language(language);
             }
@@ -234,18 +314,26 @@ impl Home {
                     theme: cx.theme,
                     logging_out: self.logging_out,
                     problem: cx.problem,
+                    security: &self.security,
                 };
                 settings::view(props, i18n).map(Message::Settings)
             }
         };
-        row![
+        let page = row![
             self.rail(i18n),
             container(content)
                 .width(Length::Fill)
                 .height(Length::Fill)
                 .style(theme::container::background)
-        ]
-        .into()
+        ];
+        match &self.verification {
+            Some(dialog) => iced::widget::stack![
+                page,
+                widget::dialog(dialog.view(i18n).map(Message::Verification), None)
+            ]
+            .into(),
+            None => page.into(),
+        }
     }
 
     fn rail<'a>(&self, i18n: &I18n) -> Element<'a, Message> {

@@ -7,4 +7,6 @@ pub mod login;
 pub mod new_room;
 pub mod pending;
 pub mod room;
+pub mod security;
 pub mod settings;
+pub mod verification;

@@ -73,6 +73,8 @@ pub enum Message {
     Mention(Member),
     Link(Link),
     ToggleMembers,
+    /// Verify this member with emoji.
+    Verify(String),
     /// Leave (asks first), confirm, or think again.
     Leave,
     ConfirmLeave,
@@ -98,6 +100,8 @@ pub enum Action {
     OpenLink(String),
     /// Leave this room.
     Leave,
+    /// Verify a member.
+    Verify(String),
 }
 
 impl Room {
@@ -222,6 +226,7 @@ impl Room {
                 return self.draft_changed();
             }
             Message::ToggleMembers => self.show_members = !self.show_members,
+            Message::Verify(user_id) => return Action::Verify(user_id),
             Message::Leave => self.confirm_leave = true,
             Message::CancelLeave => self.confirm_leave = false,
             Message::ConfirmLeave => {
@@ -417,19 +422,27 @@ impl Room {
         .spacing(space::S)
         .padding(space::L);
         for member in &self.members {
-            list = list.push(
-                row![
-                    widget::avatar(&member.user_id, sparks_domain::initials(&member.name), 28.0),
-                    column![
-                        text(widget::ellipsize(&member.name, 28)).size(size::BODY),
-                        text(widget::ellipsize(&member.user_id, 32))
-                            .size(size::SMALL)
-                            .style(theme::text::muted),
-                    ],
+            let mut line = row![
+                widget::avatar(&member.user_id, sparks_domain::initials(&member.name), 28.0),
+                column![
+                    text(widget::ellipsize(&member.name, 22)).size(size::BODY),
+                    text(widget::ellipsize(&member.user_id, 26))
+                        .size(size::SMALL)
+                        .style(theme::text::muted),
                 ]
-                .spacing(space::S)
-                .align_y(Alignment::Center),
-            );
+                .width(Length::Fill),
+            ]
+            .spacing(space::S)
+            .align_y(Alignment::Center);
+            if member.user_id != self.own {
+                line = line.push(
+                    button(text(i18n.tr("members-verify")).size(size::SMALL))
+                        .padding([2.0, space::S])
+                        .style(theme::button::quiet)
+                        .on_press(Message::Verify(member.user_id.clone())),
+                );
+            }
+            list = list.push(line);
         }
         container(scrollable(list).height(Length::Fill))
             .width(Length::Fixed(260.0))

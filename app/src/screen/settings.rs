@@ -19,6 +19,7 @@ pub struct Props<'a> {
     pub theme: ThemeChoice,
     pub logging_out: bool,
     pub problem: Option<&'a str>,
+    pub security: &'a super::security::Panel,
 }
 
 #[derive(Debug, Clone)]
@@ -26,6 +27,7 @@ pub enum Message {
     Language(Option<Language>),
     Theme(ThemeChoice),
     Logout,
+    Security(super::security::Message),
 }
 
 pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
@@ -127,8 +129,13 @@ pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
                 .style(theme::container::error),
         );
     }
+    let security = section(
+        i18n.tr("security-title"),
+        props.security.view(i18n).map(Message::Security),
+    );
     let page = page
         .push(account)
+        .push(security)
         .push(appearance)
         .max_width(width::SETTINGS);
     scrollable(container(page).center_x(Length::Fill).padding(space::XL))

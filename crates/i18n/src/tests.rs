@@ -50,6 +50,21 @@ fn messages_format_with_arguments_and_plurals() {
     assert_eq!(en.tr("no-such-key"), "no-such-key");
 }
 
+/// The app looks up verification emoji names by index (`sas-emoji-0` … `sas-emoji-63`).
+#[test]
+fn every_language_names_all_64_verification_emoji() {
+    for language in Language::ALL {
+        let keys = key_set(language);
+        for index in 0..64 {
+            assert!(
+                keys.contains(&format!("sas-emoji-{index}")),
+                "{language:?} lacks sas-emoji-{index}"
+            );
+        }
+        assert!(!keys.contains("sas-emoji-64"));
+    }
+}
+
 /// Every `tr("…")` / `tr_args("…"` in the app names a key that exists.
 #[test]
 fn every_key_the_app_uses_exists() {
