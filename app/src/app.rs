@@ -2,6 +2,7 @@
 //! screens to the backends.
 
 use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
@@ -11,7 +12,7 @@ use sparks_config::{Drafts, Paths, Settings};
 use sparks_domain::{Member, Notification};
 use sparks_i18n::I18n;
 use sparks_matrix::{
-    LoginError, LogoutOutcome, OpenRoom, RestoreError, RoomError, SecurityError, Session,
+    LoginError, LogoutOutcome, OpenRoom, RestoreError, RoomError, SecurityError, Session, Transfer,
     Verification,
 };
 use sparks_secrets::{FileLocation, SecretStore};
@@ -37,6 +38,8 @@ pub struct Sparks {
     settings_problem: Option<String>,
     /// Whether the window has the keyboard: notifications for the open room are then skipped.
     focused: bool,
+    /// Numbers uploads so each can be followed and cancelled.
+    next_upload: u64,
 }
 
 pub enum Screen {
@@ -50,6 +53,8 @@ pub enum Screen {
         room: Option<OpenRoom>,
         /// The verification the dialog shows.
         verification: Option<Verification>,
+        /// Uploads and downloads under way; each runs while it is listed here.
+        transfers: Vec<Job>,
     },
 }
 
@@ -82,6 +87,12 @@ pub enum Message {
     Recovered(Result<(), SecurityError>),
     /// A new recovery key, to show once.
     RecoveryKey(Result<String, SecurityError>),
+    /// Files to send to the open room (picked or dropped on the window).
+    SendFiles(Vec<PathBuf>),
+    /// A transfer in room `.0` moved on.
+    Transfer(String, JobId, Transfer),
+    /// A thumbnail arrived (or will not) for a message in room `.0`.
+    Thumbnail(String, String, crate::screen::room::Thumbnail),
     SystemMode(Mode),
     Tick,
     FocusNext,
@@ -142,6 +153,7 @@ impl Sparks {
             screen,
             settings_problem: None,
             focused: true,
+            next_upload: 0,
         }
     }
 
@@ -310,6 +322,73 @@ impl Sparks {
                     home.verification_failed(problem);
                 }
             }
+            Message::SendFiles(paths) => {
+                if let Screen::Home {
+                    home,
+                    room: Some(open),
+                    transfers,
+                    ..
+                } = &mut self.screen
+                    && let Some(view) = home.room_mut(open.id())
+                {
+                    for path in paths {
+                        self.next_upload += 1;
+                        let id = self.next_upload;
+                        let name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| path.display().to_string());
+                        view.upload_started(id, name);
+                        transfers.push(Job {
+                            id: JobId::Upload(id),
+                            room: open.clone(),
+                            kind: JobKind::Upload(path),
+                        });
+                    }
+                }
+            }
+            Message::Transfer(room_id, job, transfer) => {
+                let Screen::Home {
+                    home, transfers, ..
+                } = &mut self.screen
+                else {
+                    return Task::none();
+                };
+                if let Transfer::Done(_) = &transfer {
+                    transfers.retain(|j| !(j.id == job && j.room.id() == room_id));
+                }
+                let Some(view) = home.room_mut(&room_id) else {
+                    return Task::none();
+                };
+                use crate::screen::room::Download;
+                match (job, transfer) {
+                    (JobId::Upload(id), Transfer::Progress { done, total }) => {
+                        view.upload_progress(id, done, total);
+                    }
+                    (JobId::Upload(id), Transfer::Done(result)) => {
+                        let problem = result.err().map(|e| errors::room_action(&self.i18n, &e));
+                        view.upload_finished(id, problem);
+                    }
+                    (JobId::Save(event), Transfer::Progress { done, total }) => {
+                        view.set_download(event, Some(Download::Running { done, total }));
+                    }
+                    (JobId::Save(event), Transfer::Done(result)) => {
+                        let state = match result {
+                            Ok(Some(path)) => Download::Saved(path),
+                            Ok(None) => Download::Failed(String::new()),
+                            Err(e) => Download::Failed(errors::room_action(&self.i18n, &e)),
+                        };
+                        view.set_download(event, Some(state));
+                    }
+                }
+            }
+            Message::Thumbnail(room_id, event, thumbnail) => {
+                if let Screen::Home { home, .. } = &mut self.screen
+                    && let Some(view) = home.room_mut(&room_id)
+                {
+                    view.set_thumbnail(event, thumbnail);
+                }
+            }
             Message::Recovered(result) => {
                 let result = result.map_err(|e| errors::security(&self.i18n, &e));
                 if let Screen::Home { home, .. } = &mut self.screen {
@@ -375,6 +454,7 @@ impl Sparks {
             home,
             room,
             verification,
+            transfers,
         } = &mut self.screen
         else {
             return Task::none();
@@ -428,7 +508,77 @@ impl Sparks {
                     return run(open, command);
                 }
             }
+            home::Action::Room(crate::screen::room::Action::PickFile) => {
+                let title = self.i18n.tr("media-pick-title");
+                return Task::perform(
+                    async move {
+                        rfd::AsyncFileDialog::new()
+                            .set_title(title)
+                            .pick_files()
+                            .await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|file| file.path().to_path_buf())
+                            .collect()
+                    },
+                    Message::SendFiles,
+                );
+            }
+            home::Action::Room(crate::screen::room::Action::Save(event)) => {
+                if let Some(open) = room.clone() {
+                    let id = JobId::Save(event);
+                    if !transfers
+                        .iter()
+                        .any(|j| j.id == id && j.room.id() == open.id())
+                    {
+                        transfers.push(Job {
+                            id,
+                            room: open,
+                            kind: JobKind::Save(self.paths.downloads_dir()),
+                        });
+                    }
+                }
+            }
+            home::Action::Room(crate::screen::room::Action::CancelDownload(event)) => {
+                let id = JobId::Save(event);
+                transfers.retain(|j| j.id != id);
+            }
+            home::Action::Room(crate::screen::room::Action::CancelUpload(upload)) => {
+                let id = JobId::Upload(upload);
+                transfers.retain(|j| j.id != id);
+            }
+            home::Action::Room(crate::screen::room::Action::ShowFile(path)) => {
+                // The folder, not the file: opening a file someone sent could run it.
+                if let Some(folder) = path.parent()
+                    && let Err(error) = open::that_detached(folder)
+                {
+                    tracing::error!(%error, "could not show the folder");
+                }
+            }
             home::Action::Room(_) => {}
+            home::Action::Thumbnails(room_id, events) => {
+                let Some(open) = room.clone().filter(|r| r.id() == room_id) else {
+                    return Task::none();
+                };
+                return Task::batch(events.into_iter().map(|event| {
+                    let open = open.clone();
+                    let room_id = room_id.clone();
+                    Task::future(async move {
+                        let thumbnail = match open.thumbnail(&event).await {
+                            Ok(bytes) => tokio::task::spawn_blocking(move || {
+                                crate::screen::room::decode_picture(&bytes)
+                            })
+                            .await
+                            .unwrap_or(crate::screen::room::Thumbnail::Unavailable),
+                            Err(error) => {
+                                tracing::debug!(%error, "no thumbnail");
+                                crate::screen::room::Thumbnail::Unavailable
+                            }
+                        };
+                        Message::Thumbnail(room_id, event, thumbnail)
+                    })
+                }));
+            }
             home::Action::CreateRoom(new) => {
                 let session = session.clone();
                 return Task::perform(
@@ -557,6 +707,7 @@ impl Sparks {
             home: Box::new(Home::new(identity, drafts)),
             room: None,
             verification: None,
+            transfers: Vec::new(),
         };
         Task::future(async move { start.start().await }).discard()
     }
@@ -628,9 +779,13 @@ impl Sparks {
             session,
             room,
             verification,
+            transfers,
             ..
         } = &self.screen
         {
+            for job in transfers {
+                subscriptions.push(Subscription::run_with(job.clone(), transfer));
+            }
             if let Some(running) = verification {
                 subscriptions.push(Subscription::run_with(
                     VerificationKey(running.clone()),
@@ -654,6 +809,7 @@ impl Sparks {
             subscriptions.push(iced::window::events().filter_map(|(_, event)| match event {
                 iced::window::Event::Focused => Some(Message::WindowFocus(true)),
                 iced::window::Event::Unfocused => Some(Message::WindowFocus(false)),
+                iced::window::Event::FileDropped(path) => Some(Message::SendFiles(vec![path])),
                 _ => None,
             }));
             subscriptions.push(Subscription::run_with(key, connection));
@@ -708,6 +864,51 @@ fn security(key: &SecurityKey) -> impl Stream<Item = Message> + use<> {
         .verification_requests()
         .map(Message::VerificationAsked);
     futures_util::stream::select(states, asked)
+}
+
+/// Which transfer: an upload by number, or saving the attachment of a message.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JobId {
+    Upload(u64),
+    Save(String),
+}
+
+#[derive(Debug, Clone)]
+enum JobKind {
+    Upload(PathBuf),
+    /// Into this folder.
+    Save(PathBuf),
+}
+
+/// A transfer under way, as a subscription identity: it runs while the app lists it, and
+/// stopping to list it cancels it.
+#[derive(Debug, Clone)]
+pub struct Job {
+    id: JobId,
+    room: OpenRoom,
+    kind: JobKind,
+}
+
+impl Hash for Job {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "transfer".hash(state);
+        self.room.id().hash(state);
+        self.id.hash(state);
+    }
+}
+
+fn transfer(job: &Job) -> impl Stream<Item = Message> + use<> {
+    let room_id = job.room.id().to_owned();
+    let id = job.id.clone();
+    let steps: futures_util::stream::BoxStream<'static, Transfer> = match (&job.id, &job.kind) {
+        (JobId::Save(event), JobKind::Save(folder)) => job
+            .room
+            .save_attachment(event.clone(), folder.clone())
+            .boxed(),
+        (_, JobKind::Upload(path)) => job.room.send_file(path.clone()).boxed(),
+        (JobId::Upload(_), JobKind::Save(_)) => futures_util::stream::empty().boxed(),
+    };
+    steps.map(move |step| Message::Transfer(room_id.clone(), id.clone(), step))
 }
 
 /// A verification as the identity of its steps.

@@ -59,6 +59,14 @@ pub fn room_action(i18n: &I18n, error: &RoomError) -> String {
         RoomError::InvalidUser(user) => {
             i18n.tr_args("room-error-invalid-user", [("user", user.as_str().into())])
         }
+        RoomError::TooLarge { size, limit } => i18n.tr_args(
+            "media-too-large",
+            [
+                ("size", crate::screen::room::human_size(*size).into()),
+                ("limit", crate::screen::room::human_size(*limit).into()),
+            ],
+        ),
+        RoomError::File(details) => details.clone(),
         other => i18n.tr_args("room-send-error", [("details", other.to_string().into())]),
     }
 }

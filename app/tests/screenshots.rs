@@ -116,6 +116,20 @@ fn every_screen_renders_in_both_themes() {
         shoot(&dir, &format!("room-busy-{variant}"), &theme, home.view(cx));
     }
 
+    // Attachments: a picture with its thumbnail, a file card, an upload under way.
+    for (variant, theme) in themes() {
+        let mut home = support::home_with_open_room();
+        let _ = support::add_attachments(&mut home);
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(
+            &dir,
+            &format!("attachments-{variant}"),
+            &theme,
+            home.view(cx),
+        );
+    }
+
     // The quick switcher over the chat page.
     for (variant, theme) in themes() {
         let mut home = support::home_with_open_room();
@@ -234,6 +248,8 @@ fn every_screen_renders_in_both_themes() {
         "room-light",
         "room-dark",
         "room-busy-light",
+        "attachments-light",
+        "attachments-dark",
         "room-busy-dark",
         "switcher-light",
         "new-room-light",

@@ -610,3 +610,82 @@ fn the_members_panel_lists_everyone() -> Result<(), Error> {
     ui.find("@bob:example.org")?;
     Ok(())
 }
+
+#[test]
+fn attachments_show_thumbnails_save_with_progress_and_uploads_cancel() -> Result<(), Error> {
+    use sparks::screen::room::Download;
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_open_room();
+    let action = support::add_attachments(&mut home);
+    assert!(
+        matches!(&action, home::Action::Thumbnails(room, events)
+            if room == "!design:example.org" && events.contains(&"$img1".to_string())
+                && !events.contains(&"$file1".to_string())),
+        "thumbnails are fetched for pictures only"
+    );
+    // Asked once: the next update does not ask again.
+    let again = home.update(home::Message::Timeline(
+        "!design:example.org".into(),
+        Vec::new(),
+    ));
+    assert!(matches!(again, home::Action::None));
+
+    let mut ui = home_view(&home, &en);
+    ui.find("brief-v2.pdf")?;
+    ui.find("File · 2.5 MB")?;
+    ui.find("Sending minutes-2026-11-20.odt — 42%")?;
+    ui.click("Cancel")?;
+    let actions = run!(home, ui);
+    assert!(matches!(
+        actions[..],
+        [home::Action::Room(room::Action::CancelUpload(1))]
+    ));
+    assert!(
+        home_view(&home, &en)
+            .find("Sending minutes-2026-11-20.odt — 42%")
+            .is_err()
+    );
+
+    let mut ui = home_view(&home, &en);
+    ui.click("Save")?;
+    let actions = run!(home, ui);
+    let saving = match &actions[..] {
+        [home::Action::Room(room::Action::Save(event))] => event.clone(),
+        other => panic!("expected a save, got {} actions", other.len()),
+    };
+    let view = home.room_mut("!design:example.org").expect("open");
+    view.set_download(
+        saving.clone(),
+        Some(Download::Running {
+            done: 250,
+            total: 1000,
+        }),
+    );
+    let mut ui = home_view(&home, &en);
+    ui.find("Saving — 25%")?;
+    ui.click("Cancel")?;
+    let actions = run!(home, ui);
+    assert!(
+        matches!(&actions[..], [home::Action::Room(room::Action::CancelDownload(e))] if *e == saving)
+    );
+    let view = home.room_mut("!design:example.org").expect("open");
+    view.set_download(
+        saving.clone(),
+        Some(Download::Saved("/home/alice/Downloads/palette.png".into())),
+    );
+    let mut ui = home_view(&home, &en);
+    ui.find("Saved to /home/alice/Downloads/palette.png")?;
+    ui.click("Show")?;
+    let actions = run!(home, ui);
+    assert!(matches!(
+        &actions[..],
+        [home::Action::Room(room::Action::ShowFile(_))]
+    ));
+    let view = home.room_mut("!design:example.org").expect("open");
+    view.set_download(
+        saving,
+        Some(Download::Failed("No space left on device".into())),
+    );
+    home_view(&home, &en).find("Not saved: No space left on device")?;
+    Ok(())
+}

@@ -134,10 +134,6 @@ room-edited = (bearbeitet)
 room-redacted = Nachricht gelöscht
 room-undecryptable = Warte auf den Schlüssel, um diese Nachricht zu entschlüsseln.
 room-unsupported = Diese Art Nachricht ({ $kind }) kann noch nicht angezeigt werden.
-room-attachment-image = Bild: { $name }
-room-attachment-video = Video: { $name }
-room-attachment-audio = Audio: { $name }
-room-attachment-file = Datei: { $name }
 room-member-joined = { $who } ist beigetreten
 room-member-left = { $who } hat den Raum verlassen
 room-member-invited = { $who } wurde eingeladen
@@ -199,6 +195,27 @@ room-members = { $count ->
    *[other] { $count } Mitglieder
 }
 room-members-unknown = Mitglieder
+
+
+## Attachments
+
+media-attach = Anhängen
+media-uploading = { $name } wird gesendet — { $percent } %
+media-upload-failed = { $name } wurde nicht gesendet: { $details }
+media-dismiss = Ausblenden
+media-cancel = Abbrechen
+media-kind-image = Bild
+media-kind-video = Video
+media-kind-audio = Audio
+media-kind-file = Datei
+media-save = Speichern
+media-downloading = Wird gespeichert — { $percent } %
+media-saved = Gespeichert unter { $path }
+media-show = Zeigen
+media-save-failed = Nicht gespeichert: { $details }
+media-retry = Erneut versuchen
+media-too-large = Die Datei hat { $size }; dieser Server nimmt höchstens { $limit } an.
+media-pick-title = Dateien senden
 
 ## Security: cross-signing, recovery, verification
 

@@ -134,10 +134,6 @@ room-edited = (edited)
 room-redacted = Message deleted
 room-undecryptable = Waiting for the key to decrypt this message.
 room-unsupported = This kind of message ({ $kind }) cannot be shown yet.
-room-attachment-image = Image: { $name }
-room-attachment-video = Video: { $name }
-room-attachment-audio = Audio: { $name }
-room-attachment-file = File: { $name }
 room-member-joined = { $who } joined
 room-member-left = { $who } left
 room-member-invited = { $who } was invited
@@ -199,6 +195,27 @@ room-members = { $count ->
    *[other] { $count } members
 }
 room-members-unknown = Members
+
+
+## Attachments
+
+media-attach = Attach
+media-uploading = Sending { $name } — { $percent }%
+media-upload-failed = { $name } was not sent: { $details }
+media-dismiss = Dismiss
+media-cancel = Cancel
+media-kind-image = Image
+media-kind-video = Video
+media-kind-audio = Audio
+media-kind-file = File
+media-save = Save
+media-downloading = Saving — { $percent }%
+media-saved = Saved to { $path }
+media-show = Show
+media-save-failed = Not saved: { $details }
+media-retry = Try again
+media-too-large = The file has { $size }; this server takes at most { $limit }.
+media-pick-title = Send files
 
 ## Security: cross-signing, recovery, verification
 

@@ -110,6 +110,8 @@ pub enum Action {
     VerifyDevice,
     VerifyUser(String),
     Verification(verification::Action),
+    /// Fetch these image messages' thumbnails in this room.
+    Thumbnails(String, Vec<String>),
 }
 
 /// What the home screen needs from the app to draw itself.
@@ -241,7 +243,10 @@ impl Home {
             Message::Chat(message) => return Self::chat_action(self.chat.update(message)),
             Message::Timeline(id, diffs) => {
                 if let Some(room) = self.chat.room_mut(&id) {
-                    room.apply(diffs);
+                    let wanted = room.apply(diffs);
+                    if !wanted.is_empty() {
+                        return Action::Thumbnails(id, wanted);
+                    }
                 }
             }
             Message::Typing(id, names) => {

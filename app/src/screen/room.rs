@@ -1,6 +1,7 @@
 //! One open conversation: its timeline and the composer.
 
 mod composer;
+mod media;
 mod message;
 mod rich;
 
@@ -13,6 +14,7 @@ use sparks_domain::{
 use sparks_i18n::I18n;
 
 pub use composer::{Composer, Submit, Target};
+pub use media::{Download, Thumbnail, decode as decode_picture, human_size};
 pub use message::QUICK_REACTIONS;
 
 use crate::theme::{self, Colors, size, space};
@@ -50,6 +52,7 @@ pub struct Room {
     show_members: bool,
     loading_older: bool,
     problem: Option<String>,
+    media: media::Media,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +78,15 @@ pub enum Message {
     ToggleMembers,
     /// Verify this member with emoji.
     Verify(String),
+    /// Pick a file to send.
+    Attach,
+    /// Save an attachment to disk.
+    Save(String),
+    CancelDownload(String),
+    /// Stop an upload, or dismiss a failed one.
+    CancelUpload(u64),
+    /// Show a saved file in the file manager.
+    ShowFile(std::path::PathBuf),
     /// Leave (asks first), confirm, or think again.
     Leave,
     ConfirmLeave,
@@ -102,6 +114,14 @@ pub enum Action {
     Leave,
     /// Verify a member.
     Verify(String),
+    /// Ask the desktop for files to send.
+    PickFile,
+    /// Start saving an attachment, or stop it.
+    Save(String),
+    CancelDownload(String),
+    CancelUpload(u64),
+    /// Open the folder holding this file.
+    ShowFile(std::path::PathBuf),
 }
 
 impl Room {
@@ -121,6 +141,7 @@ impl Room {
             show_members: false,
             loading_older: true,
             problem: None,
+            media: media::Media::default(),
         }
     }
 
@@ -227,6 +248,28 @@ impl Room {
             }
             Message::ToggleMembers => self.show_members = !self.show_members,
             Message::Verify(user_id) => return Action::Verify(user_id),
+            Message::Attach => return Action::PickFile,
+            Message::Save(event) => {
+                if !matches!(
+                    self.media.download(&event),
+                    Some(media::Download::Running { .. })
+                ) {
+                    self.media.set_download(
+                        event.clone(),
+                        Some(media::Download::Running { done: 0, total: 0 }),
+                    );
+                    return Action::Save(event);
+                }
+            }
+            Message::CancelDownload(event) => {
+                self.media.set_download(event.clone(), None);
+                return Action::CancelDownload(event);
+            }
+            Message::CancelUpload(id) => {
+                self.media.upload_finished(id, None);
+                return Action::CancelUpload(id);
+            }
+            Message::ShowFile(path) => return Action::ShowFile(path),
             Message::Leave => self.confirm_leave = true,
             Message::CancelLeave => self.confirm_leave = false,
             Message::ConfirmLeave => {
@@ -262,13 +305,47 @@ impl Room {
         }
     }
 
-    /// Applies timeline changes from the backend.
-    pub fn apply(&mut self, diffs: Vec<ListDiff<TimelineItem>>) {
+    /// Applies timeline changes from the backend. Returns the image messages whose thumbnails
+    /// should now be fetched.
+    pub fn apply(&mut self, diffs: Vec<ListDiff<TimelineItem>>) -> Vec<String> {
         for diff in diffs {
             if let Err(error) = diff.apply(&mut self.items) {
                 tracing::error!(?error, room = %self.id, "timeline update out of step");
             }
         }
+        let mut wanted = Vec::new();
+        for item in &self.items {
+            if let TimelineEntry::Message(message) = &item.entry
+                && let MessageBody::Attachment {
+                    kind: sparks_domain::AttachmentKind::Image,
+                    ..
+                } = &message.body
+                && self.media.want_thumbnail(&message.event)
+            {
+                wanted.push(message.event.clone());
+            }
+        }
+        wanted
+    }
+
+    pub fn set_thumbnail(&mut self, event: String, thumbnail: media::Thumbnail) {
+        self.media.set_thumbnail(event, thumbnail);
+    }
+
+    pub fn set_download(&mut self, event: String, download: Option<media::Download>) {
+        self.media.set_download(event, download);
+    }
+
+    pub fn upload_started(&mut self, id: u64, name: String) {
+        self.media.upload_started(id, name);
+    }
+
+    pub fn upload_progress(&mut self, id: u64, done: u64, total: u64) {
+        self.media.upload_progress(id, done, total);
+    }
+
+    pub fn upload_finished(&mut self, id: u64, problem: Option<String>) {
+        self.media.upload_finished(id, problem);
     }
 
     /// Older history finished loading (or failed, with a sentence for the user).
@@ -374,6 +451,9 @@ impl Room {
                     .style(theme::container::error),
             );
         }
+        if let Some(uploads) = self.media.uploads_view(i18n) {
+            bottom = bottom.push(uploads);
+        }
         if let Some(typing) = typing_line(&self.typing, i18n) {
             bottom = bottom.push(text(typing).size(size::SMALL).style(theme::text::muted));
         }
@@ -478,7 +558,10 @@ impl Room {
                     hovered: self.hovered.as_deref() == Some(message.event.as_str()),
                     confirm_delete: self.confirm_delete.as_deref() == Some(message.event.as_str()),
                 };
-                (message::view(message, look, i18n, colors), Some(message))
+                (
+                    message::view(message, look, &self.media, i18n, colors),
+                    Some(message),
+                )
             }
             TimelineEntry::DayDivider { timestamp_ms } => {
                 (centred(time::day(i18n, *timestamp_ms, now_ms)), None)

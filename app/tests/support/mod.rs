@@ -435,3 +435,51 @@ pub fn sample_rich_text() -> sparks_domain::RichText {
         ],
     }
 }
+
+/// A picture and a file arrive in the open design room, the picture's thumbnail has loaded, and
+/// one of our uploads is half way. Returns the home's action for the new timeline items.
+pub fn add_attachments(home: &mut Home) -> sparks::screen::home::Action {
+    let attachment = |id: &str, kind, name: &str, size| {
+        let mut item = message(id, "@carol:example.org", "Carol Nguyen", false, "", 1);
+        if let sparks_domain::TimelineEntry::Message(m) = &mut item.entry {
+            m.body = sparks_domain::MessageBody::Attachment {
+                kind,
+                name: name.into(),
+                size: Some(size),
+            };
+        }
+        item
+    };
+    let action = home.update(sparks::screen::home::Message::Timeline(
+        "!design:example.org".into(),
+        vec![
+            ListDiff::PushBack(attachment(
+                "img1",
+                sparks_domain::AttachmentKind::Image,
+                "palette.png",
+                184_000,
+            )),
+            ListDiff::PushBack(attachment(
+                "file1",
+                sparks_domain::AttachmentKind::File,
+                "brief-v2.pdf",
+                2_480_000,
+            )),
+        ],
+    ));
+    let mut picture = image::RgbaImage::new(480, 270);
+    for (x, y, pixel) in picture.enumerate_pixels_mut() {
+        let band = (x / 60) as u8;
+        *pixel = image::Rgba([40 + band * 25, 80 + (y / 3) as u8, 200 - band * 20, 255]);
+    }
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode");
+    if let Some(room) = home.room_mut("!design:example.org") {
+        room.set_thumbnail("$img1".into(), sparks::screen::room::decode_picture(&png));
+        room.upload_started(1, "minutes-2026-11-20.odt".into());
+        room.upload_progress(1, 420_000, 1_000_000);
+    }
+    action
+}

@@ -98,6 +98,20 @@ impl Paths {
         self.config_dir.join("secrets.key")
     }
 
+    /// Where saved attachments go: the desktop's downloads folder (`XDG_DOWNLOAD_DIR`, usually
+    /// `~/Downloads`), or `<home>/downloads` when portable.
+    pub fn downloads_dir(&self) -> PathBuf {
+        if self.portable
+            && let Some(root) = self.data_dir.parent()
+        {
+            return root.join("downloads");
+        }
+        directories::UserDirs::new()
+            .and_then(|dirs| dirs.download_dir().map(Path::to_path_buf))
+            .or_else(|| directories::BaseDirs::new().map(|dirs| dirs.home_dir().join("Downloads")))
+            .unwrap_or_else(|| self.data_dir.join("downloads"))
+    }
+
     /// The folder for log files: `<cache>/logs`.
     pub fn log_dir(&self) -> PathBuf {
         self.cache_dir.join("logs")

@@ -99,10 +99,11 @@ pub enum MessageBody {
     Text(RichText),
     Notice(RichText),
     Emote(RichText),
-    /// An attachment, shown by its file name.
+    /// An attachment: a file name, and its size when the sender said.
     Attachment {
         kind: AttachmentKind,
         name: String,
+        size: Option<u64>,
     },
     Redacted,
     /// An encrypted message this device has no key for (yet).

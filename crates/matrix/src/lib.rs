@@ -11,6 +11,7 @@
 mod error;
 mod html;
 mod login;
+mod media;
 mod notifications;
 mod room_list;
 mod rooms;
@@ -20,6 +21,7 @@ mod timeline;
 
 pub use error::{LoginError, RestoreError};
 pub use login::LoginRequest;
+pub use media::Transfer;
 pub use room_list::RoomListUpdate;
 pub use security::{SecurityError, Verification};
 pub use session::{LogoutOutcome, Session};

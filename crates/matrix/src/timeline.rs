@@ -50,6 +50,11 @@ pub enum RoomError {
     InvalidUser(String),
     #[error("that message is not in this room's timeline (any more)")]
     NoSuchMessage,
+    /// A file to send or a folder to save in cannot be used.
+    #[error("{0}")]
+    File(String),
+    #[error("the file has {size} bytes; the limit is {limit}")]
+    TooLarge { size: u64, limit: u64 },
     #[error("{0}")]
     Failed(String),
 }
@@ -59,7 +64,7 @@ pub enum RoomError {
 pub struct OpenRoom {
     id: String,
     own_user: OwnedUserId,
-    timeline: Arc<Timeline>,
+    pub(crate) timeline: Arc<Timeline>,
 }
 
 impl std::fmt::Debug for OpenRoom {
@@ -401,6 +406,7 @@ fn event_entry(event: &EventTimelineItem, own: &UserId) -> TimelineEntry {
             MsgLikeKind::Sticker(sticker) => MessageBody::Attachment {
                 kind: AttachmentKind::Image,
                 name: sticker.content().body.clone(),
+                size: None,
             },
             MsgLikeKind::Redacted => MessageBody::Redacted,
             MsgLikeKind::UnableToDecrypt(_) => MessageBody::UnableToDecrypt,
@@ -536,10 +542,12 @@ fn quote_text(event: &EmbeddedEvent) -> String {
 }
 
 fn body_of(message: &MessageType) -> MessageBody {
-    let attachment = |kind, name: &str| MessageBody::Attachment {
-        kind,
-        name: name.to_owned(),
-    };
+    let attachment =
+        |kind, name: &str, size: Option<matrix_sdk::ruma::UInt>| MessageBody::Attachment {
+            kind,
+            name: name.to_owned(),
+            size: size.map(u64::from),
+        };
     match message {
         MessageType::Text(text) => {
             MessageBody::Text(rich_text(&text.body, text.formatted.as_ref()))
@@ -550,10 +558,26 @@ fn body_of(message: &MessageType) -> MessageBody {
         MessageType::Emote(emote) => {
             MessageBody::Emote(rich_text(&emote.body, emote.formatted.as_ref()))
         }
-        MessageType::Image(image) => attachment(AttachmentKind::Image, image.filename()),
-        MessageType::Video(video) => attachment(AttachmentKind::Video, video.filename()),
-        MessageType::Audio(audio) => attachment(AttachmentKind::Audio, audio.filename()),
-        MessageType::File(file) => attachment(AttachmentKind::File, file.filename()),
+        MessageType::Image(c) => attachment(
+            AttachmentKind::Image,
+            c.filename(),
+            c.info.as_ref().and_then(|i| i.size),
+        ),
+        MessageType::Video(c) => attachment(
+            AttachmentKind::Video,
+            c.filename(),
+            c.info.as_ref().and_then(|i| i.size),
+        ),
+        MessageType::Audio(c) => attachment(
+            AttachmentKind::Audio,
+            c.filename(),
+            c.info.as_ref().and_then(|i| i.size),
+        ),
+        MessageType::File(c) => attachment(
+            AttachmentKind::File,
+            c.filename(),
+            c.info.as_ref().and_then(|i| i.size),
+        ),
         other => MessageBody::Text(rich_text(other.body(), None)),
     }
 }

@@ -255,6 +255,10 @@ impl Composer {
         };
         out.push(
             row![
+                button(text(i18n.tr("media-attach")).size(size::BODY))
+                    .padding([space::S + 2.0, space::M])
+                    .style(theme::button::secondary)
+                    .on_press(Message::Attach),
                 text_input(&i18n.tr("room-composer-placeholder"), &self.text)
                     .id(COMPOSER)
                     .on_input(Message::Draft)

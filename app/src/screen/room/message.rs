@@ -3,7 +3,7 @@
 
 use iced::widget::{Column, Row, Space, button, column, container, mouse_area, row, stack, text};
 use iced::{Alignment, Length, Padding};
-use sparks_domain::{AttachmentKind, Message as Msg, MessageBody, Quote, SendState};
+use sparks_domain::{Message as Msg, MessageBody, Quote, SendState};
 use sparks_i18n::I18n;
 
 use super::{Message, rich};
@@ -29,6 +29,7 @@ pub struct Look {
 pub fn view<'a>(
     message: &'a Msg,
     look: Look,
+    media: &'a super::media::Media,
     i18n: &I18n,
     colors: &'static Colors,
 ) -> Element<'a, Message> {
@@ -36,7 +37,7 @@ pub fn view<'a>(
     if let Some(quote) = &message.reply_to {
         content = content.push(quote_view(quote, i18n));
     }
-    content = content.push(body(message, i18n, colors));
+    content = content.push(body(message, media, i18n, colors));
     if let Some(status) = status(message, i18n) {
         content = content.push(status);
     }
@@ -214,7 +215,12 @@ fn quote_view<'a>(quote: &'a Quote, i18n: &I18n) -> Element<'a, Message> {
     .into()
 }
 
-fn body<'a>(message: &'a Msg, i18n: &I18n, colors: &'static Colors) -> Element<'a, Message> {
+fn body<'a>(
+    message: &'a Msg,
+    media: &'a super::media::Media,
+    i18n: &I18n,
+    colors: &'static Colors,
+) -> Element<'a, Message> {
     let placeholder = |label: String| -> Element<'a, Message> {
         text(label)
             .size(size::BODY)
@@ -230,16 +236,8 @@ fn body<'a>(message: &'a Msg, i18n: &I18n, colors: &'static Colors) -> Element<'
         ]
         .spacing(space::XS)
         .into(),
-        MessageBody::Attachment { kind, name } => {
-            let key = match kind {
-                AttachmentKind::Image => "room-attachment-image",
-                AttachmentKind::Video => "room-attachment-video",
-                AttachmentKind::Audio => "room-attachment-audio",
-                AttachmentKind::File => "room-attachment-file",
-            };
-            text(i18n.tr_args(key, [("name", name.as_str().into())]))
-                .size(size::BODY)
-                .into()
+        MessageBody::Attachment { kind, name, size } => {
+            media.attachment(&message.event, *kind, name, *size, i18n)
         }
         MessageBody::Redacted => placeholder(i18n.tr("room-redacted")),
         MessageBody::UnableToDecrypt => placeholder(i18n.tr("room-undecryptable")),
