@@ -55,6 +55,8 @@ pub enum Screen {
         verification: Option<Verification>,
         /// Uploads and downloads under way; each runs while it is listed here.
         transfers: Vec<Job>,
+        /// The thread open beside the room, by its root.
+        thread: Option<(String, OpenRoom)>,
     },
 }
 
@@ -91,6 +93,8 @@ pub enum Message {
     SendFiles(Vec<PathBuf>),
     /// A transfer in room `.0` moved on.
     Transfer(String, JobId, Transfer),
+    /// A thread (room, root) opened, or could not.
+    ThreadOpened(String, String, Result<OpenRoom, RoomError>),
     /// A thumbnail arrived (or will not) for a message in room `.0`.
     Thumbnail(String, String, crate::screen::room::Thumbnail),
     SystemMode(Mode),
@@ -382,6 +386,28 @@ impl Sparks {
                     }
                 }
             }
+            Message::ThreadOpened(room_id, root, result) => {
+                let Screen::Home { home, thread, .. } = &mut self.screen else {
+                    return Task::none();
+                };
+                let Some(view) = home.room_mut(&room_id) else {
+                    return Task::none();
+                };
+                match result {
+                    Ok(open) if view.thread_root() == Some(root.as_str()) => {
+                        *thread = Some((root, open.clone()));
+                        // A thread's timeline starts empty: fetch its replies.
+                        return Task::future(async move {
+                            if let Err(error) = open.load_older(crate::screen::room::PAGE).await {
+                                tracing::warn!(%error, "thread replies not loaded");
+                            }
+                        })
+                        .discard();
+                    }
+                    Ok(_) => {}
+                    Err(error) => view.show_problem(errors::room_action(&self.i18n, &error)),
+                }
+            }
             Message::Thumbnail(room_id, event, thumbnail) => {
                 if let Screen::Home { home, .. } = &mut self.screen
                     && let Some(view) = home.room_mut(&room_id)
@@ -455,6 +481,7 @@ impl Sparks {
             room,
             verification,
             transfers,
+            thread,
         } = &mut self.screen
         else {
             return Task::none();
@@ -475,6 +502,7 @@ impl Sparks {
             }
             home::Action::OpenRoom(id) => {
                 *room = None;
+                *thread = None;
                 let session = session.clone();
                 return Task::perform(
                     async move {
@@ -553,6 +581,27 @@ impl Sparks {
                     && let Err(error) = open::that_detached(folder)
                 {
                     tracing::error!(%error, "could not show the folder");
+                }
+            }
+            home::Action::Room(crate::screen::room::Action::OpenThread(root)) => {
+                *thread = None;
+                let Some(open) = room.clone() else {
+                    return Task::none();
+                };
+                let session = session.clone();
+                let room_id = open.id().to_owned();
+                return Task::perform(
+                    async move {
+                        let result = session.open_thread(&room_id, &root).await;
+                        Message::ThreadOpened(room_id, root, result)
+                    },
+                    std::convert::identity,
+                );
+            }
+            home::Action::Room(crate::screen::room::Action::CloseThread) => *thread = None,
+            home::Action::Room(crate::screen::room::Action::ThreadSend(message)) => {
+                if let Some((_, open)) = thread.clone() {
+                    return run(open, Command::Send(message));
                 }
             }
             home::Action::Room(_) => {}
@@ -708,6 +757,7 @@ impl Sparks {
             room: None,
             verification: None,
             transfers: Vec::new(),
+            thread: None,
         };
         Task::future(async move { start.start().await }).discard()
     }
@@ -780,9 +830,16 @@ impl Sparks {
             room,
             verification,
             transfers,
+            thread,
             ..
         } = &self.screen
         {
+            if let Some((root, open)) = thread {
+                subscriptions.push(Subscription::run_with(
+                    ThreadKey(root.clone(), open.clone()),
+                    thread_timeline,
+                ));
+            }
             for job in transfers {
                 subscriptions.push(Subscription::run_with(job.clone(), transfer));
             }
@@ -1015,6 +1072,29 @@ fn open_link(url: &str) {
     if let Err(error) = open::that_detached(url) {
         tracing::error!(%error, url, "could not open the link");
     }
+}
+
+/// An open thread (root, timeline) as a subscription identity.
+#[derive(Clone)]
+struct ThreadKey(String, OpenRoom);
+
+impl Hash for ThreadKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "thread".hash(state);
+        self.1.id().hash(state);
+        self.0.hash(state);
+    }
+}
+
+fn thread_timeline(key: &ThreadKey) -> impl Stream<Item = Message> + use<> {
+    let (room_id, root) = (key.1.id().to_owned(), key.0.clone());
+    key.1.items().map(move |diffs| {
+        Message::Home(home::Message::ThreadTimeline(
+            room_id.clone(),
+            root.clone(),
+            diffs,
+        ))
+    })
 }
 
 /// An open room as the identity of its typing notifications.

@@ -130,6 +130,25 @@ fn every_screen_renders_in_both_themes() {
         );
     }
 
+    // A thread open beside the room.
+    {
+        let mut home = support::home_with_open_room();
+        home.update(home::Message::Chat(sparks::screen::chat::Message::Room(
+            sparks::screen::room::Message::OpenThread("$m5b".into()),
+        )));
+        let root: Vec<_> = support::sample_timeline()
+            .into_iter()
+            .filter(|item| matches!(&item.entry, sparks_domain::TimelineEntry::Message(m) if m.event == "$m5b"))
+            .collect();
+        home.update(home::Message::ThreadTimeline(
+            "!design:example.org".into(),
+            "$m5b".into(),
+            vec![sparks_domain::ListDiff::Reset(root)],
+        ));
+        let cx = support::context(&en, None, None);
+        shoot(&dir, "thread-light", &theme::light_theme(), home.view(cx));
+    }
+
     // The quick switcher over the chat page.
     for (variant, theme) in themes() {
         let mut home = support::home_with_open_room();
@@ -250,6 +269,7 @@ fn every_screen_renders_in_both_themes() {
         "room-busy-light",
         "attachments-light",
         "attachments-dark",
+        "thread-light",
         "room-busy-dark",
         "switcher-light",
         "new-room-light",

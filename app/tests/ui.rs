@@ -689,3 +689,47 @@ fn attachments_show_thumbnails_save_with_progress_and_uploads_cancel() -> Result
     home_view(&home, &en).find("Not saved: No space left on device")?;
     Ok(())
 }
+
+#[test]
+fn threads_open_from_the_summary_and_the_list_and_replies_go_there() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_open_room();
+    let mut ui = home_view(&home, &en);
+    ui.click("Threads")?;
+    let _ = run!(home, ui);
+    let mut ui = home_view(&home, &en);
+    ui.click("3 replies in thread · Carol Nguyen")?;
+    let actions = run!(home, ui);
+    let root = match &actions[..] {
+        [home::Action::Room(room::Action::OpenThread(root))] => root.clone(),
+        _ => panic!("the list opens the thread"),
+    };
+    let view = home.room_mut("!design:example.org").expect("open");
+    assert_eq!(view.thread_root(), Some(root.as_str()));
+    home_view(&home, &en).find("Loading the thread…")?;
+    let items: Vec<_> = support::sample_timeline()
+        .into_iter()
+        .filter(|item| matches!(&item.entry, sparks_domain::TimelineEntry::Message(m) if m.event == root))
+        .collect();
+    home.update(home::Message::ThreadTimeline(
+        "!design:example.org".into(),
+        root.clone(),
+        vec![ListDiff::Reset(items)],
+    ));
+    let mut ui = home_view(&home, &en);
+    ui.find("Thread")?;
+    ui.click(Id::new(room::THREAD_COMPOSER))?;
+    ui.typewrite("Printed in colour, yes");
+    ui.tap_key(iced::keyboard::key::Named::Enter);
+    let actions = run!(home, ui);
+    assert!(actions.iter().any(|a| matches!(a,
+        home::Action::Room(room::Action::ThreadSend(m)) if m.text == "Printed in colour, yes")));
+    let mut ui = home_view(&home, &en);
+    ui.click("Close")?;
+    let actions = run!(home, ui);
+    assert!(matches!(
+        actions[..],
+        [home::Action::Room(room::Action::CloseThread)]
+    ));
+    Ok(())
+}

@@ -156,6 +156,12 @@ message-edit = Bearbeiten
 message-delete = Löschen
 message-delete-confirm = Für alle löschen?
 message-reply-unknown = Eine nicht geladene Nachricht
+room-threads = Threads
+room-thread = Thread
+room-threads-none = Im bisher geladenen Verlauf gibt es keine Threads.
+room-thread-loading = Thread wird geladen…
+room-thread-placeholder = Im Thread antworten…
+message-thread = Thread
 message-thread-replies = { $count ->
     [one] 1 Antwort im Thread
    *[other] { $count } Antworten im Thread

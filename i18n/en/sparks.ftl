@@ -156,6 +156,12 @@ message-edit = Edit
 message-delete = Delete
 message-delete-confirm = Delete for everyone?
 message-reply-unknown = A message that is not loaded
+room-threads = Threads
+room-thread = Thread
+room-threads-none = No threads in the history loaded so far.
+room-thread-loading = Loading the thread…
+room-thread-placeholder = Reply in thread…
+message-thread = Thread
 message-thread-replies = { $count ->
     [one] 1 reply in thread
    *[other] { $count } replies in thread

@@ -86,6 +86,8 @@ pub enum Message {
     Timeline(String, Vec<ListDiff<TimelineItem>>),
     /// Who else is typing in a room.
     Typing(String, Vec<String>),
+    /// The open thread (room, root) changed.
+    ThreadTimeline(String, String, Vec<ListDiff<TimelineItem>>),
     /// This session's encryption changed.
     Security(sparks_domain::Security),
     Verification(verification::Message),
@@ -247,6 +249,11 @@ impl Home {
                     if !wanted.is_empty() {
                         return Action::Thumbnails(id, wanted);
                     }
+                }
+            }
+            Message::ThreadTimeline(id, root, diffs) => {
+                if let Some(room) = self.chat.room_mut(&id) {
+                    room.apply_thread(&root, diffs);
                 }
             }
             Message::Typing(id, names) => {

@@ -23,6 +23,7 @@ use crate::widget::{self, Element};
 
 /// Widget ids, for focus and tests.
 pub const COMPOSER: &str = "room-composer";
+pub const THREAD_COMPOSER: &str = "thread-composer";
 
 /// Messages from one sender closer together than this share one header.
 const GROUP_GAP_MS: u64 = 5 * 60_000;
@@ -53,6 +54,18 @@ pub struct Room {
     loading_older: bool,
     problem: Option<String>,
     media: media::Media,
+    /// The thread open beside the conversation.
+    thread: Option<Thread>,
+    /// The list of threads is showing.
+    show_threads: bool,
+}
+
+/// One thread, open beside the conversation: its root and replies, and a reply field.
+#[derive(Debug)]
+struct Thread {
+    root: String,
+    items: Vec<TimelineItem>,
+    draft: String,
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +100,12 @@ pub enum Message {
     CancelUpload(u64),
     /// Show a saved file in the file manager.
     ShowFile(std::path::PathBuf),
+    /// Open the thread rooted at this message (starting one if it has no replies yet).
+    OpenThread(String),
+    CloseThread,
+    ThreadDraft(String),
+    ThreadSend,
+    ToggleThreads,
     /// Leave (asks first), confirm, or think again.
     Leave,
     ConfirmLeave,
@@ -122,6 +141,11 @@ pub enum Action {
     CancelUpload(u64),
     /// Open the folder holding this file.
     ShowFile(std::path::PathBuf),
+    /// Open the thread rooted at this message, or close the open one.
+    OpenThread(String),
+    CloseThread,
+    /// Send this in the open thread.
+    ThreadSend(Outgoing),
 }
 
 impl Room {
@@ -142,6 +166,8 @@ impl Room {
             loading_older: true,
             problem: None,
             media: media::Media::default(),
+            thread: None,
+            show_threads: false,
         }
     }
 
@@ -246,7 +272,12 @@ impl Room {
                 self.composer.complete(&member);
                 return self.draft_changed();
             }
-            Message::ToggleMembers => self.show_members = !self.show_members,
+            Message::ToggleMembers => {
+                self.show_members = !self.show_members;
+                if self.show_members {
+                    self.show_threads = false;
+                }
+            }
             Message::Verify(user_id) => return Action::Verify(user_id),
             Message::Attach => return Action::PickFile,
             Message::Save(event) => {
@@ -270,6 +301,46 @@ impl Room {
                 return Action::CancelUpload(id);
             }
             Message::ShowFile(path) => return Action::ShowFile(path),
+            Message::OpenThread(root) => {
+                self.selected = None;
+                self.show_threads = false;
+                self.show_members = false;
+                if self.thread.as_ref().is_none_or(|t| t.root != root) {
+                    self.thread = Some(Thread {
+                        root: root.clone(),
+                        items: Vec::new(),
+                        draft: String::new(),
+                    });
+                    return Action::OpenThread(root);
+                }
+            }
+            Message::CloseThread => {
+                self.thread = None;
+                return Action::CloseThread;
+            }
+            Message::ThreadDraft(draft) => {
+                if let Some(thread) = &mut self.thread {
+                    thread.draft = draft;
+                }
+            }
+            Message::ThreadSend => {
+                if let Some(thread) = &mut self.thread
+                    && !thread.draft.trim().is_empty()
+                {
+                    let text = std::mem::take(&mut thread.draft);
+                    return Action::ThreadSend(Outgoing {
+                        text: text.trim().to_owned(),
+                        mentions: Vec::new(),
+                        reply_to: None,
+                    });
+                }
+            }
+            Message::ToggleThreads => {
+                self.show_threads = !self.show_threads;
+                if self.show_threads {
+                    self.show_members = false;
+                }
+            }
             Message::Leave => self.confirm_leave = true,
             Message::CancelLeave => self.confirm_leave = false,
             Message::ConfirmLeave => {
@@ -326,6 +397,22 @@ impl Room {
             }
         }
         wanted
+    }
+
+    /// The root of the open thread.
+    pub fn thread_root(&self) -> Option<&str> {
+        self.thread.as_ref().map(|t| t.root.as_str())
+    }
+
+    /// Applies changes to the open thread's timeline.
+    pub fn apply_thread(&mut self, root: &str, diffs: Vec<ListDiff<TimelineItem>>) {
+        if let Some(thread) = self.thread.as_mut().filter(|t| t.root == root) {
+            for diff in diffs {
+                if let Err(error) = diff.apply(&mut thread.items) {
+                    tracing::error!(?error, "thread update out of step");
+                }
+            }
+        }
     }
 
     pub fn set_thumbnail(&mut self, event: String, thumbnail: media::Thumbnail) {
@@ -400,6 +487,14 @@ impl Room {
             widget::avatar(&self.id, sparks_domain::initials(&self.name), 32.0),
             text(&self.name).size(size::HEADING).font(theme::SEMIBOLD),
             iced::widget::Space::new().width(Length::Fill),
+            button(text(i18n.tr("room-threads")).size(size::SMALL))
+                .padding([space::XS, space::M])
+                .style(if self.show_threads {
+                    theme::button::secondary
+                } else {
+                    theme::button::quiet
+                })
+                .on_press(Message::ToggleThreads),
             button(text(self.members_label(i18n)).size(size::SMALL))
                 .padding([space::XS, space::M])
                 .style(if self.show_members {
@@ -466,7 +561,11 @@ impl Room {
                 .width(Length::Fill)
                 .style(theme::container::sidebar),
         ];
-        let body: Element<'a, Message> = if self.show_members {
+        let body: Element<'a, Message> = if let Some(thread) = &self.thread {
+            row![conversation, self.thread_panel(thread, i18n, colors)].into()
+        } else if self.show_threads {
+            row![conversation, self.threads_panel(i18n)].into()
+        } else if self.show_members {
             row![conversation, self.members_panel(i18n)].into()
         } else {
             conversation.into()
@@ -490,6 +589,139 @@ impl Room {
                 [("count", (self.members.len() as u64).into())],
             )
         }
+    }
+
+    /// The open thread: its root, the replies, and a field to reply in the thread.
+    fn thread_panel<'a>(
+        &'a self,
+        thread: &'a Thread,
+        i18n: &I18n,
+        colors: &'static Colors,
+    ) -> Element<'a, Message> {
+        let header = row![
+            text(i18n.tr("room-thread"))
+                .size(size::BODY)
+                .font(theme::SEMIBOLD)
+                .width(Length::Fill),
+            button(text(i18n.tr("verify-close")).size(size::SMALL))
+                .padding([space::XS, space::S])
+                .style(theme::button::quiet)
+                .on_press(Message::CloseThread),
+        ]
+        .align_y(Alignment::Center);
+        let mut lines = column![].spacing(space::XS);
+        let mut any = false;
+        for item in &thread.items {
+            if let TimelineEntry::Message(message) = &item.entry {
+                any = true;
+                let look = message::Look {
+                    grouped: false,
+                    selected: false,
+                    hovered: false,
+                    confirm_delete: false,
+                    thread_root_allowed: false,
+                };
+                lines = lines.push(message::view(message, look, &self.media, i18n, colors));
+            }
+        }
+        if !any {
+            lines = lines.push(
+                text(i18n.tr("room-thread-loading"))
+                    .size(size::SMALL)
+                    .style(theme::text::muted),
+            );
+        }
+        let can_send = !thread.draft.trim().is_empty();
+        let field = row![
+            iced::widget::text_input(&i18n.tr("room-thread-placeholder"), &thread.draft)
+                .id(THREAD_COMPOSER)
+                .on_input(Message::ThreadDraft)
+                .on_submit(Message::ThreadSend)
+                .padding([space::S, space::M])
+                .style(theme::text_input::field),
+            button(
+                text(i18n.tr("room-send"))
+                    .size(size::SMALL)
+                    .font(theme::SEMIBOLD)
+            )
+            .padding([space::S, space::M])
+            .style(theme::button::primary)
+            .on_press_maybe(can_send.then_some(Message::ThreadSend)),
+        ]
+        .spacing(space::S)
+        .align_y(Alignment::Center);
+        container(
+            column![
+                header,
+                scrollable(lines).anchor_bottom().height(Length::Fill),
+                field
+            ]
+            .spacing(space::M)
+            .padding(space::L),
+        )
+        .width(Length::Fixed(380.0))
+        .height(Length::Fill)
+        .style(theme::container::sidebar)
+        .into()
+    }
+
+    /// Every thread in the loaded history, newest first.
+    fn threads_panel<'a>(&'a self, i18n: &I18n) -> Element<'a, Message> {
+        let mut list = column![
+            text(i18n.tr("room-threads"))
+                .size(size::BODY)
+                .font(theme::SEMIBOLD)
+        ]
+        .spacing(space::S)
+        .padding(space::L);
+        let roots: Vec<&Msg> = self
+            .items
+            .iter()
+            .rev()
+            .filter_map(|item| match &item.entry {
+                TimelineEntry::Message(m) if m.thread.is_some() => Some(m),
+                _ => None,
+            })
+            .collect();
+        if roots.is_empty() {
+            list = list.push(
+                text(i18n.tr("room-threads-none"))
+                    .size(size::SMALL)
+                    .style(theme::text::muted),
+            );
+        }
+        for root in roots {
+            let (preview, _) = body_text(&root.body);
+            let replies = root.thread.as_ref().map_or(0, |t| t.replies);
+            let mut summary = i18n.tr_args(
+                "message-thread-replies",
+                [("count", u64::from(replies).into())],
+            );
+            if let Some((who, _)) = root.thread.as_ref().and_then(|t| t.latest.as_ref()) {
+                summary = format!("{summary} · {who}");
+            }
+            list = list.push(
+                button(
+                    column![
+                        text(root.sender_name.as_str())
+                            .size(size::SMALL)
+                            .font(theme::SEMIBOLD),
+                        text(widget::ellipsize(&preview, 80)).size(size::BODY),
+                        text(summary).size(size::SMALL).style(theme::text::primary),
+                    ]
+                    .spacing(2),
+                )
+                .padding([space::S, space::S])
+                .width(Length::Fill)
+                .style(theme::button::quiet)
+                .on_press(Message::OpenThread(root.event.clone())),
+            );
+        }
+        container(scrollable(list).height(Length::Fill))
+            .width(Length::Fixed(320.0))
+            .height(Length::Fill)
+            .style(theme::container::sidebar)
+            .into()
     }
 
     /// Everyone in the room, by name, beside the conversation.
@@ -557,6 +789,7 @@ impl Room {
                     selected: self.selected.as_deref() == Some(message.event.as_str()),
                     hovered: self.hovered.as_deref() == Some(message.event.as_str()),
                     confirm_delete: self.confirm_delete.as_deref() == Some(message.event.as_str()),
+                    thread_root_allowed: true,
                 };
                 (
                     message::view(message, look, &self.media, i18n, colors),

@@ -87,6 +87,10 @@ impl Session {
             .sqlite_store(&store_dir, Some(&passphrase))
             .request_config(RequestConfig::new().timeout(REQUEST_TIMEOUT))
             .with_encryption_settings(crate::security::settings())
+            // Threads as threads: replies counted on their root, not mixed into the room.
+            .with_threading_support(matrix_sdk::ThreadingSupport::Enabled {
+                with_subscriptions: false,
+            })
             .build()
             .await
             .map_err(|e| login::build_error(&target, e));
@@ -165,6 +169,10 @@ impl Session {
             .sqlite_store(&store_dir, Some(&stored.passphrase))
             .request_config(RequestConfig::new().timeout(REQUEST_TIMEOUT))
             .with_encryption_settings(crate::security::settings())
+            // Threads as threads: replies counted on their root, not mixed into the room.
+            .with_threading_support(matrix_sdk::ThreadingSupport::Enabled {
+                with_subscriptions: false,
+            })
             .build()
             .await
             .map_err(|e| RestoreError::Store(details(&e)))?;
@@ -253,7 +261,18 @@ impl Session {
     /// Opens a room's timeline.
     pub async fn open_room(&self, room_id: &str) -> Result<crate::OpenRoom, crate::RoomError> {
         self.subscribe(room_id).await;
-        crate::OpenRoom::open(&self.inner.client, room_id).await
+        crate::OpenRoom::open(&self.inner.client, room_id, None).await
+    }
+
+    /// Opens one thread of a room: the root message and its replies; what is sent there
+    /// replies in the thread.
+    pub async fn open_thread(
+        &self,
+        room_id: &str,
+        root: &str,
+    ) -> Result<crate::OpenRoom, crate::RoomError> {
+        self.subscribe(room_id).await;
+        crate::OpenRoom::open(&self.inner.client, room_id, Some(root)).await
     }
 
     /// Syncs a room fully: its whole state, every new event and ephemeral ones (typing,

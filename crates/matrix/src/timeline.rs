@@ -21,8 +21,8 @@ use matrix_sdk_ui::eyeball_im::VectorDiff;
 use matrix_sdk_ui::timeline::{
     self, EmbeddedEvent, EventSendState, EventTimelineItem,
     MembershipChange as SdkMembershipChange, MsgLikeContent, MsgLikeKind, Profile, RoomExt,
-    Timeline, TimelineDetails, TimelineEventItemId, TimelineItemContent, TimelineItemKind,
-    VirtualTimelineItem,
+    Timeline, TimelineDetails, TimelineEventItemId, TimelineFocus, TimelineItemContent,
+    TimelineItemKind, VirtualTimelineItem,
 };
 use sparks_domain::{
     AttachmentKind, ListDiff, Member, MembershipChange, Message, MessageBody, Outgoing, Quote,
@@ -76,9 +76,12 @@ impl std::fmt::Debug for OpenRoom {
 }
 
 impl OpenRoom {
+    /// The room's live timeline (`thread: None`; replies in threads stay in their threads), or
+    /// one thread: its root and every reply, where sending replies in the thread.
     pub(crate) async fn open(
         client: &matrix_sdk::Client,
         room_id: &str,
+        thread: Option<&str>,
     ) -> Result<OpenRoom, RoomError> {
         let parsed =
             RoomId::parse(room_id).map_err(|_| RoomError::InvalidId(room_id.to_owned()))?;
@@ -88,8 +91,17 @@ impl OpenRoom {
         if room.state() != matrix_sdk::RoomState::Joined {
             return Err(RoomError::NotJoined(room_id.to_owned()));
         }
+        let focus = match thread {
+            None => TimelineFocus::Live {
+                hide_threaded_events: true,
+            },
+            Some(root) => TimelineFocus::Thread {
+                root_event_id: EventId::parse(root).map_err(|_| RoomError::NoSuchMessage)?,
+            },
+        };
         let timeline = room
             .timeline_builder()
+            .with_focus(focus)
             .event_filter(show_event)
             .build()
             .await

@@ -24,6 +24,8 @@ pub struct Look {
     pub hovered: bool,
     /// Waiting for "delete for everyone?" to be confirmed.
     pub confirm_delete: bool,
+    /// A thread can start here (not inside a thread already).
+    pub thread_root_allowed: bool,
 }
 
 pub fn view<'a>(
@@ -64,7 +66,12 @@ pub fn view<'a>(
         if let Some((who, latest)) = &thread.latest {
             label = format!("{label} · {who}: {}", widget::ellipsize(latest, 60));
         }
-        content = content.push(text(label).size(size::SMALL).style(theme::text::primary));
+        content = content.push(
+            button(text(label).size(size::SMALL).style(theme::text::primary))
+                .padding(0)
+                .style(theme::button::quiet)
+                .on_press(Message::OpenThread(message.event.clone())),
+        );
     }
 
     let line: Element<'a, Message> = if look.grouped {
@@ -108,13 +115,18 @@ pub fn view<'a>(
     // Only the message under the pointer (or picked) carries its actions, floating over its
     // top right corner so nothing moves.
     let content: Element<'a, Message> = if look.selected || look.hovered || look.confirm_delete {
-        let actions = container(actions(message, look.confirm_delete, i18n))
-            .align_right(Length::Fill)
-            .padding(Padding {
-                right: space::S,
-                top: 2.0,
-                ..Padding::ZERO
-            });
+        let actions = container(actions(
+            message,
+            look.confirm_delete,
+            look.thread_root_allowed,
+            i18n,
+        ))
+        .align_right(Length::Fill)
+        .padding(Padding {
+            right: space::S,
+            top: 2.0,
+            ..Padding::ZERO
+        });
         stack![line, actions].into()
     } else {
         line.into()
@@ -127,7 +139,12 @@ pub fn view<'a>(
 }
 
 /// The buttons over a message: quick reactions, reply, edit, delete.
-fn actions<'a>(message: &'a Msg, confirm_delete: bool, i18n: &I18n) -> Element<'a, Message> {
+fn actions<'a>(
+    message: &'a Msg,
+    confirm_delete: bool,
+    thread_root_allowed: bool,
+    i18n: &I18n,
+) -> Element<'a, Message> {
     let action = |label: String, on_press: Message| {
         button(text(label).size(size::SMALL))
             .padding([space::XS, space::S])
@@ -168,6 +185,12 @@ fn actions<'a>(message: &'a Msg, confirm_delete: bool, i18n: &I18n) -> Element<'
                 i18n.tr("message-reply"),
                 Message::Reply(event.clone()),
             ));
+            if thread_root_allowed {
+                bar = bar.push(action(
+                    i18n.tr("message-thread"),
+                    Message::OpenThread(event.clone()),
+                ));
+            }
         }
         if message.editable {
             bar = bar.push(action(
