@@ -1,11 +1,9 @@
 //! The top of the app: which screen shows, and the tasks and subscriptions that connect the
 //! screens to the backends.
 
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use futures_util::{Stream, StreamExt};
 use iced::theme::Mode;
 use iced::{Subscription, Task, Theme, keyboard};
 use sparks_config::{Drafts, Paths, Settings};
@@ -22,6 +20,14 @@ use crate::screen::login::{self, Login, Problem};
 use crate::screen::room::Command;
 use crate::widget::Element;
 use crate::{errors, theme, time};
+
+mod streams;
+
+pub use streams::{Job, JobId};
+use streams::{
+    JobKind, NotificationsKey, RoomKey, SecurityKey, SessionKey, ThreadKey, TypingKey,
+    VerificationKey,
+};
 
 /// The keyring service name Sparks files its secrets under.
 const KEYRING_SERVICE: &str = "org.sparks.Sparks";
@@ -837,31 +843,37 @@ impl Sparks {
             if let Some((root, open)) = thread {
                 subscriptions.push(Subscription::run_with(
                     ThreadKey(root.clone(), open.clone()),
-                    thread_timeline,
+                    streams::thread_timeline,
                 ));
             }
             for job in transfers {
-                subscriptions.push(Subscription::run_with(job.clone(), transfer));
+                subscriptions.push(Subscription::run_with(job.clone(), streams::transfer));
             }
             if let Some(running) = verification {
                 subscriptions.push(Subscription::run_with(
                     VerificationKey(running.clone()),
-                    verification_steps,
+                    streams::verification_steps,
                 ));
             }
             subscriptions.push(Subscription::run_with(
                 SecurityKey(session.clone()),
-                security,
+                streams::security,
             ));
             if let Some(open) = room {
-                subscriptions.push(Subscription::run_with(RoomKey(open.clone()), timeline));
-                subscriptions.push(Subscription::run_with(TypingKey(open.clone()), typing));
+                subscriptions.push(Subscription::run_with(
+                    RoomKey(open.clone()),
+                    streams::timeline,
+                ));
+                subscriptions.push(Subscription::run_with(
+                    TypingKey(open.clone()),
+                    streams::typing,
+                ));
             }
             let key = SessionKey(session.clone());
-            subscriptions.push(Subscription::run_with(key.clone(), rooms));
+            subscriptions.push(Subscription::run_with(key.clone(), streams::rooms));
             subscriptions.push(Subscription::run_with(
                 NotificationsKey(session.clone()),
-                notifications,
+                streams::notifications,
             ));
             subscriptions.push(iced::window::events().filter_map(|(_, event)| match event {
                 iced::window::Event::Focused => Some(Message::WindowFocus(true)),
@@ -869,137 +881,11 @@ impl Sparks {
                 iced::window::Event::FileDropped(path) => Some(Message::SendFiles(vec![path])),
                 _ => None,
             }));
-            subscriptions.push(Subscription::run_with(key, connection));
+            subscriptions.push(Subscription::run_with(key, streams::connection));
             subscriptions.push(iced::time::every(Duration::from_secs(30)).map(|_| Message::Tick));
         }
         Subscription::batch(subscriptions)
     }
-}
-
-/// A session as a subscription identity: the same account and device keep the same streams.
-#[derive(Clone)]
-struct SessionKey(Session);
-
-impl Hash for SessionKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.user_id().hash(state);
-        self.0.device_id().hash(state);
-    }
-}
-
-fn rooms(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
-    key.0
-        .rooms()
-        .map(|update| Message::Home(home::Message::Rooms(update)))
-}
-
-fn connection(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
-    key.0
-        .connection()
-        .map(|state| Message::Home(home::Message::Connection(state)))
-}
-
-/// A session as the identity of its encryption state and incoming verification requests.
-#[derive(Clone)]
-struct SecurityKey(Session);
-
-impl Hash for SecurityKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        "security".hash(state);
-        self.0.user_id().hash(state);
-        self.0.device_id().hash(state);
-    }
-}
-
-fn security(key: &SecurityKey) -> impl Stream<Item = Message> + use<> {
-    let states = key
-        .0
-        .security()
-        .map(|state| Message::Home(home::Message::Security(state)));
-    let asked = key
-        .0
-        .verification_requests()
-        .map(Message::VerificationAsked);
-    futures_util::stream::select(states, asked)
-}
-
-/// Which transfer: an upload by number, or saving the attachment of a message.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JobId {
-    Upload(u64),
-    Save(String),
-}
-
-#[derive(Debug, Clone)]
-enum JobKind {
-    Upload(PathBuf),
-    /// Into this folder.
-    Save(PathBuf),
-}
-
-/// A transfer under way, as a subscription identity: it runs while the app lists it, and
-/// stopping to list it cancels it.
-#[derive(Debug, Clone)]
-pub struct Job {
-    id: JobId,
-    room: OpenRoom,
-    kind: JobKind,
-}
-
-impl Hash for Job {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        "transfer".hash(state);
-        self.room.id().hash(state);
-        self.id.hash(state);
-    }
-}
-
-fn transfer(job: &Job) -> impl Stream<Item = Message> + use<> {
-    let room_id = job.room.id().to_owned();
-    let id = job.id.clone();
-    let steps: futures_util::stream::BoxStream<'static, Transfer> = match (&job.id, &job.kind) {
-        (JobId::Save(event), JobKind::Save(folder)) => job
-            .room
-            .save_attachment(event.clone(), folder.clone())
-            .boxed(),
-        (_, JobKind::Upload(path)) => job.room.send_file(path.clone()).boxed(),
-        (JobId::Upload(_), JobKind::Save(_)) => futures_util::stream::empty().boxed(),
-    };
-    steps.map(move |step| Message::Transfer(room_id.clone(), id.clone(), step))
-}
-
-/// A verification as the identity of its steps.
-#[derive(Clone)]
-struct VerificationKey(Verification);
-
-impl Hash for VerificationKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        "verification".hash(state);
-        self.0.id().hash(state);
-    }
-}
-
-fn verification_steps(key: &VerificationKey) -> impl Stream<Item = Message> + use<> {
-    let id = key.0.id().to_owned();
-    key.0
-        .steps()
-        .map(move |step| Message::Home(home::Message::VerificationStep(id.clone(), step)))
-}
-
-/// A session as the identity of its notifications.
-#[derive(Clone)]
-struct NotificationsKey(Session);
-
-impl Hash for NotificationsKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        "notifications".hash(state);
-        self.0.user_id().hash(state);
-        self.0.device_id().hash(state);
-    }
-}
-
-fn notifications(key: &NotificationsKey) -> impl Stream<Item = Message> + use<> {
-    key.0.notifications().map(Message::Notify)
 }
 
 /// Shows a desktop notification (freedesktop notification spec on Linux). A desktop without a
@@ -1022,23 +908,6 @@ fn show_notification(notification: &Notification, fallback: &str) {
     if let Err(error) = desktop.show() {
         tracing::info!(%error, "no desktop notification service");
     }
-}
-
-/// An open room as a subscription identity.
-#[derive(Clone)]
-struct RoomKey(OpenRoom);
-
-impl Hash for RoomKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.id().hash(state);
-    }
-}
-
-fn timeline(key: &RoomKey) -> impl Stream<Item = Message> + use<> {
-    let id = key.0.id().to_owned();
-    key.0
-        .items()
-        .map(move |diffs| Message::Home(home::Message::Timeline(id.clone(), diffs)))
 }
 
 /// Runs a room command on the backend; a failure comes back as a sentence under the composer.
@@ -1072,47 +941,6 @@ fn open_link(url: &str) {
     if let Err(error) = open::that_detached(url) {
         tracing::error!(%error, url, "could not open the link");
     }
-}
-
-/// An open thread (root, timeline) as a subscription identity.
-#[derive(Clone)]
-struct ThreadKey(String, OpenRoom);
-
-impl Hash for ThreadKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        "thread".hash(state);
-        self.1.id().hash(state);
-        self.0.hash(state);
-    }
-}
-
-fn thread_timeline(key: &ThreadKey) -> impl Stream<Item = Message> + use<> {
-    let (room_id, root) = (key.1.id().to_owned(), key.0.clone());
-    key.1.items().map(move |diffs| {
-        Message::Home(home::Message::ThreadTimeline(
-            room_id.clone(),
-            root.clone(),
-            diffs,
-        ))
-    })
-}
-
-/// An open room as the identity of its typing notifications.
-#[derive(Clone)]
-struct TypingKey(OpenRoom);
-
-impl Hash for TypingKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        "typing".hash(state);
-        self.0.id().hash(state);
-    }
-}
-
-fn typing(key: &TypingKey) -> impl Stream<Item = Message> + use<> {
-    let id = key.0.id().to_owned();
-    key.0
-        .typing()
-        .map(move |names| Message::Home(home::Message::Typing(id.clone(), names)))
 }
 
 fn load_older(room: OpenRoom) -> Task<Message> {
