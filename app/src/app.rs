@@ -17,16 +17,17 @@ use sparks_secrets::{FileLocation, SecretStore};
 
 use crate::screen::home::{self, Home, Identity};
 use crate::screen::login::{self, Login, Problem};
-use crate::screen::room::Command;
+use crate::screen::room::{self, Command};
 use crate::widget::Element;
 use crate::{errors, theme, time};
 
+mod media;
+mod security;
 mod streams;
 
 pub use streams::{Job, JobId};
 use streams::{
-    JobKind, NotificationsKey, RoomKey, SecurityKey, SessionKey, ThreadKey, TypingKey,
-    VerificationKey,
+    NotificationsKey, RoomKey, SecurityKey, SessionKey, ThreadKey, TypingKey, VerificationKey,
 };
 
 /// The keyring service name Sparks files its secrets under.
@@ -298,99 +299,13 @@ impl Sparks {
                 }
             }
             Message::Done(_, Ok(())) => {}
-            Message::VerificationAsked(asked) => {
-                if let Screen::Home {
-                    home, verification, ..
-                } = &mut self.screen
-                {
-                    if home.verification_started(asked.id().to_owned(), asked.peer()) {
-                        *verification = Some(asked);
-                    } else {
-                        // Busy with another: say no rather than leave them waiting.
-                        return Task::future(async move { asked.cancel().await }).discard();
-                    }
-                }
-            }
-            Message::VerificationRequested(Ok(started)) => {
-                if let Screen::Home {
-                    home, verification, ..
-                } = &mut self.screen
-                    && home.verification_started(started.id().to_owned(), started.peer())
-                {
-                    *verification = Some(started);
-                }
-            }
-            Message::VerificationRequested(Err(error)) => {
-                let problem = errors::security(&self.i18n, &error);
-                if let Screen::Home { home, .. } = &mut self.screen {
-                    home.security_mut().show_problem(problem);
-                }
-            }
-            Message::VerificationFailed(error) => {
-                let problem = errors::security(&self.i18n, &error);
-                if let Screen::Home { home, .. } = &mut self.screen {
-                    home.verification_failed(problem);
-                }
-            }
-            Message::SendFiles(paths) => {
-                if let Screen::Home {
-                    home,
-                    room: Some(open),
-                    transfers,
-                    ..
-                } = &mut self.screen
-                    && let Some(view) = home.room_mut(open.id())
-                {
-                    for path in paths {
-                        self.next_upload += 1;
-                        let id = self.next_upload;
-                        let name = path
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_else(|| path.display().to_string());
-                        view.upload_started(id, name);
-                        transfers.push(Job {
-                            id: JobId::Upload(id),
-                            room: open.clone(),
-                            kind: JobKind::Upload(path),
-                        });
-                    }
-                }
-            }
-            Message::Transfer(room_id, job, transfer) => {
-                let Screen::Home {
-                    home, transfers, ..
-                } = &mut self.screen
-                else {
-                    return Task::none();
-                };
-                if let Transfer::Done(_) = &transfer {
-                    transfers.retain(|j| !(j.id == job && j.room.id() == room_id));
-                }
-                let Some(view) = home.room_mut(&room_id) else {
-                    return Task::none();
-                };
-                use crate::screen::room::Download;
-                match (job, transfer) {
-                    (JobId::Upload(id), Transfer::Progress { done, total }) => {
-                        view.upload_progress(id, done, total);
-                    }
-                    (JobId::Upload(id), Transfer::Done(result)) => {
-                        let problem = result.err().map(|e| errors::room_action(&self.i18n, &e));
-                        view.upload_finished(id, problem);
-                    }
-                    (JobId::Save(event), Transfer::Progress { done, total }) => {
-                        view.set_download(event, Some(Download::Running { done, total }));
-                    }
-                    (JobId::Save(event), Transfer::Done(result)) => {
-                        let state = match result {
-                            Ok(Some(path)) => Download::Saved(path),
-                            Ok(None) => Download::Failed(String::new()),
-                            Err(e) => Download::Failed(errors::room_action(&self.i18n, &e)),
-                        };
-                        view.set_download(event, Some(state));
-                    }
-                }
+            Message::VerificationAsked(_)
+            | Message::VerificationRequested(_)
+            | Message::VerificationFailed(_)
+            | Message::Recovered(_)
+            | Message::RecoveryKey(_) => return self.update_security(message),
+            Message::SendFiles(_) | Message::Transfer(..) | Message::Thumbnail(..) => {
+                return self.update_media(message);
             }
             Message::ThreadOpened(room_id, root, result) => {
                 let Screen::Home { home, thread, .. } = &mut self.screen else {
@@ -412,25 +327,6 @@ impl Sparks {
                     }
                     Ok(_) => {}
                     Err(error) => view.show_problem(errors::room_action(&self.i18n, &error)),
-                }
-            }
-            Message::Thumbnail(room_id, event, thumbnail) => {
-                if let Screen::Home { home, .. } = &mut self.screen
-                    && let Some(view) = home.room_mut(&room_id)
-                {
-                    view.set_thumbnail(event, thumbnail);
-                }
-            }
-            Message::Recovered(result) => {
-                let result = result.map_err(|e| errors::security(&self.i18n, &e));
-                if let Screen::Home { home, .. } = &mut self.screen {
-                    home.security_mut().recovered(result);
-                }
-            }
-            Message::RecoveryKey(result) => {
-                let result = result.map_err(|e| errors::security(&self.i18n, &e));
-                if let Screen::Home { home, .. } = &mut self.screen {
-                    home.security_mut().key_created(result);
                 }
             }
             Message::QuickSwitch => {
@@ -485,9 +381,8 @@ impl Sparks {
             session,
             home,
             room,
-            verification,
-            transfers,
             thread,
+            ..
         } = &mut self.screen
         else {
             return Task::none();
@@ -542,53 +437,14 @@ impl Sparks {
                     return run(open, command);
                 }
             }
-            home::Action::Room(crate::screen::room::Action::PickFile) => {
-                let title = self.i18n.tr("media-pick-title");
-                return Task::perform(
-                    async move {
-                        rfd::AsyncFileDialog::new()
-                            .set_title(title)
-                            .pick_files()
-                            .await
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|file| file.path().to_path_buf())
-                            .collect()
-                    },
-                    Message::SendFiles,
-                );
-            }
-            home::Action::Room(crate::screen::room::Action::Save(event)) => {
-                if let Some(open) = room.clone() {
-                    let id = JobId::Save(event);
-                    if !transfers
-                        .iter()
-                        .any(|j| j.id == id && j.room.id() == open.id())
-                    {
-                        transfers.push(Job {
-                            id,
-                            room: open,
-                            kind: JobKind::Save(self.paths.downloads_dir()),
-                        });
-                    }
-                }
-            }
-            home::Action::Room(crate::screen::room::Action::CancelDownload(event)) => {
-                let id = JobId::Save(event);
-                transfers.retain(|j| j.id != id);
-            }
-            home::Action::Room(crate::screen::room::Action::CancelUpload(upload)) => {
-                let id = JobId::Upload(upload);
-                transfers.retain(|j| j.id != id);
-            }
-            home::Action::Room(crate::screen::room::Action::ShowFile(path)) => {
-                // The folder, not the file: opening a file someone sent could run it.
-                if let Some(folder) = path.parent()
-                    && let Err(error) = open::that_detached(folder)
-                {
-                    tracing::error!(%error, "could not show the folder");
-                }
-            }
+            home::Action::Room(
+                action @ (room::Action::PickFile
+                | room::Action::Save(_)
+                | room::Action::CancelDownload(_)
+                | room::Action::CancelUpload(_)
+                | room::Action::ShowFile(_)),
+            ) => return self.media_action(action),
+            home::Action::Thumbnails(room_id, events) => return self.thumbnails(room_id, events),
             home::Action::Room(crate::screen::room::Action::OpenThread(root)) => {
                 *thread = None;
                 let Some(open) = room.clone() else {
@@ -611,29 +467,6 @@ impl Sparks {
                 }
             }
             home::Action::Room(_) => {}
-            home::Action::Thumbnails(room_id, events) => {
-                let Some(open) = room.clone().filter(|r| r.id() == room_id) else {
-                    return Task::none();
-                };
-                return Task::batch(events.into_iter().map(|event| {
-                    let open = open.clone();
-                    let room_id = room_id.clone();
-                    Task::future(async move {
-                        let thumbnail = match open.thumbnail(&event).await {
-                            Ok(bytes) => tokio::task::spawn_blocking(move || {
-                                crate::screen::room::decode_picture(&bytes)
-                            })
-                            .await
-                            .unwrap_or(crate::screen::room::Thumbnail::Unavailable),
-                            Err(error) => {
-                                tracing::debug!(%error, "no thumbnail");
-                                crate::screen::room::Thumbnail::Unavailable
-                            }
-                        };
-                        Message::Thumbnail(room_id, event, thumbnail)
-                    })
-                }));
-            }
             home::Action::CreateRoom(new) => {
                 let session = session.clone();
                 return Task::perform(
@@ -651,56 +484,12 @@ impl Sparks {
                     std::convert::identity,
                 );
             }
-            home::Action::Recover(key) => {
-                let session = session.clone();
-                return Task::perform(
-                    async move { session.recover(&key).await },
-                    Message::Recovered,
-                );
-            }
-            home::Action::EnableRecovery => {
-                let session = session.clone();
-                return Task::perform(
-                    async move { session.enable_recovery().await },
-                    Message::RecoveryKey,
-                );
-            }
-            home::Action::Copy(key) => return iced::clipboard::write(key),
-            home::Action::VerifyDevice => {
-                let session = session.clone();
-                return Task::perform(
-                    async move { session.verify_this_device().await },
-                    Message::VerificationRequested,
-                );
-            }
-            home::Action::VerifyUser(user_id) => {
-                let session = session.clone();
-                return Task::perform(
-                    async move { session.verify_user(&user_id).await },
-                    Message::VerificationRequested,
-                );
-            }
-            home::Action::Verification(action) => {
-                use crate::screen::verification::Action as Answer;
-                let Some(current) = verification.clone() else {
-                    return Task::none();
-                };
-                if action == Answer::Dismiss {
-                    *verification = None;
-                    return Task::none();
-                }
-                return Task::future(async move {
-                    let result = match action {
-                        Answer::Accept => current.accept().await,
-                        Answer::Confirm => current.confirm().await,
-                        Answer::Mismatch => current.mismatch().await,
-                        Answer::Cancel => current.cancel().await,
-                        Answer::None | Answer::Dismiss => Ok(()),
-                    };
-                    result.err().map(Message::VerificationFailed)
-                })
-                .and_then(Task::done);
-            }
+            action @ (home::Action::Recover(_)
+            | home::Action::EnableRecovery
+            | home::Action::Copy(_)
+            | home::Action::VerifyDevice
+            | home::Action::VerifyUser(_)
+            | home::Action::Verification(_)) => return self.security_action(action),
             home::Action::JoinRoom(target) => {
                 let session = session.clone();
                 return Task::perform(
