@@ -130,6 +130,7 @@ room-start = Hier beginnt die Unterhaltung.
 room-new-messages = Neue Nachrichten
 room-sending = Wird gesendet…
 room-send-failed = Nicht gesendet
+room-waiting = Wartet auf die Verbindung…
 room-edited = (bearbeitet)
 room-redacted = Nachricht gelöscht
 room-undecryptable = Warte auf den Schlüssel, um diese Nachricht zu entschlüsseln.

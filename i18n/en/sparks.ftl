@@ -130,6 +130,7 @@ room-start = This is the beginning of the conversation.
 room-new-messages = New messages
 room-sending = Sending…
 room-send-failed = Not sent
+room-waiting = Waiting for the connection…
 room-edited = (edited)
 room-redacted = Message deleted
 room-undecryptable = Waiting for the key to decrypt this message.

@@ -13,6 +13,8 @@ use matrix_sdk::config::SyncSettings;
 pub use sparks_matrix::{LoginRequest, Session};
 pub use sparks_secrets::{FileLocation, SecretStore, SecretString};
 
+pub mod cable;
+
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// The homeserver `cargo xtask test` (or the demo stack) runs.

@@ -124,6 +124,8 @@ pub enum AttachmentKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SendState {
     Sending,
+    /// Kept in the send queue until the server answers again (written offline).
+    Waiting,
     Failed,
     Sent,
 }

@@ -84,6 +84,9 @@ impl Session {
         let store_dir = store_root.join(&store);
         let client = Client::builder()
             .server_name_or_homeserver_url(&target.discovery_input)
+            // Discovery has found and checked the server already; a hint in the login response
+            // must not move the session to a server nobody checked.
+            .respect_login_well_known(false)
             .sqlite_store(&store_dir, Some(&passphrase))
             .request_config(RequestConfig::new().timeout(REQUEST_TIMEOUT))
             .with_encryption_settings(crate::security::settings())

@@ -477,6 +477,10 @@ fn message_entry(
     let state = match event.send_state() {
         None | Some(EventSendState::Sent { .. }) => SendState::Sent,
         Some(EventSendState::NotSentYet { .. }) => SendState::Sending,
+        Some(EventSendState::SendingFailed {
+            is_recoverable: true,
+            ..
+        }) => SendState::Waiting,
         Some(EventSendState::SendingFailed { .. }) => SendState::Failed,
     };
     TimelineEntry::Message(Message {

@@ -283,10 +283,15 @@ fn status<'a>(message: &Msg, i18n: &I18n) -> Option<Element<'a, Message>> {
     }
     match message.state {
         SendState::Sent => {}
-        SendState::Sending => {
+        SendState::Sending | SendState::Waiting => {
             any = true;
+            let key = if message.state == SendState::Waiting {
+                "room-waiting"
+            } else {
+                "room-sending"
+            };
             status = status.push(
-                text(i18n.tr("room-sending"))
+                text(i18n.tr(key))
                     .size(size::SMALL)
                     .style(theme::text::muted),
             );
