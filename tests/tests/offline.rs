@@ -83,7 +83,6 @@ async fn messages_written_offline_go_out_once_when_the_server_is_back() -> Resul
     .await?;
 
     // The app is closed and opened again, still offline: the queue survives on disk.
-    drop(updates);
     drop(room);
     session.stop().await;
     drop(session);
