@@ -52,6 +52,7 @@ pub fn restore(i18n: &I18n, error: &RestoreError) -> String {
 pub fn room_action(i18n: &I18n, error: &RoomError) -> String {
     match error {
         RoomError::NoSuchMessage => i18n.tr("room-error-no-such-message"),
+        RoomError::NotAllowed => i18n.tr("room-error-not-allowed"),
         RoomError::InvalidTarget(target) => i18n.tr_args(
             "room-error-invalid-target",
             [("target", target.as_str().into())],

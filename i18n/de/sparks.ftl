@@ -145,6 +145,7 @@ room-open-error = Dieser Raum ließ sich nicht öffnen: { $details }
 room-send-error = Deine Nachricht konnte nicht gesendet werden: { $details }
 
 room-error-no-such-message = Diese Nachricht ist nicht mehr im Verlauf dieses Raums.
+room-error-not-allowed = Das dürfen in diesem Raum nur bestimmte Mitglieder ändern.
 chat-filter-placeholder = Räume filtern
 chat-filter-none = Kein Raum passt.
 switcher-placeholder = Zu einem Raum springen …

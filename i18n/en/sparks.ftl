@@ -145,6 +145,7 @@ room-open-error = This room could not be opened: { $details }
 room-send-error = Your message could not be sent: { $details }
 
 room-error-no-such-message = That message is no longer in this room’s history.
+room-error-not-allowed = Only some members of this room may change that.
 chat-filter-placeholder = Filter rooms
 chat-filter-none = No rooms match.
 switcher-placeholder = Jump to a room…

@@ -16,7 +16,8 @@ pub use list::{ListDiff, OutOfBounds};
 pub use preferences::{Language, ThemeChoice};
 pub use rich::{Block, Link, RichText, Span, Style};
 pub use room::{
-    LastMessage, Member, NewRoom, NewRoomKind, Notification, RoomKind, RoomSummary, initials,
+    LastMessage, Member, NewRoom, NewRoomKind, Notification, RoomDetails, RoomKind, RoomSummary,
+    initials,
 };
 pub use security::{Recovery, SasEmoji, Security, VerificationPeer, VerificationStep};
 pub use timeline::{

@@ -13,6 +13,22 @@ pub enum RoomKind {
     Invite,
 }
 
+/// A room's own settings as its settings panel shows them, with what we may change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomDetails {
+    /// The name set for the room; empty when it has none (then one is made up from members).
+    pub name: String,
+    pub topic: String,
+    /// Identifies the current picture (changes when it does); `None` without one.
+    pub avatar: Option<String>,
+    pub encrypted: bool,
+    pub may_rename: bool,
+    pub may_set_topic: bool,
+    pub may_set_avatar: bool,
+    /// Encryption can be turned on (never off again).
+    pub may_encrypt: bool,
+}
+
 /// The newest message of a room, as the room list previews it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastMessage {

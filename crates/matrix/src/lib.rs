@@ -14,6 +14,7 @@ mod login;
 mod media;
 mod notifications;
 mod room_list;
+mod room_settings;
 mod rooms;
 mod security;
 mod session;

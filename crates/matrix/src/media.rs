@@ -254,16 +254,7 @@ fn describe(path: &Path, size: u64, mime: &mime_guess::mime::Mime) -> Attachment
 /// pictures (receivers then show the picture itself).
 fn make_thumbnail(path: &Path) -> Option<matrix_sdk::attachment::Thumbnail> {
     const MAX: (u32, u32) = (800, 600);
-    let mut reader = image::ImageReader::open(path)
-        .ok()?
-        .with_guessed_format()
-        .ok()?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(16_384);
-    limits.max_image_height = Some(16_384);
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
-    let picture = reader.decode().ok()?;
+    let picture = open_picture(path).ok()?;
     if picture.width() <= MAX.0 && picture.height() <= MAX.1 {
         return None;
     }
@@ -282,6 +273,22 @@ fn make_thumbnail(path: &Path) -> Option<matrix_sdk::attachment::Thumbnail> {
         content_type: mime_guess::mime::IMAGE_JPEG,
         data,
     })
+}
+
+/// Decodes the picture at `path`, refusing ones too large to hold in memory.
+pub(crate) fn open_picture(path: &Path) -> Result<image::DynamicImage, RoomError> {
+    let unreadable =
+        |e: &dyn std::fmt::Display| RoomError::File(format!("{}: {e}", path.display()));
+    let mut reader = image::ImageReader::open(path)
+        .map_err(|e| unreadable(&e))?
+        .with_guessed_format()
+        .map_err(|e| unreadable(&e))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(16_384);
+    limits.max_image_height = Some(16_384);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    reader.decode().map_err(|e| unreadable(&e))
 }
 
 /// The media, file name and size of an attachment message.

@@ -48,6 +48,8 @@ pub enum RoomError {
     InvalidTarget(String),
     #[error("`{0}` is not a Matrix user id such as @name:example.org")]
     InvalidUser(String),
+    #[error("only some members of this room may change that")]
+    NotAllowed,
     #[error("that message is not in this room's timeline (any more)")]
     NoSuchMessage,
     /// A file to send or a folder to save in cannot be used.
@@ -63,7 +65,7 @@ pub enum RoomError {
 #[derive(Clone)]
 pub struct OpenRoom {
     id: String,
-    own_user: OwnedUserId,
+    pub(crate) own_user: OwnedUserId,
     pub(crate) timeline: Arc<Timeline>,
 }
 
