@@ -22,12 +22,13 @@ use crate::widget::Element;
 use crate::{errors, theme, time};
 
 mod media;
+mod room_settings;
 mod security;
 mod streams;
 
 pub use streams::{Job, JobId};
 use streams::{
-    NotificationsKey, RoomKey, SecurityKey, SessionKey, ThreadKey, TypingKey, VerificationKey,
+    NotificationsKey, RoomKey, RoomPart, SecurityKey, SessionKey, ThreadKey, VerificationKey,
 };
 
 /// The keyring service name Sparks files its secrets under.
@@ -102,6 +103,12 @@ pub enum Message {
     Transfer(String, JobId, Transfer),
     /// A thread (room, root) opened, or could not.
     ThreadOpened(String, String, Result<OpenRoom, RoomError>),
+    /// A picture was chosen (or not) for room `.0`.
+    RoomPictureChosen(String, Option<PathBuf>),
+    /// Room `.0`'s picture arrived (`None`: it has none, or it could not be shown).
+    RoomPicture(String, Option<iced::widget::image::Handle>),
+    /// A change to room `.0`'s settings was made, or refused.
+    RoomChanged(String, Result<(), RoomError>),
     /// A thumbnail arrived (or will not) for a message in room `.0`.
     Thumbnail(String, String, crate::screen::room::Thumbnail),
     SystemMode(Mode),
@@ -304,6 +311,11 @@ impl Sparks {
             | Message::VerificationFailed(_)
             | Message::Recovered(_)
             | Message::RecoveryKey(_) => return self.update_security(message),
+            Message::RoomPictureChosen(..)
+            | Message::RoomPicture(..)
+            | Message::RoomChanged(..) => {
+                return self.update_room_settings(message);
+            }
             Message::SendFiles(_) | Message::Transfer(..) | Message::Thumbnail(..) => {
                 return self.update_media(message);
             }
@@ -445,6 +457,10 @@ impl Sparks {
                 | room::Action::ShowFile(_)),
             ) => return self.media_action(action),
             home::Action::Thumbnails(room_id, events) => return self.thumbnails(room_id, events),
+            home::Action::RoomPicture(room_id) => return self.fetch_room_picture(room_id),
+            home::Action::Room(room::Action::Settings(change)) => {
+                return self.change_room_settings(change);
+            }
             home::Action::Room(crate::screen::room::Action::OpenThread(root)) => {
                 *thread = None;
                 let Some(open) = room.clone() else {
@@ -654,8 +670,12 @@ impl Sparks {
                     streams::timeline,
                 ));
                 subscriptions.push(Subscription::run_with(
-                    TypingKey(open.clone()),
+                    RoomPart("typing", open.clone()),
                     streams::typing,
+                ));
+                subscriptions.push(Subscription::run_with(
+                    RoomPart("details", open.clone()),
+                    streams::details,
                 ));
             }
             let key = SessionKey(session.clone());

@@ -149,6 +149,20 @@ fn every_screen_renders_in_both_themes() {
         shoot(&dir, "thread-light", &theme::light_theme(), home.view(cx));
     }
 
+    // The room's settings beside it, with a picture, encryption about to be turned on.
+    for (variant, theme) in themes() {
+        let mut home = support::home_with_open_room();
+        support::add_room_settings(&mut home);
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(
+            &dir,
+            &format!("room-settings-{variant}"),
+            &theme,
+            home.view(cx),
+        );
+    }
+
     // The quick switcher over the chat page.
     for (variant, theme) in themes() {
         let mut home = support::home_with_open_room();
@@ -270,6 +284,8 @@ fn every_screen_renders_in_both_themes() {
         "attachments-light",
         "attachments-dark",
         "thread-light",
+        "room-settings-light",
+        "room-settings-dark",
         "room-busy-dark",
         "switcher-light",
         "new-room-light",

@@ -2,7 +2,6 @@
 
 mod support;
 
-use iced::Size;
 use iced_test::{Error, Simulator};
 use sparks::screen::home::{self, Action, Home, Nav};
 use sparks::screen::{chat, room, security, verification};
@@ -12,20 +11,7 @@ use sparks_i18n::I18n;
 const KEY: &str = "EsTc LW2K PGiF wKEA 3As5 aX4g 9NCc WRrC 8mJE 4KGk mdFy iXYL";
 
 fn simulate<'a>(home: &'a Home, i18n: &'a I18n) -> Simulator<'a, home::Message> {
-    let cx = support::context(i18n, None, None);
-    Simulator::with_size(sparks::settings(), Size::new(1180.0, 1400.0), home.view(cx))
-}
-
-/// Runs what the simulator produced through `home` and returns the actions. (A macro: the
-/// simulator borrows `home` until its messages are collected.)
-macro_rules! run {
-    ($home:ident, $ui:expr) => {{
-        let messages: Vec<home::Message> = $ui.into_messages().collect();
-        messages
-            .into_iter()
-            .map(|m| $home.update(m))
-            .collect::<Vec<Action>>()
-    }};
+    support::home_view(home, i18n, 1400.0)
 }
 
 fn settings(security: Security) -> Home {

@@ -122,8 +122,7 @@ fn the_login_form_speaks_german() -> Result<(), Error> {
 }
 
 fn home_view<'a>(home: &'a home::Home, i18n: &'a I18n) -> Simulator<'a, home::Message> {
-    let cx = support::context(i18n, None, None);
-    Simulator::with_settings(sparks::settings(), home.view(cx))
+    support::home_view(home, i18n, 768.0)
 }
 
 #[test]
@@ -283,17 +282,6 @@ fn selecting_a_room_opens_it_and_the_composer_sends() -> Result<(), Error> {
         "an empty composer sends nothing"
     );
     Ok(())
-}
-
-/// Feeds what the simulator produced back into the home screen, returning its actions.
-macro_rules! run {
-    ($home:ident, $ui:expr) => {{
-        let messages: Vec<home::Message> = $ui.into_messages().collect();
-        messages
-            .into_iter()
-            .map(|m| $home.update(m))
-            .collect::<Vec<home::Action>>()
-    }};
 }
 
 fn command(actions: &[home::Action]) -> Option<&room::Command> {

@@ -341,3 +341,17 @@ sas-emoji-60 = Anker
 sas-emoji-61 = Kopfhörer
 sas-emoji-62 = Ordner
 sas-emoji-63 = Stecknadel
+
+room-settings = Raumeinstellungen
+room-settings-picture = Bild ändern
+room-settings-picture-remove = Bild entfernen
+room-settings-name = Name
+room-settings-topic = Thema
+room-settings-save = Speichern
+room-settings-saving = Wird gespeichert…
+room-settings-not-allowed = Nur Admins und Moderatoren des Raums können das ändern.
+room-settings-encryption = Verschlüsselung
+room-settings-encrypted = Nachrichten hier sind Ende-zu-Ende-verschlüsselt.
+room-settings-not-encrypted = Nachrichten hier sind nicht verschlüsselt.
+room-settings-encrypt = Verschlüsselung einschalten
+room-settings-encrypt-confirm = Die Verschlüsselung lässt sich nicht wieder ausschalten. Bots und Brücken ohne Verschlüsselung können neue Nachrichten dann nicht mehr lesen.

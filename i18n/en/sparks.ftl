@@ -341,3 +341,17 @@ sas-emoji-60 = Anchor
 sas-emoji-61 = Headphones
 sas-emoji-62 = Folder
 sas-emoji-63 = Pin
+
+room-settings = Room settings
+room-settings-picture = Change picture
+room-settings-picture-remove = Remove picture
+room-settings-name = Name
+room-settings-topic = Topic
+room-settings-save = Save
+room-settings-saving = Saving…
+room-settings-not-allowed = Only the room's admins and moderators can change these.
+room-settings-encryption = Encryption
+room-settings-encrypted = Messages here are end-to-end encrypted.
+room-settings-not-encrypted = Messages here are not encrypted.
+room-settings-encrypt = Turn on encryption
+room-settings-encrypt-confirm = Encryption cannot be turned off again. Bots and bridges without encryption support will no longer read new messages.

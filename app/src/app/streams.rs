@@ -176,20 +176,28 @@ pub(super) fn thread_timeline(key: &ThreadKey) -> impl Stream<Item = Message> + 
     })
 }
 
-/// An open room as the identity of its typing notifications.
+/// One stream of an open room (its typing notifications, its settings…) as a subscription
+/// identity: the name tells the streams of one room apart.
 #[derive(Clone)]
-pub(super) struct TypingKey(pub(super) OpenRoom);
+pub(super) struct RoomPart(pub(super) &'static str, pub(super) OpenRoom);
 
-impl Hash for TypingKey {
+impl Hash for RoomPart {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        "typing".hash(state);
-        self.0.id().hash(state);
+        self.0.hash(state);
+        self.1.id().hash(state);
     }
 }
 
-pub(super) fn typing(key: &TypingKey) -> impl Stream<Item = Message> + use<> {
-    let id = key.0.id().to_owned();
-    key.0
+pub(super) fn typing(key: &RoomPart) -> impl Stream<Item = Message> + use<> {
+    let id = key.1.id().to_owned();
+    key.1
         .typing()
         .map(move |names| Message::Home(home::Message::Typing(id.clone(), names)))
+}
+
+pub(super) fn details(key: &RoomPart) -> impl Stream<Item = Message> + use<> {
+    let id = key.1.id().to_owned();
+    key.1
+        .details()
+        .map(move |details| Message::Home(home::Message::RoomDetails(id.clone(), details)))
 }

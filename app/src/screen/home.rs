@@ -86,6 +86,8 @@ pub enum Message {
     Timeline(String, Vec<ListDiff<TimelineItem>>),
     /// Who else is typing in a room.
     Typing(String, Vec<String>),
+    /// A room's own settings changed.
+    RoomDetails(String, sparks_domain::RoomDetails),
     /// The open thread (room, root) changed.
     ThreadTimeline(String, String, Vec<ListDiff<TimelineItem>>),
     /// This session's encryption changed.
@@ -114,6 +116,8 @@ pub enum Action {
     Verification(verification::Action),
     /// Fetch these image messages' thumbnails in this room.
     Thumbnails(String, Vec<String>),
+    /// Fetch this room's (new) picture.
+    RoomPicture(String),
 }
 
 /// What the home screen needs from the app to draw itself.
@@ -254,6 +258,13 @@ impl Home {
             Message::ThreadTimeline(id, root, diffs) => {
                 if let Some(room) = self.chat.room_mut(&id) {
                     room.apply_thread(&root, diffs);
+                }
+            }
+            Message::RoomDetails(id, details) => {
+                if let Some(room) = self.chat.room_mut(&id)
+                    && room.set_details(details)
+                {
+                    return Action::RoomPicture(id);
                 }
             }
             Message::Typing(id, names) => {

@@ -2,21 +2,26 @@
 
 mod composer;
 mod media;
+mod members;
 mod message;
 mod rich;
+mod settings;
 mod thread;
 
 use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Alignment, Length};
 use sparks_domain::{
-    Link, ListDiff, Member, MembershipChange, Message as Msg, MessageBody, Outgoing, TimelineEntry,
-    TimelineItem,
+    Link, ListDiff, Member, MembershipChange, Message as Msg, MessageBody, Outgoing, RoomDetails,
+    TimelineEntry, TimelineItem,
 };
 use sparks_i18n::I18n;
 
 pub use composer::{Composer, Submit, Target};
-pub use media::{Download, Thumbnail, decode as decode_picture, human_size};
+pub use media::{Download, Thumbnail, decode as decode_picture, decode_round, human_size};
 pub use message::QUICK_REACTIONS;
+pub use settings::{
+    Change, Message as SettingsMessage, NAME as SETTINGS_NAME, TOPIC as SETTINGS_TOPIC,
+};
 
 use crate::theme::{self, Colors, size, space};
 use crate::time;
@@ -50,15 +55,26 @@ pub struct Room {
     confirm_delete: Option<String>,
     /// "Leave this room?" is showing.
     confirm_leave: bool,
-    /// The members panel is open.
-    show_members: bool,
+    /// What shows beside the conversation (an open thread comes first).
+    side: Side,
+    /// The room's own settings, and its picture once fetched.
+    details: RoomDetails,
+    picture: Option<iced::widget::image::Handle>,
     loading_older: bool,
     problem: Option<String>,
     media: media::Media,
     /// The thread open beside the conversation.
     thread: Option<Thread>,
-    /// The list of threads is showing.
-    show_threads: bool,
+}
+
+/// The panel beside the conversation.
+#[derive(Debug, Default)]
+enum Side {
+    #[default]
+    None,
+    Members,
+    Threads,
+    Settings(settings::Settings),
 }
 
 /// One thread, open beside the conversation: its root and replies, and a reply field.
@@ -90,6 +106,8 @@ pub enum Message {
     Mention(Member),
     Link(Link),
     ToggleMembers,
+    ToggleSettings,
+    Settings(settings::Message),
     /// Verify this member with emoji.
     Verify(String),
     /// Pick a file to send.
@@ -147,6 +165,8 @@ pub enum Action {
     CloseThread,
     /// Send this in the open thread.
     ThreadSend(Outgoing),
+    /// Change the room's settings.
+    Settings(Change),
 }
 
 impl Room {
@@ -163,12 +183,13 @@ impl Room {
             typing: Vec::new(),
             confirm_delete: None,
             confirm_leave: false,
-            show_members: false,
+            side: Side::None,
+            details: RoomDetails::default(),
+            picture: None,
             loading_older: true,
             problem: None,
             media: media::Media::default(),
             thread: None,
-            show_threads: false,
         }
     }
 
@@ -197,6 +218,35 @@ impl Room {
             TimelineEntry::Message(message) if message.event == event => Some(message),
             _ => None,
         })
+    }
+
+    /// Opens `side` beside the conversation, or closes it if it is what shows.
+    fn toggle(&mut self, side: Side) {
+        let same = std::mem::discriminant(&self.side) == std::mem::discriminant(&side);
+        self.side = if same { Side::None } else { side };
+    }
+
+    /// The room's settings changed. Returns whether its picture did (to fetch the new one).
+    pub fn set_details(&mut self, details: RoomDetails) -> bool {
+        let new_picture = details.avatar != self.details.avatar;
+        if new_picture && details.avatar.is_none() {
+            self.picture = None;
+        }
+        self.details = details;
+        new_picture && self.details.avatar.is_some()
+    }
+
+    pub fn set_picture(&mut self, picture: Option<iced::widget::image::Handle>) {
+        self.picture = picture;
+    }
+
+    /// The server answered a settings change; `problem` says why it failed.
+    pub fn settings_done(&mut self, problem: Option<String>) {
+        if let Side::Settings(form) = &mut self.side {
+            form.done(problem);
+        } else if let Some(problem) = problem {
+            self.problem = Some(problem);
+        }
     }
 
     pub fn update(&mut self, message: Message) -> Action {
@@ -273,10 +323,15 @@ impl Room {
                 self.composer.complete(&member);
                 return self.draft_changed();
             }
-            Message::ToggleMembers => {
-                self.show_members = !self.show_members;
-                if self.show_members {
-                    self.show_threads = false;
+            Message::ToggleMembers => self.toggle(Side::Members),
+            Message::ToggleSettings => {
+                self.toggle(Side::Settings(settings::Settings::new(&self.details)))
+            }
+            Message::Settings(message) => {
+                if let Side::Settings(form) = &mut self.side
+                    && let Some(change) = form.update(message, &self.details)
+                {
+                    return Action::Settings(change);
                 }
             }
             Message::Verify(user_id) => return Action::Verify(user_id),
@@ -304,8 +359,7 @@ impl Room {
             Message::ShowFile(path) => return Action::ShowFile(path),
             Message::OpenThread(root) => {
                 self.selected = None;
-                self.show_threads = false;
-                self.show_members = false;
+                self.side = Side::None;
                 if self.thread.as_ref().is_none_or(|t| t.root != root) {
                     self.thread = Some(Thread {
                         root: root.clone(),
@@ -336,12 +390,7 @@ impl Room {
                     });
                 }
             }
-            Message::ToggleThreads => {
-                self.show_threads = !self.show_threads;
-                if self.show_threads {
-                    self.show_members = false;
-                }
-            }
+            Message::ToggleThreads => self.toggle(Side::Threads),
             Message::Leave => self.confirm_leave = true,
             Message::CancelLeave => self.confirm_leave = false,
             Message::ConfirmLeave => {
@@ -356,7 +405,12 @@ impl Room {
 
     /// Escape: drops the open confirmation, selection, reply or edit, innermost first.
     pub fn escape(&mut self) -> Action {
-        if self.confirm_delete.take().is_some()
+        let settings_question = match &mut self.side {
+            Side::Settings(form) => form.escape(),
+            _ => false,
+        };
+        if settings_question
+            || self.confirm_delete.take().is_some()
             || self.selected.take().is_some()
             || std::mem::take(&mut self.confirm_leave)
         {
@@ -484,13 +538,25 @@ impl Room {
                 .on_press(Message::Leave)
                 .into()
         };
+        let name = if self.details.name.is_empty() {
+            &self.name
+        } else {
+            &self.details.name
+        };
+        let mut title = column![text(name.clone()).size(size::HEADING).font(theme::SEMIBOLD)];
+        if !self.details.topic.is_empty() {
+            title = title.push(
+                text(widget::ellipsize(&self.details.topic, 90))
+                    .size(size::SMALL)
+                    .style(theme::text::muted),
+            );
+        }
         let header = row![
-            widget::avatar(&self.id, sparks_domain::initials(&self.name), 32.0),
-            text(&self.name).size(size::HEADING).font(theme::SEMIBOLD),
-            iced::widget::Space::new().width(Length::Fill),
+            settings::room_picture(&self.id, name, self.picture.as_ref(), 32.0),
+            title.width(Length::Fill),
             button(text(i18n.tr("room-threads")).size(size::SMALL))
                 .padding([space::XS, space::M])
-                .style(if self.show_threads {
+                .style(if matches!(self.side, Side::Threads) {
                     theme::button::secondary
                 } else {
                     theme::button::quiet
@@ -498,12 +564,20 @@ impl Room {
                 .on_press(Message::ToggleThreads),
             button(text(self.members_label(i18n)).size(size::SMALL))
                 .padding([space::XS, space::M])
-                .style(if self.show_members {
+                .style(if matches!(self.side, Side::Members) {
                     theme::button::secondary
                 } else {
                     theme::button::quiet
                 })
                 .on_press(Message::ToggleMembers),
+            button(text(i18n.tr("room-settings")).size(size::SMALL))
+                .padding([space::XS, space::M])
+                .style(if matches!(self.side, Side::Settings(_)) {
+                    theme::button::secondary
+                } else {
+                    theme::button::quiet
+                })
+                .on_press(Message::ToggleSettings),
             leave,
         ]
         .spacing(space::M)
@@ -564,12 +638,24 @@ impl Room {
         ];
         let body: Element<'a, Message> = if let Some(thread) = &self.thread {
             row![conversation, self.thread_panel(thread, i18n, colors)].into()
-        } else if self.show_threads {
-            row![conversation, self.threads_panel(i18n)].into()
-        } else if self.show_members {
-            row![conversation, self.members_panel(i18n)].into()
         } else {
-            conversation.into()
+            match &self.side {
+                Side::None => conversation.into(),
+                Side::Threads => row![conversation, self.threads_panel(i18n)].into(),
+                Side::Members => row![conversation, self.members_panel(i18n)].into(),
+                Side::Settings(form) => {
+                    let panel = form
+                        .view(
+                            &self.id,
+                            &self.name,
+                            &self.details,
+                            self.picture.as_ref(),
+                            i18n,
+                        )
+                        .map(Message::Settings);
+                    row![conversation, panel].into()
+                }
+            }
         };
         column![
             container(header)
@@ -578,57 +664,6 @@ impl Room {
             body,
         ]
         .into()
-    }
-
-    /// "3 members", or just "Members" until the list has loaded.
-    fn members_label(&self, i18n: &I18n) -> String {
-        if self.members.is_empty() {
-            i18n.tr("room-members-unknown")
-        } else {
-            i18n.tr_args(
-                "room-members",
-                [("count", (self.members.len() as u64).into())],
-            )
-        }
-    }
-
-    /// Everyone in the room, by name, beside the conversation.
-    fn members_panel<'a>(&'a self, i18n: &I18n) -> Element<'a, Message> {
-        let mut list = column![
-            text(self.members_label(i18n))
-                .size(size::BODY)
-                .font(theme::SEMIBOLD)
-        ]
-        .spacing(space::S)
-        .padding(space::L);
-        for member in &self.members {
-            let mut line = row![
-                widget::avatar(&member.user_id, sparks_domain::initials(&member.name), 28.0),
-                column![
-                    text(widget::ellipsize(&member.name, 22)).size(size::BODY),
-                    text(widget::ellipsize(&member.user_id, 26))
-                        .size(size::SMALL)
-                        .style(theme::text::muted),
-                ]
-                .width(Length::Fill),
-            ]
-            .spacing(space::S)
-            .align_y(Alignment::Center);
-            if member.user_id != self.own {
-                line = line.push(
-                    button(text(i18n.tr("members-verify")).size(size::SMALL))
-                        .padding([2.0, space::S])
-                        .style(theme::button::quiet)
-                        .on_press(Message::Verify(member.user_id.clone())),
-                );
-            }
-            list = list.push(line);
-        }
-        container(scrollable(list).height(Length::Fill))
-            .width(Length::Fixed(260.0))
-            .height(Length::Fill)
-            .style(theme::container::sidebar)
-            .into()
     }
 
     /// One timeline item, and the message it is (for grouping the next one).

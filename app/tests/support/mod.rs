@@ -11,6 +11,32 @@ use sparks_domain::{LastMessage, ListDiff, RoomKind, RoomSummary};
 use sparks_matrix::RoomListUpdate;
 use sparks_secrets::{FileLocation, SecretStore};
 
+/// Runs what a simulator produced through `home` and returns the actions. (A macro: the
+/// simulator borrows `home` until its messages are collected.)
+#[macro_export]
+macro_rules! run {
+    ($home:ident, $ui:expr) => {{
+        let messages: Vec<sparks::screen::home::Message> = $ui.into_messages().collect();
+        messages
+            .into_iter()
+            .map(|m| $home.update(m))
+            .collect::<Vec<sparks::screen::home::Action>>()
+    }};
+}
+
+/// The home screen in the simulator, `height` pixels tall.
+pub fn home_view<'a>(
+    home: &'a Home,
+    i18n: &'a sparks_i18n::I18n,
+    height: f32,
+) -> iced_test::Simulator<'a, sparks::screen::home::Message> {
+    iced_test::Simulator::with_size(
+        sparks::settings(),
+        iced::Size::new(1180.0, height),
+        home.view(context(i18n, None, None)),
+    )
+}
+
 /// A fixed "now" so relative times are stable: 2026-11-22 10:00 UTC.
 pub const NOW_MS: u64 = 1_795_341_600_000;
 const MINUTE: u64 = 60_000;
@@ -482,4 +508,38 @@ pub fn add_attachments(home: &mut Home) -> sparks::screen::home::Action {
         room.upload_progress(1, 420_000, 1_000_000);
     }
     action
+}
+
+/// The design room's settings panel open: a topic, a picture (a warm gradient), and the
+/// question before encryption is turned on.
+pub fn add_room_settings(home: &mut Home) {
+    use sparks::screen::room::Message as R;
+    let room = |m| sparks::screen::home::Message::Chat(sparks::screen::chat::Message::Room(m));
+    home.update(sparks::screen::home::Message::RoomDetails(
+        "!design:example.org".into(),
+        sparks_domain::RoomDetails {
+            name: "Design team".into(),
+            topic: "Posters, flyers and the spring campaign".into(),
+            avatar: Some("mxc://example.org/poster".into()),
+            encrypted: false,
+            may_rename: true,
+            may_set_topic: true,
+            may_set_avatar: true,
+            may_encrypt: true,
+        },
+    ));
+    let gradient = image::RgbImage::from_fn(160, 120, |x, y| {
+        image::Rgb([230, (110 + x / 2) as u8, (60 + y) as u8])
+    });
+    let mut png = Vec::new();
+    gradient
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode");
+    if let Some(view) = home.room_mut("!design:example.org") {
+        view.set_picture(sparks::screen::room::decode_round(&png, 128));
+    }
+    home.update(room(R::ToggleSettings));
+    home.update(room(R::Settings(
+        sparks::screen::room::SettingsMessage::Encrypt,
+    )));
 }

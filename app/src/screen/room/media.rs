@@ -289,20 +289,49 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Decodes picture bytes from the network into something to draw, refusing pictures whose
-/// size would exhaust memory (a small file can claim a huge canvas) and scaling big ones down.
-pub fn decode(bytes: &[u8]) -> Thumbnail {
+/// Decodes a room's or person's picture into a round `side`-pixel avatar: the middle square,
+/// scaled, with everything outside the circle transparent (so any renderer draws it round).
+pub fn decode_round(bytes: &[u8], side: u32) -> Option<image::Handle> {
+    let picture = open_limited(bytes)?;
+    let edge = picture.width().min(picture.height());
+    let square = picture.crop_imm(
+        (picture.width() - edge) / 2,
+        (picture.height() - edge) / 2,
+        edge,
+        edge,
+    );
+    let mut rgba = square
+        .resize_exact(side, side, ::image::imageops::FilterType::Triangle)
+        .into_rgba8();
+    let centre = side as f32 / 2.0;
+    for (x, y, pixel) in rgba.enumerate_pixels_mut() {
+        let distance =
+            ((x as f32 + 0.5 - centre).powi(2) + (y as f32 + 0.5 - centre).powi(2)).sqrt();
+        // One pixel of soft edge against jaggies.
+        let coverage = (centre - distance + 0.5).clamp(0.0, 1.0);
+        pixel[3] = (f32::from(pixel[3]) * coverage) as u8;
+    }
+    Some(image::Handle::from_rgba(side, side, rgba.into_raw()))
+}
+
+/// Decodes picture bytes with limits: a small file can claim a canvas that exhausts memory.
+fn open_limited(bytes: &[u8]) -> Option<::image::DynamicImage> {
     use ::image::{ImageReader, Limits};
-    let mut reader = match ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format() {
-        Ok(reader) => reader,
-        Err(_) => return Thumbnail::Unavailable,
-    };
+    let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(8192);
     limits.max_image_height = Some(8192);
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
-    let Ok(picture) = reader.decode() else {
+    reader.decode().ok()
+}
+
+/// Decodes picture bytes from the network into something to draw, refusing pictures whose
+/// size would exhaust memory (a small file can claim a huge canvas) and scaling big ones down.
+pub fn decode(bytes: &[u8]) -> Thumbnail {
+    let Some(picture) = open_limited(bytes) else {
         return Thumbnail::Unavailable;
     };
     let picture = if picture.width() > DECODED_MAX || picture.height() > DECODED_MAX {
@@ -346,6 +375,44 @@ mod tests {
         bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
         bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
         assert!(matches!(decode(&bomb), Thumbnail::Unavailable));
+    }
+
+    #[test]
+    fn avatars_are_cut_round_from_the_middle() {
+        // Wide: a red middle square between blue sides that must be cut away.
+        let picture = ::image::RgbaImage::from_fn(300, 100, |x, _| {
+            if (100..200).contains(&x) {
+                ::image::Rgba([255, 0, 0, 255])
+            } else {
+                ::image::Rgba([0, 0, 255, 255])
+            }
+        });
+        let mut bytes = Vec::new();
+        picture
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                ::image::ImageFormat::Png,
+            )
+            .expect("encode");
+        let Some(image::Handle::Rgba {
+            width,
+            height,
+            pixels,
+            ..
+        }) = decode_round(&bytes, 64)
+        else {
+            panic!("an RGBA picture");
+        };
+        assert_eq!((width, height), (64, 64));
+        let at = |x: usize, y: usize| &pixels[(y * 64 + x) * 4..(y * 64 + x) * 4 + 4];
+        assert_eq!(at(0, 0)[3], 0, "corners are transparent");
+        assert_eq!(
+            at(32, 32),
+            [255, 0, 0, 255],
+            "the middle is the middle square"
+        );
+        assert_eq!(at(2, 32)[2], 0, "no blue from the sides");
+        assert!(decode_round(b"not a picture", 64).is_none());
     }
 
     #[test]
