@@ -17,7 +17,7 @@ pub use preferences::{Language, ThemeChoice};
 pub use rich::{Block, Link, RichText, Span, Style};
 pub use room::{
     LastMessage, Member, NewRoom, NewRoomKind, Notification, RoomDetails, RoomKind, RoomSummary,
-    initials,
+    SpaceGroup, initials,
 };
 pub use security::{Recovery, SasEmoji, Security, VerificationPeer, VerificationStep};
 pub use timeline::{

@@ -93,6 +93,16 @@ mod tests {
     }
 }
 
+/// A space the user has joined, as a group of rooms in the sidebar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceGroup {
+    /// The space's room id.
+    pub id: String,
+    pub name: String,
+    /// The rooms and spaces it lists, in the space's order.
+    pub children: Vec<String>,
+}
+
 /// Someone in a room.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {

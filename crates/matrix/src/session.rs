@@ -10,7 +10,7 @@ use matrix_sdk::config::RequestConfig;
 use matrix_sdk_ui::sync_service::{self, SyncService};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sparks_domain::Connection;
+use sparks_domain::{Connection, SpaceGroup};
 use sparks_secrets::{ExposeSecret, SecretStore, SecretString};
 
 use crate::error::{LoginError, RestoreError, details};
@@ -261,6 +261,24 @@ impl Session {
         )
     }
 
+    /// The spaces we are in at the top level, each with the rooms it lists: first what the
+    /// local store knows, then the whole list again after every change.
+    pub fn spaces(&self) -> impl Stream<Item = Vec<SpaceGroup>> + Send + use<> {
+        let client = self.inner.client.clone();
+        async_stream::stream! {
+            let service = matrix_sdk_ui::spaces::SpaceService::new(client).await;
+            let (initial, mut changes) = service.subscribe_to_space_filters().await;
+            let mut filters = initial;
+            yield groups(&filters);
+            while let Some(diffs) = changes.next().await {
+                for diff in diffs {
+                    diff.apply(&mut filters);
+                }
+                yield groups(&filters);
+            }
+        }
+    }
+
     /// Opens a room's timeline.
     pub async fn open_room(&self, room_id: &str) -> Result<crate::OpenRoom, crate::RoomError> {
         self.subscribe(room_id).await;
@@ -341,4 +359,19 @@ fn random_token(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buffer);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buffer)
+}
+
+/// The top-level spaces among matrix-sdk-ui's space filters, as sidebar groups.
+fn groups(
+    filters: &matrix_sdk_ui::eyeball_im::Vector<matrix_sdk_ui::spaces::SpaceFilter>,
+) -> Vec<SpaceGroup> {
+    filters
+        .iter()
+        .filter(|filter| filter.level == 0)
+        .map(|filter| SpaceGroup {
+            id: filter.space_room.room_id.to_string(),
+            name: filter.space_room.display_name.clone(),
+            children: filter.descendants.iter().map(ToString::to_string).collect(),
+        })
+        .collect()
 }
