@@ -680,6 +680,7 @@ impl Sparks {
             }
             let key = SessionKey(session.clone());
             subscriptions.push(Subscription::run_with(key.clone(), streams::rooms));
+            subscriptions.push(Subscription::run_with(key.clone(), streams::spaces));
             subscriptions.push(Subscription::run_with(
                 NotificationsKey(session.clone()),
                 streams::notifications,

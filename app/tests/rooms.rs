@@ -118,3 +118,27 @@ fn a_new_picture_is_fetched_and_a_removed_one_dropped() {
     ));
     assert!(matches!(removed, home::Action::None));
 }
+
+#[test]
+fn spaces_group_their_rooms_and_fold_away() -> Result<(), iced_test::Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    let mut ui = support::home_view(&home, &en, 900.0);
+    ui.find("Engineering")?;
+    ui.click("Sparks Project")?;
+    let _ = run!(home, ui);
+    let mut ui = support::home_view(&home, &en, 900.0);
+    assert!(ui.find("Engineering").is_err(), "folded away");
+    assert!(ui.find("Announcements").is_err(), "folded away");
+    ui.find("Book club")?;
+    ui.click("Sparks Project")?;
+    let _ = run!(home, ui);
+    let mut ui = support::home_view(&home, &en, 900.0);
+    ui.find("Announcements")?;
+    // Filtering searches every room, grouped or not.
+    ui.click(Id::new(sparks::screen::chat::FILTER))?;
+    ui.typewrite("eng");
+    let _ = run!(home, ui);
+    support::home_view(&home, &en, 900.0).find("Engineering")?;
+    Ok(())
+}

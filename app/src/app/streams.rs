@@ -27,6 +27,12 @@ pub(super) fn rooms(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
         .map(|update| Message::Home(home::Message::Rooms(update)))
 }
 
+pub(super) fn spaces(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
+    key.0
+        .spaces()
+        .map(|spaces| Message::Home(home::Message::Spaces(spaces)))
+}
+
 pub(super) fn connection(key: &SessionKey) -> impl Stream<Item = Message> + use<> {
     key.0
         .connection()

@@ -1,11 +1,13 @@
 //! The chat area: the room list beside the conversation pane.
 
+mod groups;
+
 use iced::widget::{
     Column, Space, button, column, container, row, scrollable, stack, text, text_input,
 };
 use iced::{Alignment, Length};
 use sparks_config::Drafts;
-use sparks_domain::{Connection, RoomKind, RoomSummary};
+use sparks_domain::{Connection, RoomKind, RoomSummary, SpaceGroup};
 use sparks_i18n::I18n;
 use sparks_matrix::RoomListUpdate;
 
@@ -41,6 +43,9 @@ pub struct Chat {
     /// A room just created or joined, opened as soon as the list has it.
     open_when_listed: Option<String>,
     rooms: Vec<RoomSummary>,
+    /// The spaces we are in, as groups of rooms, and the ones folded away.
+    spaces: Vec<SpaceGroup>,
+    folded: std::collections::HashSet<String>,
     /// The first sync has delivered the list.
     loaded: bool,
     failure: Option<String>,
@@ -69,6 +74,8 @@ pub enum Message {
     NewRoom(new_room::Message),
     AcceptInvite(String),
     DeclineInvite(String),
+    /// Fold a space's group of rooms away, or unfold it.
+    ToggleSpace(String),
 }
 
 pub enum Action {
@@ -131,6 +138,11 @@ impl Chat {
             Message::OpenNewRoom => self.new_room = Some(NewRoomForm::new()),
             Message::AcceptInvite(id) => return Action::Join(id),
             Message::DeclineInvite(id) => return Action::Leave(id),
+            Message::ToggleSpace(id) => {
+                if !self.folded.remove(&id) {
+                    self.folded.insert(id);
+                }
+            }
             Message::NewRoom(message) => {
                 let Some(form) = self.new_room.as_mut() else {
                     return Action::None;
@@ -292,6 +304,10 @@ impl Chat {
         }
     }
 
+    pub fn set_spaces(&mut self, spaces: Vec<SpaceGroup>) {
+        self.spaces = spaces;
+    }
+
     pub fn set_connection(&mut self, connection: Connection) {
         self.connection = connection;
     }
@@ -352,12 +368,26 @@ impl Chat {
             }
         } else {
             let query = self.filter.trim().to_lowercase();
-            let rows: Vec<Element<'a, Message>> = self
-                .rooms
-                .iter()
-                .filter(|room| query.is_empty() || room.name.to_lowercase().contains(&query))
-                .map(|room| self.room_row(room, i18n, now_ms))
-                .collect();
+            let rows: Vec<Element<'a, Message>> = if query.is_empty() {
+                groups::rows(&self.rooms, &self.spaces, &self.folded)
+                    .into_iter()
+                    .map(|row| match row {
+                        groups::Row::Room(room) => self.room_row(room, i18n, now_ms),
+                        groups::Row::Space {
+                            group,
+                            folded,
+                            unread,
+                            mentions,
+                        } => space_heading(group, folded, unread, mentions),
+                    })
+                    .collect()
+            } else {
+                self.rooms
+                    .iter()
+                    .filter(|room| room.name.to_lowercase().contains(&query))
+                    .map(|room| self.room_row(room, i18n, now_ms))
+                    .collect()
+            };
             if rows.is_empty() {
                 container(
                     text(i18n.tr("chat-filter-none"))
@@ -561,6 +591,43 @@ impl Chat {
             .on_press(Message::Select(room.id.clone()))
             .into()
     }
+}
+
+/// A space's heading in the sidebar: fold or unfold its rooms; while folded, what is unread.
+fn space_heading(
+    group: &SpaceGroup,
+    folded: bool,
+    unread: u64,
+    mentions: u64,
+) -> Element<'_, Message> {
+    let chevron = if folded {
+        Icon::ChevronRight
+    } else {
+        Icon::ChevronDown
+    };
+    let mut heading = row![
+        chevron.view(14.0, |t| theme::colors(t).muted),
+        container(
+            text(widget::ellipsize(&group.name, NAME_CHARS))
+                .size(size::SMALL)
+                .font(theme::SEMIBOLD)
+                .style(theme::text::muted)
+                .wrapping(text::Wrapping::None)
+        )
+        .width(Length::Fill)
+        .clip(true),
+    ]
+    .spacing(space::XS)
+    .align_y(Alignment::Center);
+    if folded && unread > 0 {
+        heading = heading.push(badge(unread, mentions > 0));
+    }
+    button(heading)
+        .padding([space::S, space::S + 2.0])
+        .width(Length::Fill)
+        .style(theme::button::row(false))
+        .on_press(Message::ToggleSpace(group.id.clone()))
+        .into()
 }
 
 /// An invitation, opened: who invited us where, with join and decline.

@@ -86,6 +86,8 @@ pub enum Message {
     Timeline(String, Vec<ListDiff<TimelineItem>>),
     /// Who else is typing in a room.
     Typing(String, Vec<String>),
+    /// The spaces we are in changed.
+    Spaces(Vec<sparks_domain::SpaceGroup>),
     /// A room's own settings changed.
     RoomDetails(String, sparks_domain::RoomDetails),
     /// The open thread (room, root) changed.
@@ -260,6 +262,7 @@ impl Home {
                     room.apply_thread(&root, diffs);
                 }
             }
+            Message::Spaces(spaces) => self.chat.set_spaces(spaces),
             Message::RoomDetails(id, details) => {
                 if let Some(room) = self.chat.room_mut(&id)
                     && room.set_details(details)

@@ -193,6 +193,13 @@ pub fn home_with_rooms() -> Home {
     home.update(sparks::screen::home::Message::Rooms(RoomListUpdate::Diffs(
         vec![ListDiff::Reset(sample_rooms())],
     )));
+    home.update(sparks::screen::home::Message::Spaces(vec![
+        sparks_domain::SpaceGroup {
+            id: "!space:example.org".into(),
+            name: "Sparks Project".into(),
+            children: vec!["!eng:example.org".into(), "!ann:example.org".into()],
+        },
+    ]));
     home.update(sparks::screen::home::Message::Connection(
         sparks_domain::Connection::Online,
     ));
