@@ -238,10 +238,12 @@ impl Sparks {
                     self.i18n
                         .tr_args("room-open-error", [("details", e.to_string().into())])
                 });
-                if let Screen::Home { home, .. } = &mut self.screen
-                    && let Some(room) = home.room_mut(&id)
+                if let Screen::Home { home, room, .. } = &mut self.screen
+                    && let Some(view) = home.room_mut(&id)
+                    && let room::Action::Do(command) = view.older_loaded(problem)
+                    && let Some(open) = room.clone().filter(|r| r.id() == id)
                 {
-                    room.older_loaded(problem);
+                    return run(open, command);
                 }
             }
             Message::Members(id, Ok(members)) => {
@@ -414,16 +416,25 @@ impl Sparks {
                 return Task::perform(session.clone().logout(), Message::LoggedOut);
             }
             home::Action::OpenRoom(id) => {
-                *room = None;
                 *thread = None;
+                // The room we leave was read: its "new messages" line moves to the end.
+                let left = room.take().map(|old| {
+                    Task::future(async move {
+                        if let Err(error) = old.mark_fully_read().await {
+                            tracing::debug!(%error, "read marker not moved");
+                        }
+                    })
+                    .discard()
+                });
                 let session = session.clone();
-                return Task::perform(
+                let open = Task::perform(
                     async move {
                         let result = session.open_room(&id).await;
                         Message::RoomOpened(id, result)
                     },
                     std::convert::identity,
                 );
+                return Task::batch(left.into_iter().chain([open]));
             }
             home::Action::SaveDrafts => {
                 if let Err(error) = home.chat().drafts().save(&self.paths) {

@@ -142,3 +142,99 @@ fn spaces_group_their_rooms_and_fold_away() -> Result<(), iced_test::Error> {
     support::home_view(&home, &en, 900.0).find("Engineering")?;
     Ok(())
 }
+
+fn open_room_view(home: &mut home::Home) -> &mut room::Room {
+    home.room_mut(ROOM).expect("the design room is open")
+}
+
+#[test]
+fn jump_to_unread_shows_the_conversation_from_the_read_marker() -> Result<(), iced_test::Error> {
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_open_room();
+    let mut ui = support::home_view(&home, &en, 900.0);
+    ui.find("2 unread messages")?;
+    ui.click("Jump to first unread")?;
+    let actions = run!(home, ui);
+    assert!(
+        actions.iter().all(|a| matches!(a, home::Action::None)),
+        "the marker is loaded: nothing to fetch"
+    );
+    let mut ui = support::home_view(&home, &en, 900.0);
+    ui.find("Show earlier messages")?;
+    ui.find("Friday works. I'll bring the print-outs.")?;
+    assert!(
+        ui.find("Thanks both! Shall we review it on Friday?")
+            .is_err(),
+        "what was read before stays above"
+    );
+    assert!(ui.find("2 unread messages").is_err(), "the offer is used");
+    ui.click("Show earlier messages")?;
+    let _ = run!(home, ui);
+    support::home_view(&home, &en, 900.0).find("Thanks both! Shall we review it on Friday?")?;
+    Ok(())
+}
+
+#[test]
+fn jump_to_unread_loads_earlier_pages_until_the_marker_arrives() -> Result<(), iced_test::Error> {
+    use sparks_domain::{ListDiff, TimelineEntry};
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_open_room();
+    let all = support::sample_timeline();
+    let marker = all
+        .iter()
+        .position(|i| i.entry == TimelineEntry::ReadMarker)
+        .expect("a marker");
+    // Only the newest messages are loaded: no marker, not the start.
+    let newest: Vec<_> = all[marker + 1..].to_vec();
+    home.update(home::Message::Timeline(
+        ROOM.into(),
+        vec![ListDiff::Reset(newest)],
+    ));
+    let mut ui = support::home_view(&home, &en, 900.0);
+    ui.click("Jump to first unread")?;
+    let actions = run!(home, ui);
+    assert!(actions.iter().any(|a| matches!(
+        a,
+        home::Action::Room(room::Action::Do(room::Command::LoadOlder))
+    )));
+    support::home_view(&home, &en, 900.0).find("Looking for the first unread message…")?;
+    // A page without the marker: the next one is asked for.
+    assert!(matches!(
+        open_room_view(&mut home).older_loaded(None),
+        room::Action::Do(room::Command::LoadOlder)
+    ));
+    // The page with the marker arrives (before its answer does).
+    let older: Vec<_> = all[..=marker].iter().rev().cloned().collect();
+    let diffs = older.into_iter().map(ListDiff::PushFront).collect();
+    home.update(home::Message::Timeline(ROOM.into(), diffs));
+    assert!(matches!(
+        open_room_view(&mut home).older_loaded(None),
+        room::Action::None
+    ));
+    let mut ui = support::home_view(&home, &en, 900.0);
+    ui.find("Show earlier messages")?;
+    ui.find("Friday works. I'll bring the print-outs.")?;
+    Ok(())
+}
+
+#[test]
+fn read_receipts_show_under_the_last_message_read() -> Result<(), iced_test::Error> {
+    use sparks_domain::{ListDiff, TimelineEntry};
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_open_room();
+    let mut items = support::sample_timeline();
+    for item in &mut items {
+        if let TimelineEntry::Message(m) = &mut item.entry
+            && m.event == "$m5b"
+        {
+            m.read_by = (1..=6).map(|i| format!("@reader{i}:example.org")).collect();
+        }
+    }
+    home.update(home::Message::Timeline(
+        ROOM.into(),
+        vec![ListDiff::Reset(items)],
+    ));
+    let mut ui = support::home_view(&home, &en, 900.0);
+    ui.find("+2")?;
+    Ok(())
+}

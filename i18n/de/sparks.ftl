@@ -355,3 +355,12 @@ room-settings-encrypted = Nachrichten hier sind Ende-zu-Ende-verschlüsselt.
 room-settings-not-encrypted = Nachrichten hier sind nicht verschlüsselt.
 room-settings-encrypt = Verschlüsselung einschalten
 room-settings-encrypt-confirm = Die Verschlüsselung lässt sich nicht wieder ausschalten. Bots und Brücken ohne Verschlüsselung können neue Nachrichten dann nicht mehr lesen.
+room-unread = { $count ->
+    [one] Eine ungelesene Nachricht
+   *[other] { $count } ungelesene Nachrichten
+}
+room-jump-unread = Zur ersten ungelesenen
+room-jump-dismiss = Ausblenden
+room-jump-seeking = Die erste ungelesene Nachricht wird gesucht…
+room-show-earlier = Frühere Nachrichten zeigen
+room-read-by = Gelesen von { $names }

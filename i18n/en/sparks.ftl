@@ -355,3 +355,12 @@ room-settings-encrypted = Messages here are end-to-end encrypted.
 room-settings-not-encrypted = Messages here are not encrypted.
 room-settings-encrypt = Turn on encryption
 room-settings-encrypt-confirm = Encryption cannot be turned off again. Bots and bridges without encryption support will no longer read new messages.
+room-unread = { $count ->
+    [one] One unread message
+   *[other] { $count } unread messages
+}
+room-jump-unread = Jump to first unread
+room-jump-dismiss = Dismiss
+room-jump-seeking = Looking for the first unread message…
+room-show-earlier = Show earlier messages
+room-read-by = Read by { $names }

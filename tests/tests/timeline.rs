@@ -246,6 +246,57 @@ async fn messages_arrive_and_ours_go_out_with_a_local_echo() -> Result<(), Error
         }
     })
     .await?;
+
+    // The friend reads it: the receipt shows on our message.
+    let hi_back = find(&items, "Hi back").ok_or("sent")?.event.clone();
+    p.friend_room
+        .send_single_receipt(
+            matrix_sdk::ruma::api::client::receipt::create_receipt::v3::ReceiptType::Read,
+            ReceiptThread::Main,
+            hi_back.as_str().try_into()?,
+        )
+        .await?;
+    let friend_id = p.friend.user_id().ok_or("no user")?.to_string();
+    until(
+        &mut updates,
+        &mut items,
+        "the friend's read receipt",
+        |items| find(items, "Hi back").is_some_and(|m| m.read_by == [friend_id.clone()]),
+    )
+    .await?;
+
+    // Leaving the room moves the read marker to the end: what arrives later shows after the
+    // "new messages" line when the room is opened again.
+    p.room.mark_fully_read().await?;
+    p.friend_room
+        .send(RoomMessageEventContent::text_plain("While you were away"))
+        .await?;
+    let again = p
+        .session
+        .open_room(p.friend_room.room_id().as_str())
+        .await?;
+    let mut updates = pin!(again.items());
+    let mut items = Vec::new();
+    until(
+        &mut updates,
+        &mut items,
+        "the marker before the new message",
+        |items| {
+            let marker = items
+                .iter()
+                .position(|i| i.entry == TimelineEntry::ReadMarker);
+            let new = items.iter().position(|i| match &i.entry {
+                TimelineEntry::Message(m) => plain(m) == "While you were away",
+                _ => false,
+            });
+            let old = items.iter().position(|i| match &i.entry {
+                TimelineEntry::Message(m) => plain(m) == "Hi back",
+                _ => false,
+            });
+            matches!((old, marker, new), (Some(o), Some(m), Some(n)) if o < m && m < n)
+        },
+    )
+    .await?;
     drop(p.session);
     Ok(())
 }

@@ -206,7 +206,13 @@ impl Chat {
             .filter(|r| r.kind != RoomKind::Invite && r.kind != RoomKind::Space)
             .map(|r| {
                 let draft = self.drafts.get(&id).to_owned();
-                room::Room::new(id.clone(), r.name.clone(), self.own.clone(), draft)
+                room::Room::new(
+                    id.clone(),
+                    r.name.clone(),
+                    self.own.clone(),
+                    draft,
+                    r.unread,
+                )
             });
         self.selected = Some(id.clone());
         if self.room.is_some() {

@@ -7,12 +7,13 @@ mod message;
 mod rich;
 mod settings;
 mod thread;
+mod timeline;
 
-use iced::widget::{button, column, container, row, scrollable, text};
+use iced::widget::{button, column, container, row, text};
 use iced::{Alignment, Length};
 use sparks_domain::{
-    Link, ListDiff, Member, MembershipChange, Message as Msg, MessageBody, Outgoing, RoomDetails,
-    TimelineEntry, TimelineItem,
+    Link, ListDiff, Member, Message as Msg, MessageBody, Outgoing, RoomDetails, TimelineEntry,
+    TimelineItem,
 };
 use sparks_i18n::I18n;
 
@@ -24,7 +25,6 @@ pub use settings::{
 };
 
 use crate::theme::{self, Colors, size, space};
-use crate::time;
 use crate::widget::{self, Element};
 
 /// Widget ids, for focus and tests.
@@ -63,6 +63,8 @@ pub struct Room {
     loading_older: bool,
     problem: Option<String>,
     media: media::Media,
+    /// The offer to jump to the first unread message, and where it stands.
+    jump: timeline::Jump,
     /// The thread open beside the conversation.
     thread: Option<Thread>,
 }
@@ -90,6 +92,11 @@ pub enum Message {
     Draft(String),
     Send,
     LoadOlder,
+    /// Show the conversation from the first unread message (loading back to it), dismiss the
+    /// offer, or go back to the whole conversation.
+    JumpToUnread,
+    DismissJump,
+    ShowEarlier,
     Select(String),
     Hover(String),
     Unhover(String),
@@ -170,7 +177,8 @@ pub enum Action {
 }
 
 impl Room {
-    pub fn new(id: String, name: String, own: String, draft: String) -> Room {
+    /// A room opened with `unread` messages not read yet.
+    pub fn new(id: String, name: String, own: String, draft: String, unread: u64) -> Room {
         Room {
             id,
             name,
@@ -190,6 +198,11 @@ impl Room {
             problem: None,
             media: media::Media::default(),
             thread: None,
+            jump: if unread > 0 {
+                timeline::Jump::Offered(unread)
+            } else {
+                timeline::Jump::None
+            },
         }
     }
 
@@ -266,12 +279,9 @@ impl Room {
                 };
                 return Action::Do(command);
             }
-            Message::LoadOlder => {
-                if !self.loading_older && !self.at_start() {
-                    self.loading_older = true;
-                    return Action::Do(Command::LoadOlder);
-                }
-            }
+            Message::LoadOlder => return self.load_older(),
+            Message::JumpToUnread => return self.jump_to_unread(),
+            Message::DismissJump | Message::ShowEarlier => self.jump = timeline::Jump::None,
             Message::Select(event) => {
                 self.confirm_delete = None;
                 self.selected = if self.selected.as_deref() == Some(&event) {
@@ -439,6 +449,8 @@ impl Room {
                 tracing::error!(?error, room = %self.id, "timeline update out of step");
             }
         }
+        // The page that brought the read marker may arrive before its "loaded" answer.
+        self.marker_arrived();
         let mut wanted = Vec::new();
         for item in &self.items {
             if let TimelineEntry::Message(message) = &item.entry
@@ -491,21 +503,22 @@ impl Room {
     }
 
     /// Older history finished loading (or failed, with a sentence for the user).
-    pub fn older_loaded(&mut self, problem: Option<String>) {
+    /// A page of earlier messages arrived (or not). While looking for the first unread
+    /// message, asks for the next page.
+    pub fn older_loaded(&mut self, problem: Option<String>) -> Action {
         self.loading_older = false;
         if problem.is_some() {
             self.problem = problem;
+            if self.jump == timeline::Jump::Seeking {
+                self.jump = timeline::Jump::None;
+            }
+            return Action::None;
         }
+        self.seek()
     }
 
     pub fn show_problem(&mut self, problem: String) {
         self.problem = Some(problem);
-    }
-
-    fn at_start(&self) -> bool {
-        self.items
-            .iter()
-            .any(|item| item.entry == TimelineEntry::Start)
     }
 
     pub fn view<'a>(
@@ -584,33 +597,7 @@ impl Room {
         .align_y(Alignment::Center)
         .padding([space::M, space::XL]);
 
-        let mut lines = column![].spacing(space::XS).padding([space::M, space::XL]);
-        if !self.at_start() {
-            let label = if self.loading_older {
-                i18n.tr("room-loading-older")
-            } else {
-                i18n.tr("room-load-older")
-            };
-            lines = lines.push(
-                container(
-                    button(text(label).size(size::SMALL))
-                        .padding([space::XS, space::M])
-                        .style(theme::button::secondary)
-                        .on_press_maybe((!self.loading_older).then_some(Message::LoadOlder)),
-                )
-                .center_x(Length::Fill),
-            );
-        }
-        let mut previous: Option<&Msg> = None;
-        for item in shown(&self.items) {
-            let (line, message) = self.line(item, previous, i18n, now_ms, colors);
-            lines = lines.push(line);
-            previous = message;
-        }
-        let timeline = scrollable(lines)
-            .anchor_bottom()
-            .height(Length::Fill)
-            .width(Length::Fill);
+        let timeline = self.timeline_view(i18n, now_ms, colors);
 
         let mut bottom = column![].spacing(space::S);
         if let Some(problem) = &self.problem {
@@ -665,80 +652,6 @@ impl Room {
         ]
         .into()
     }
-
-    /// One timeline item, and the message it is (for grouping the next one).
-    fn line<'a>(
-        &'a self,
-        item: &'a TimelineItem,
-        previous: Option<&Msg>,
-        i18n: &I18n,
-        now_ms: u64,
-        colors: &'static Colors,
-    ) -> (Element<'a, Message>, Option<&'a Msg>) {
-        let centred = |label: String| -> Element<'a, Message> {
-            container(text(label).size(size::SMALL).style(theme::text::muted))
-                .center_x(Length::Fill)
-                .padding([space::S, 0.0])
-                .into()
-        };
-        match &item.entry {
-            TimelineEntry::Message(message) => {
-                let grouped = previous.is_some_and(|p| {
-                    p.sender_id == message.sender_id
-                        && message.timestamp_ms.saturating_sub(p.timestamp_ms) < GROUP_GAP_MS
-                });
-                let look = message::Look {
-                    grouped: grouped && message.reply_to.is_none(),
-                    selected: self.selected.as_deref() == Some(message.event.as_str()),
-                    hovered: self.hovered.as_deref() == Some(message.event.as_str()),
-                    confirm_delete: self.confirm_delete.as_deref() == Some(message.event.as_str()),
-                    thread_root_allowed: true,
-                };
-                (
-                    message::view(message, look, &self.media, i18n, colors),
-                    Some(message),
-                )
-            }
-            TimelineEntry::DayDivider { timestamp_ms } => {
-                (centred(time::day(i18n, *timestamp_ms, now_ms)), None)
-            }
-            TimelineEntry::ReadMarker => (centred(i18n.tr("room-new-messages")), None),
-            TimelineEntry::Start => (centred(i18n.tr("room-start")), None),
-            TimelineEntry::Membership { who, change, .. } => {
-                let key = match change {
-                    MembershipChange::Joined => "room-member-joined",
-                    MembershipChange::Left => "room-member-left",
-                    MembershipChange::Invited => "room-member-invited",
-                    MembershipChange::Removed => "room-member-removed",
-                    MembershipChange::Other => "room-member-other",
-                };
-                (
-                    centred(i18n.tr_args(key, [("who", who.as_str().into())])),
-                    None,
-                )
-            }
-            TimelineEntry::RoomChanged { by, .. } => (
-                centred(i18n.tr_args("room-changed", [("who", by.as_str().into())])),
-                None,
-            ),
-        }
-    }
-}
-
-/// The items worth a line: a run of settings changes by one person (a new room has a dozen)
-/// reads as one.
-fn shown(items: &[TimelineItem]) -> impl Iterator<Item = &TimelineItem> {
-    let mut last_changer: Option<&str> = None;
-    items.iter().filter(move |item| {
-        if let TimelineEntry::RoomChanged { by, .. } = &item.entry {
-            let repeat = last_changer == Some(by.as_str());
-            last_changer = Some(by);
-            !repeat
-        } else {
-            last_changer = None;
-            true
-        }
-    })
 }
 
 /// "Bob is typing…", for one, two or more people.
@@ -768,37 +681,5 @@ fn body_text(body: &MessageBody) -> (String, bool) {
         MessageBody::Redacted | MessageBody::UnableToDecrypt | MessageBody::Unsupported(_) => {
             (String::new(), true)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn changed(id: &str, by: &str) -> TimelineItem {
-        TimelineItem {
-            id: id.into(),
-            entry: TimelineEntry::RoomChanged {
-                by: by.into(),
-                timestamp_ms: 0,
-            },
-        }
-    }
-
-    #[test]
-    fn runs_of_settings_changes_by_one_person_collapse() {
-        let marker = TimelineItem {
-            id: "m".into(),
-            entry: TimelineEntry::ReadMarker,
-        };
-        let items = [
-            changed("1", "carol"),
-            changed("2", "carol"),
-            changed("3", "bob"),
-            marker,
-            changed("4", "bob"),
-        ];
-        let ids: Vec<&str> = shown(&items).map(|item| item.id.as_str()).collect();
-        assert_eq!(ids, ["1", "3", "m", "4"]);
     }
 }

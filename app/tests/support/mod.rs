@@ -230,6 +230,7 @@ fn message(
             thread: None,
             editable: from_me,
             redactable: from_me,
+            read_by: Vec::new(),
         }),
     }
 }
@@ -340,6 +341,7 @@ pub fn sample_timeline() -> Vec<sparks_domain::TimelineItem> {
                 mine: false,
             },
         ];
+        m.read_by = vec!["@carol:example.org".into()];
         m.thread = Some(sparks_domain::ThreadSummary {
             replies: 3,
             latest: Some(("Carol Nguyen".into(), "Printed in colour this time".into())),

@@ -66,6 +66,9 @@ pub struct Message {
     /// Whether we may change or delete it (our own messages).
     pub editable: bool,
     pub redactable: bool,
+    /// Who else has read up to this message (and no further yet), by user id.
+    #[serde(default)]
+    pub read_by: Vec<String>,
 }
 
 /// A short view of the message a reply answers.

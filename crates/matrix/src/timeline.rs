@@ -22,7 +22,7 @@ use matrix_sdk_ui::timeline::{
     self, EmbeddedEvent, EventSendState, EventTimelineItem,
     MembershipChange as SdkMembershipChange, MsgLikeContent, MsgLikeKind, Profile, RoomExt,
     Timeline, TimelineDetails, TimelineEventItemId, TimelineFocus, TimelineItemContent,
-    TimelineItemKind, VirtualTimelineItem,
+    TimelineItemKind, TimelineReadReceiptTracking, VirtualTimelineItem,
 };
 use sparks_domain::{
     AttachmentKind, ListDiff, Member, MembershipChange, Message, MessageBody, Outgoing, Quote,
@@ -105,6 +105,8 @@ impl OpenRoom {
             .timeline_builder()
             .with_focus(focus)
             .event_filter(show_event)
+            // Where others have read to, and where we stopped reading (the read marker).
+            .track_read_marker_and_receipts(TimelineReadReceiptTracking::MessageLikeEvents)
             .build()
             .await
             .map_err(|e| RoomError::Failed(details(&e)))?;
@@ -156,6 +158,16 @@ impl OpenRoom {
     pub async fn mark_read(&self) -> Result<(), RoomError> {
         self.timeline
             .mark_as_read(ReceiptType::Read)
+            .await
+            .map(|_| ())
+            .map_err(|e| RoomError::Failed(details(&e)))
+    }
+
+    /// Moves the read marker ("new messages" line) to the newest message: the room was read.
+    /// Sent when leaving a room, so the line shows where one stopped reading until then.
+    pub async fn mark_fully_read(&self) -> Result<(), RoomError> {
+        self.timeline
+            .mark_as_read(ReceiptType::FullyRead)
             .await
             .map(|_| ())
             .map_err(|e| RoomError::Failed(details(&e)))
@@ -384,7 +396,13 @@ fn convert(item: &Arc<timeline::TimelineItem>, own: &UserId) -> TimelineItem {
         }
         TimelineItemKind::Virtual(VirtualTimelineItem::ReadMarker) => TimelineEntry::ReadMarker,
         TimelineItemKind::Virtual(VirtualTimelineItem::TimelineStart) => TimelineEntry::Start,
-        TimelineItemKind::Event(event) => event_entry(event, own),
+        TimelineItemKind::Event(event) => {
+            let mut entry = event_entry(event, own);
+            if let TimelineEntry::Message(message) = &mut entry {
+                message.read_by.retain(|user| user != own.as_str());
+            }
+            entry
+        }
     };
     TimelineItem {
         id: item.unique_id().0.clone(),
@@ -502,6 +520,12 @@ fn message_entry(
         thread: None,
         editable: event.is_editable(),
         redactable: event.is_own() && !event.content().is_redacted(),
+        read_by: event
+            .read_receipts()
+            .keys()
+            .filter(|user| *user != event.sender())
+            .map(ToString::to_string)
+            .collect(),
     })
 }
 
