@@ -649,11 +649,11 @@ impl Sparks {
         let mut subscriptions = vec![keys, iced::system::theme_changes().map(Message::SystemMode)];
         if let Screen::Home {
             session,
+            home,
             room,
             verification,
             transfers,
             thread,
-            ..
         } = &self.screen
         {
             if let Some((root, open)) = thread {
@@ -688,6 +688,12 @@ impl Sparks {
                     RoomPart("details", open.clone()),
                     streams::details,
                 ));
+                if home.chat().room().is_some_and(|r| r.shows_threads()) {
+                    subscriptions.push(Subscription::run_with(
+                        RoomPart("threads", open.clone()),
+                        streams::threads,
+                    ));
+                }
             }
             let key = SessionKey(session.clone());
             subscriptions.push(Subscription::run_with(key.clone(), streams::rooms));

@@ -685,6 +685,23 @@ fn threads_open_from_the_summary_and_the_list_and_replies_go_there() -> Result<(
     let mut ui = home_view(&home, &en);
     ui.click("Threads")?;
     let _ = run!(home, ui);
+    home_view(&home, &en).find("Loading the threads…")?;
+    home.update(home::Message::Threads(
+        "!design:example.org".into(),
+        Err("M_UNRECOGNIZED".into()),
+    ));
+    home_view(&home, &en).find("The threads could not be listed: M_UNRECOGNIZED")?;
+    home.update(home::Message::Threads(
+        "!design:example.org".into(),
+        Ok(vec![sparks_domain::ThreadRoot {
+            event: "$m5b".into(),
+            sender_name: "Bob Brandt".into(),
+            text: "Agreed, Alice Demo. I put the final files under design/v2".into(),
+            timestamp_ms: support::NOW_MS - 10 * 60_000,
+            replies: 3,
+            latest: Some(("Carol Nguyen".into(), "Printed in colour this time".into())),
+        }]),
+    ));
     let mut ui = home_view(&home, &en);
     ui.click("3 replies in thread · Carol Nguyen")?;
     let actions = run!(home, ui);

@@ -158,6 +158,25 @@ async fn replies_in_a_thread_stay_in_the_thread() -> Result<(), Error> {
         },
     )
     .await?;
+    // The room's list of threads, from the server: the root, decrypted, with both replies.
+    let bob_room = bob.open_room(&room_id).await?;
+    let mut threads = pin!(bob_room.threads());
+    let listed = tokio::time::timeout(WAIT, async {
+        while let Some(list) = futures_util::StreamExt::next(&mut threads).await {
+            let list = list?;
+            if let Some(found) = list.into_iter().find(|t| t.event == root && t.replies == 2) {
+                return Ok::<_, Error>(found);
+            }
+        }
+        Err("the thread list ended".into())
+    })
+    .await
+    .map_err(|_| "the thread never showed in the list")??;
+    assert_eq!(listed.text, "Which venue for the offsite?");
+    assert_eq!(
+        listed.latest.as_ref().map(|(_, text)| text.as_str()),
+        Some("Booked!")
+    );
     assert!(bob.open_thread(&room_id, "not an event id").await.is_err());
     alice.logout().await;
     bob.logout().await;

@@ -207,3 +207,13 @@ pub(super) fn details(key: &RoomPart) -> impl Stream<Item = Message> + use<> {
         .details()
         .map(move |details| Message::Home(home::Message::RoomDetails(id.clone(), details)))
 }
+
+pub(super) fn threads(key: &RoomPart) -> impl Stream<Item = Message> + use<> {
+    let id = key.1.id().to_owned();
+    key.1.threads().map(move |list| {
+        Message::Home(home::Message::Threads(
+            id.clone(),
+            list.map_err(|error| error.to_string()),
+        ))
+    })
+}

@@ -86,6 +86,8 @@ pub enum Message {
     Timeline(String, Vec<ListDiff<TimelineItem>>),
     /// Who else is typing in a room.
     Typing(String, Vec<String>),
+    /// The open room's list of threads, or why the server could not list them.
+    Threads(String, Result<Vec<sparks_domain::ThreadRoot>, String>),
     /// The spaces we are in changed.
     Spaces(Vec<sparks_domain::SpaceGroup>),
     /// A room's own settings changed.
@@ -263,6 +265,11 @@ impl Home {
                 }
             }
             Message::Spaces(spaces) => self.chat.set_spaces(spaces),
+            Message::Threads(id, threads) => {
+                if let Some(room) = self.chat.room_mut(&id) {
+                    room.set_threads(threads);
+                }
+            }
             Message::RoomDetails(id, details) => {
                 if let Some(room) = self.chat.room_mut(&id)
                     && room.set_details(details)

@@ -75,7 +75,8 @@ enum Side {
     #[default]
     None,
     Members,
-    Threads,
+    /// The room's threads once the server has listed them (or said why not).
+    Threads(Option<Result<Vec<sparks_domain::ThreadRoot>, String>>),
     Settings(settings::Settings),
 }
 
@@ -239,6 +240,17 @@ impl Room {
         self.side = if same { Side::None } else { side };
     }
 
+    /// Whether the list of threads is showing (and so wants to be kept up to date).
+    pub fn shows_threads(&self) -> bool {
+        matches!(self.side, Side::Threads(_))
+    }
+
+    pub fn set_threads(&mut self, threads: Result<Vec<sparks_domain::ThreadRoot>, String>) {
+        if let Side::Threads(list) = &mut self.side {
+            *list = Some(threads);
+        }
+    }
+
     /// The room's settings changed. Returns whether its picture did (to fetch the new one).
     pub fn set_details(&mut self, details: RoomDetails) -> bool {
         let new_picture = details.avatar != self.details.avatar;
@@ -400,7 +412,7 @@ impl Room {
                     });
                 }
             }
-            Message::ToggleThreads => self.toggle(Side::Threads),
+            Message::ToggleThreads => self.toggle(Side::Threads(None)),
             Message::Leave => self.confirm_leave = true,
             Message::CancelLeave => self.confirm_leave = false,
             Message::ConfirmLeave => {
@@ -569,7 +581,7 @@ impl Room {
             title.width(Length::Fill),
             button(text(i18n.tr("room-threads")).size(size::SMALL))
                 .padding([space::XS, space::M])
-                .style(if matches!(self.side, Side::Threads) {
+                .style(if matches!(self.side, Side::Threads(_)) {
                     theme::button::secondary
                 } else {
                     theme::button::quiet
@@ -628,7 +640,9 @@ impl Room {
         } else {
             match &self.side {
                 Side::None => conversation.into(),
-                Side::Threads => row![conversation, self.threads_panel(i18n)].into(),
+                Side::Threads(threads) => {
+                    row![conversation, self.threads_panel(threads, i18n)].into()
+                }
                 Side::Members => row![conversation, self.members_panel(i18n)].into(),
                 Side::Settings(form) => {
                     let panel = form

@@ -22,5 +22,5 @@ pub use room::{
 pub use security::{Recovery, SasEmoji, Security, VerificationPeer, VerificationStep};
 pub use timeline::{
     AttachmentKind, MembershipChange, Mention, Message, MessageBody, Outgoing, Quote, Reaction,
-    SendState, ThreadSummary, TimelineEntry, TimelineItem,
+    SendState, ThreadRoot, ThreadSummary, TimelineEntry, TimelineItem,
 };

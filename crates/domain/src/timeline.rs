@@ -89,6 +89,20 @@ pub struct Reaction {
     pub mine: bool,
 }
 
+/// A thread in a room's list of threads: its first message and how far it has got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadRoot {
+    /// The root message's event id (opens the thread).
+    pub event: String,
+    pub sender_name: String,
+    /// The root's words on one line.
+    pub text: String,
+    pub timestamp_ms: u64,
+    pub replies: u32,
+    /// The newest reply: its sender's name and words.
+    pub latest: Option<(String, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadSummary {
     pub replies: u32,

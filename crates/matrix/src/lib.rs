@@ -18,6 +18,7 @@ mod room_settings;
 mod rooms;
 mod security;
 mod session;
+mod threads;
 mod timeline;
 
 pub use error::{LoginError, RestoreError};

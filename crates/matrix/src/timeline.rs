@@ -410,7 +410,7 @@ fn convert(item: &Arc<timeline::TimelineItem>, own: &UserId) -> TimelineItem {
     }
 }
 
-fn display_name(profile: &TimelineDetails<Profile>, user: &UserId) -> String {
+pub(crate) fn display_name(profile: &TimelineDetails<Profile>, user: &UserId) -> String {
     match profile {
         TimelineDetails::Ready(profile) => profile.display_name.clone(),
         _ => None,
@@ -571,10 +571,15 @@ fn relations(entry: &mut TimelineEntry, content: &MsgLikeContent, own: &UserId) 
 
 /// A one-line preview of an embedded (replied-to or latest-in-thread) event.
 fn quote_text(event: &EmbeddedEvent) -> String {
-    let text = match event.content.as_message() {
+    preview_of(&event.content)
+}
+
+/// A message's words on one line, cut short, for quotes and lists.
+pub(crate) fn preview_of(content: &TimelineItemContent) -> String {
+    let text = match content.as_message() {
         Some(message) => message.body().to_owned(),
-        None if event.content.is_redacted() => String::new(),
-        None => event.content.event_type_str().unwrap_or_default(),
+        None if content.is_redacted() => String::new(),
+        None => content.event_type_str().unwrap_or_default(),
     };
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match line.char_indices().nth(QUOTE_CHARS) {
@@ -624,6 +629,6 @@ fn body_of(message: &MessageType) -> MessageBody {
     }
 }
 
-fn millis(timestamp: MilliSecondsSinceUnixEpoch) -> u64 {
+pub(crate) fn millis(timestamp: MilliSecondsSinceUnixEpoch) -> u64 {
     timestamp.get().into()
 }

@@ -2,10 +2,10 @@
 
 use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Alignment, Length};
-use sparks_domain::{Message as Msg, TimelineEntry};
+use sparks_domain::{ThreadRoot, TimelineEntry};
 use sparks_i18n::I18n;
 
-use super::{Message, Room, THREAD_COMPOSER, Thread, body_text, message};
+use super::{Message, Room, THREAD_COMPOSER, Thread, message};
 use crate::theme::{self, Colors, size, space};
 use crate::widget::{self, Element};
 
@@ -84,8 +84,12 @@ impl Room {
         .into()
     }
 
-    /// Every thread in the loaded history, newest first.
-    pub(super) fn threads_panel<'a>(&'a self, i18n: &I18n) -> Element<'a, Message> {
+    /// The room's threads as the server lists them, newest activity first.
+    pub(super) fn threads_panel<'a>(
+        &'a self,
+        threads: &'a Option<Result<Vec<ThreadRoot>, String>>,
+        i18n: &I18n,
+    ) -> Element<'a, Message> {
         let mut list = column![
             text(i18n.tr("room-threads"))
                 .size(size::BODY)
@@ -93,48 +97,27 @@ impl Room {
         ]
         .spacing(space::S)
         .padding(space::L);
-        let roots: Vec<&Msg> = self
-            .items
-            .iter()
-            .rev()
-            .filter_map(|item| match &item.entry {
-                TimelineEntry::Message(m) if m.thread.is_some() => Some(m),
-                _ => None,
-            })
-            .collect();
-        if roots.is_empty() {
-            list = list.push(
-                text(i18n.tr("room-threads-none"))
+        let note = |words: String| text(words).size(size::SMALL).style(theme::text::muted);
+        match threads {
+            None => list = list.push(note(i18n.tr("room-threads-loading"))),
+            Some(Err(problem)) => {
+                list = list.push(
+                    text(i18n.tr_args(
+                        "room-threads-failed",
+                        [("details", problem.as_str().into())],
+                    ))
                     .size(size::SMALL)
-                    .style(theme::text::muted),
-            );
-        }
-        for root in roots {
-            let (preview, _) = body_text(&root.body);
-            let replies = root.thread.as_ref().map_or(0, |t| t.replies);
-            let mut summary = i18n.tr_args(
-                "message-thread-replies",
-                [("count", u64::from(replies).into())],
-            );
-            if let Some((who, _)) = root.thread.as_ref().and_then(|t| t.latest.as_ref()) {
-                summary = format!("{summary} · {who}");
+                    .style(theme::text::danger),
+                );
             }
-            list = list.push(
-                button(
-                    column![
-                        text(root.sender_name.as_str())
-                            .size(size::SMALL)
-                            .font(theme::SEMIBOLD),
-                        text(widget::ellipsize(&preview, 80)).size(size::BODY),
-                        text(summary).size(size::SMALL).style(theme::text::primary),
-                    ]
-                    .spacing(2),
-                )
-                .padding([space::S, space::S])
-                .width(Length::Fill)
-                .style(theme::button::quiet)
-                .on_press(Message::OpenThread(root.event.clone())),
-            );
+            Some(Ok(roots)) if roots.is_empty() => {
+                list = list.push(note(i18n.tr("room-threads-none")));
+            }
+            Some(Ok(roots)) => {
+                for root in roots {
+                    list = list.push(thread_row(root, i18n));
+                }
+            }
         }
         container(scrollable(list).height(Length::Fill))
             .width(Length::Fixed(320.0))
@@ -142,4 +125,30 @@ impl Room {
             .style(theme::container::sidebar)
             .into()
     }
+}
+
+/// One thread in the list: who started it, its first words, and how far it has got.
+fn thread_row<'a>(root: &'a ThreadRoot, i18n: &I18n) -> Element<'a, Message> {
+    let mut summary = i18n.tr_args(
+        "message-thread-replies",
+        [("count", u64::from(root.replies).into())],
+    );
+    if let Some((who, _)) = &root.latest {
+        summary = format!("{summary} · {who}");
+    }
+    button(
+        column![
+            text(root.sender_name.as_str())
+                .size(size::SMALL)
+                .font(theme::SEMIBOLD),
+            text(widget::ellipsize(&root.text, 80)).size(size::BODY),
+            text(summary).size(size::SMALL).style(theme::text::primary),
+        ]
+        .spacing(2),
+    )
+    .padding([space::S, space::S])
+    .width(Length::Fill)
+    .style(theme::button::quiet)
+    .on_press(Message::OpenThread(root.event.clone()))
+    .into()
 }
