@@ -1,7 +1,7 @@
 //! Sparks' Matrix backend: the only crate that touches matrix-sdk and matrix-sdk-ui.
 //!
 //! It signs people in (with `.well-known` discovery), keeps the session in the secret store with
-//! the local SQLite store encrypted by a passphrase that lives beside it in the secret store, runs
+//! the local SQLite store encrypted by a key that lives beside it in the secret store, runs
 //! matrix-sdk-ui's [`SyncService`](matrix_sdk_ui::sync_service::SyncService), and streams the
 //! room list to the app as [`sparks_domain::ListDiff`]s of [`sparks_domain::RoomSummary`].
 

@@ -17,8 +17,11 @@ use std::sync::Arc;
 use sparks_domain::{LastMessage, ListDiff, RoomKind, RoomSummary};
 use tokio::sync::mpsc;
 
-/// The list grows by this many rooms whenever it is full, until every room is in it.
-const PAGE_SIZE: usize = 500;
+/// The list grows by this many rooms whenever it is full, until every room is in it. Small,
+/// so the first screen of rooms shows before the rest are read from the store.
+const PAGE_SIZE: usize = 50;
+/// Rooms read from the store at once while converting a page.
+const CONCURRENT_READS: usize = 16;
 /// The longest preview of a message kept for the room list.
 const PREVIEW_CHARS: usize = 160;
 
@@ -85,11 +88,14 @@ async fn run(
                     controller.add_one_page();
                 }
                 for diff in diffs {
-                    for room in inserted(&diff) {
-                        if let Err(error) = latest_events.listen_to_room(room.room_id()).await {
-                            tracing::debug!(%error, room = %room.room_id(), "no latest event for room");
-                        }
-                    }
+                    let latest_events = &latest_events;
+                    futures_util::stream::iter(inserted(&diff))
+                        .for_each_concurrent(CONCURRENT_READS, |room| async move {
+                            if let Err(error) = latest_events.listen_to_room(room.room_id()).await {
+                                tracing::debug!(%error, room = %room.room_id(), "no latest event for room");
+                            }
+                        })
+                        .await;
                     out.push(convert(diff, own_user.as_deref()).await);
                 }
                 RoomListUpdate::Diffs(out)
@@ -136,11 +142,11 @@ async fn convert(
         values: impl IntoIterator<Item = RoomListItem>,
         own_user: Option<&UserId>,
     ) -> Vec<RoomSummary> {
-        let mut out = Vec::new();
-        for value in values {
-            out.push(summarize(&value, own_user).await);
-        }
-        out
+        futures_util::stream::iter(values)
+            .map(|value| async move { summarize(&value, own_user).await })
+            .buffered(CONCURRENT_READS)
+            .collect()
+            .await
     }
     match diff {
         VectorDiff::Append { values } => ListDiff::Append(all(values, own_user).await),

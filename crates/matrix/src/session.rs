@@ -32,7 +32,12 @@ struct StoredSession {
     homeserver: String,
     /// Folder under the store root that holds this session's SQLite stores.
     store: String,
-    /// Passphrase of the SQLite stores.
+    /// The SQLite stores' key: 32 random bytes (base64), used as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    store_key: Option<String>,
+    /// What sessions saved by earlier versions have instead of a key: a passphrase, which the
+    /// stores stretch with 200,000 PBKDF2 rounds each on every start (a quarter of a second).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     passphrase: String,
     #[serde(flatten)]
     session: MatrixSession,
@@ -80,14 +85,16 @@ impl Session {
     ) -> Result<Session, LoginError> {
         let target = request.target()?;
         let store = random_token(12);
-        let passphrase = random_token(32);
+        let store_key = random_token(32);
         let store_dir = store_root.join(&store);
+        let store_config = store_config(&store_dir, Some(&store_key), "")
+            .map_err(|e| LoginError::Store(e.to_string()))?;
         let client = Client::builder()
             .server_name_or_homeserver_url(&target.discovery_input)
             // Discovery has found and checked the server already; a hint in the login response
             // must not move the session to a server nobody checked.
             .respect_login_well_known(false)
-            .sqlite_store(&store_dir, Some(&passphrase))
+            .sqlite_store_with_config_and_cache_path(store_config, None::<&Path>)
             .request_config(RequestConfig::new().timeout(REQUEST_TIMEOUT))
             .with_encryption_settings(crate::security::settings())
             // Threads as threads: replies counted on their root, not mixed into the room.
@@ -124,7 +131,8 @@ impl Session {
         let stored = StoredSession {
             homeserver: client.homeserver().to_string(),
             store,
-            passphrase,
+            store_key: Some(store_key),
+            passphrase: String::new(),
             session,
         };
         let saved = save(&secrets, &stored).await;
@@ -167,9 +175,12 @@ impl Session {
                 store_dir.display()
             )));
         }
+        let store_config =
+            store_config(&store_dir, stored.store_key.as_deref(), &stored.passphrase)
+                .map_err(RestoreError::Corrupt)?;
         let client = Client::builder()
             .homeserver_url(&stored.homeserver)
-            .sqlite_store(&store_dir, Some(&stored.passphrase))
+            .sqlite_store_with_config_and_cache_path(store_config, None::<&Path>)
             .request_config(RequestConfig::new().timeout(REQUEST_TIMEOUT))
             .with_encryption_settings(crate::security::settings())
             // Threads as threads: replies counted on their root, not mixed into the room.
@@ -355,6 +366,27 @@ async fn remove_store(dir: &Path) {
     }
 }
 
+/// How to open a session's SQLite stores: with its key, or an older session's passphrase.
+fn store_config(
+    dir: &Path,
+    key: Option<&str>,
+    passphrase: &str,
+) -> Result<matrix_sdk::SqliteStoreConfig, String> {
+    let config = matrix_sdk::SqliteStoreConfig::new(dir);
+    match key {
+        Some(key) => {
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(key)
+                .map_err(|e| format!("store key: {e}"))?;
+            let key: [u8; 32] = bytes
+                .try_into()
+                .map_err(|_| "store key: not 32 bytes".to_owned())?;
+            Ok(config.key(Some(&key)))
+        }
+        None => Ok(config.passphrase(Some(passphrase))),
+    }
+}
+
 fn random_token(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buffer);
@@ -374,4 +406,34 @@ fn groups(
             children: filter.descendants.iter().map(ToString::to_string).collect(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_saved_with_a_passphrase_still_open_and_new_ones_use_a_key() {
+        let old = r#"{"homeserver":"http://127.0.0.1:8008","store":"abc","passphrase":"p4ss",
+            "user_id":"@alice:localhost","device_id":"DEV","access_token":"t"}"#;
+        let stored: StoredSession = serde_json::from_str(old).expect("an old session reads");
+        assert_eq!(stored.store_key, None);
+        assert_eq!(stored.passphrase, "p4ss");
+
+        let key = random_token(32);
+        assert!(store_config(Path::new("/tmp/s"), Some(&key), "").is_ok());
+        assert!(
+            store_config(Path::new("/tmp/s"), Some("c2hvcnQ"), "").is_err(),
+            "5 bytes"
+        );
+        assert!(store_config(Path::new("/tmp/s"), Some("not base64!"), "").is_err());
+
+        let new = StoredSession {
+            store_key: Some(key.clone()),
+            passphrase: String::new(),
+            ..stored
+        };
+        let json = serde_json::to_string(&new).expect("serialise");
+        assert!(json.contains(&key) && !json.contains("passphrase"));
+    }
 }

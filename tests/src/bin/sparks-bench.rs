@@ -146,6 +146,17 @@ async fn room_list(
             .await
             .map_err(|_| format!("only {} of {until} rooms arrived", list.len()))?
             .ok_or("the room list ended")?;
+        if std::env::var_os("SPARKS_BENCH_TRACE").is_some() {
+            let what = match &update {
+                RoomListUpdate::Diffs(d) => format!("{} diffs", d.len()),
+                other => format!("{other:?}"),
+            };
+            eprintln!(
+                "{:>6} ms  {what}  (list {})",
+                started.elapsed().as_millis(),
+                list.len()
+            );
+        }
         match update {
             RoomListUpdate::Diffs(diffs) => {
                 for diff in diffs {
