@@ -131,7 +131,7 @@ fn every_screen_renders_in_both_themes() {
     }
 
     // A thread open beside the room.
-    {
+    for (variant, theme) in themes() {
         let mut home = support::home_with_open_room();
         home.update(home::Message::Chat(sparks::screen::chat::Message::Room(
             sparks::screen::room::Message::OpenThread("$m5b".into()),
@@ -145,8 +145,9 @@ fn every_screen_renders_in_both_themes() {
             "$m5b".into(),
             vec![sparks_domain::ListDiff::Reset(root)],
         ));
-        let cx = support::context(&en, None, None);
-        shoot(&dir, "thread-light", &theme::light_theme(), home.view(cx));
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(&dir, &format!("thread-{variant}"), &theme, home.view(cx));
     }
 
     // The room's settings beside it, with a picture, encryption about to be turned on.
@@ -284,6 +285,7 @@ fn every_screen_renders_in_both_themes() {
         "attachments-light",
         "attachments-dark",
         "thread-light",
+        "thread-dark",
         "room-settings-light",
         "room-settings-dark",
         "room-busy-dark",

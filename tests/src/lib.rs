@@ -184,6 +184,25 @@ pub async fn sign_in(
     Session::login(request, &store_root(home), portable_secrets(home)).await
 }
 
+/// Two new people, each signed in to Sparks in a portable home of their own and syncing.
+/// Keep the homes alive as long as the sessions.
+pub async fn two_people(
+    server: &Homeserver,
+    prefix: &str,
+) -> Result<(Session, Session, [tempfile::TempDir; 2]), Error> {
+    let homes = [tempfile::tempdir()?, tempfile::tempdir()?];
+    let mut people = Vec::with_capacity(2);
+    for (who, home) in ["a", "b"].into_iter().zip(&homes) {
+        let (user, password) = server.new_user(&format!("{prefix}-{who}")).await?;
+        let session = sign_in(&server.login_request(&user, &password), home.path()).await?;
+        session.start().await;
+        people.push(session);
+    }
+    let bob = people.pop().ok_or("two sessions")?;
+    let alice = people.pop().ok_or("two sessions")?;
+    Ok((alice, bob, homes))
+}
+
 /// Restores the session kept in the portable home `home`.
 pub async fn restore(home: &Path) -> Result<Option<Session>, sparks_matrix::RestoreError> {
     Session::restore(&store_root(home), portable_secrets(home)).await

@@ -14,7 +14,7 @@ use sparks_domain::{
     AttachmentKind, MessageBody, NewRoom, NewRoomKind, TimelineEntry, TimelineItem,
 };
 use sparks_matrix::{OpenRoom, RoomError, Session, Transfer};
-use sparks_tests::{Error, Homeserver, apply_until, sign_in};
+use sparks_tests::{Error, Homeserver, apply_until, two_people};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -77,18 +77,8 @@ fn picture(path: &Path, width: u32, height: u32) -> Result<Vec<u8>, Error> {
 async fn pair(
     server: &Homeserver,
     encrypted: bool,
-) -> Result<(Session, Session, String, Vec<tempfile::TempDir>), Error> {
-    let (alice, alice_password) = server.new_user("media-a").await?;
-    let (bob, bob_password) = server.new_user("media-b").await?;
-    let homes = vec![tempfile::tempdir()?, tempfile::tempdir()?];
-    let alice = sign_in(
-        &server.login_request(&alice, &alice_password),
-        homes[0].path(),
-    )
-    .await?;
-    let bob = sign_in(&server.login_request(&bob, &bob_password), homes[1].path()).await?;
-    alice.start().await;
-    bob.start().await;
+) -> Result<(Session, Session, String, [tempfile::TempDir; 2]), Error> {
+    let (alice, bob, homes) = two_people(server, "media").await?;
     let room = alice
         .create_room(&NewRoom {
             kind: NewRoomKind::Group,

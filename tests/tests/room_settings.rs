@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::{Stream, StreamExt};
 use sparks_domain::{NewRoom, NewRoomKind, RoomDetails};
 use sparks_matrix::RoomError;
-use sparks_tests::{Error, Homeserver, eventually, sign_in};
+use sparks_tests::{Error, Homeserver, eventually, two_people};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -36,21 +36,8 @@ async fn until(
 #[tokio::test(flavor = "multi_thread")]
 async fn name_topic_picture_and_encryption_can_be_changed_by_those_allowed() -> Result<(), Error> {
     let server = Homeserver::from_env();
-    let (alice, alice_password) = server.new_user("settings-a").await?;
-    let (bob, bob_password) = server.new_user("settings-b").await?;
-    let (alice_home, bob_home, files) = (
-        tempfile::tempdir()?,
-        tempfile::tempdir()?,
-        tempfile::tempdir()?,
-    );
-    let alice = sign_in(
-        &server.login_request(&alice, &alice_password),
-        alice_home.path(),
-    )
-    .await?;
-    let bob = sign_in(&server.login_request(&bob, &bob_password), bob_home.path()).await?;
-    alice.start().await;
-    bob.start().await;
+    let (alice, bob, _homes) = two_people(&server, "settings").await?;
+    let files = tempfile::tempdir()?;
     let room_id = alice
         .create_room(&NewRoom {
             kind: NewRoomKind::Group,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use futures_util::{Stream, StreamExt};
 use sparks_domain::{NewRoom, NewRoomKind, Recovery, Security, VerificationStep};
 use sparks_matrix::{SecurityError, Session, Verification};
-use sparks_tests::{Error, Homeserver, sign_in};
+use sparks_tests::{Error, Homeserver, sign_in, two_people};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -176,18 +176,7 @@ async fn a_new_device_is_verified_with_emoji_from_the_old_one() -> Result<(), Er
 #[tokio::test(flavor = "multi_thread")]
 async fn two_people_verify_each_other_and_a_mismatch_cancels() -> Result<(), Error> {
     let server = Homeserver::from_env();
-    let (alice, alice_password) = server.new_user("alice").await?;
-    let (bob, bob_password) = server.new_user("bob").await?;
-    let alice_home = tempfile::tempdir()?;
-    let bob_home = tempfile::tempdir()?;
-    let alice = sign_in(
-        &server.login_request(&alice, &alice_password),
-        alice_home.path(),
-    )
-    .await?;
-    let bob = sign_in(&server.login_request(&bob, &bob_password), bob_home.path()).await?;
-    alice.start().await;
-    bob.start().await;
+    let (alice, bob, _homes) = two_people(&server, "verify").await?;
     for session in [&alice, &bob] {
         security_until(session, "cross-signing", |s| {
             s.device_verified == Some(true)

@@ -8,7 +8,7 @@ use std::pin::pin;
 use std::time::Duration;
 
 use sparks_domain::{MessageBody, NewRoom, NewRoomKind, Outgoing, TimelineEntry, TimelineItem};
-use sparks_tests::{Error, Homeserver, apply_until, sign_in};
+use sparks_tests::{Error, Homeserver, apply_until, two_people};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -34,17 +34,7 @@ fn said<'a>(items: &'a [TimelineItem], text: &str) -> Option<&'a sparks_domain::
 #[tokio::test(flavor = "multi_thread")]
 async fn replies_in_a_thread_stay_in_the_thread() -> Result<(), Error> {
     let server = Homeserver::from_env();
-    let (alice, alice_password) = server.new_user("thread-a").await?;
-    let (bob, bob_password) = server.new_user("thread-b").await?;
-    let (alice_home, bob_home) = (tempfile::tempdir()?, tempfile::tempdir()?);
-    let alice = sign_in(
-        &server.login_request(&alice, &alice_password),
-        alice_home.path(),
-    )
-    .await?;
-    let bob = sign_in(&server.login_request(&bob, &bob_password), bob_home.path()).await?;
-    alice.start().await;
-    bob.start().await;
+    let (alice, bob, _homes) = two_people(&server, "thread").await?;
     let room_id = alice
         .create_room(&NewRoom {
             kind: NewRoomKind::Group,
