@@ -238,3 +238,37 @@ fn read_receipts_show_under_the_last_message_read() -> Result<(), iced_test::Err
     ui.find("+2")?;
     Ok(())
 }
+
+#[test]
+fn scrolling_near_the_top_loads_earlier_messages_once() {
+    use sparks_domain::{ListDiff, TimelineEntry};
+    let mut home = support::home_with_open_room();
+    // Not the whole history: no start of the room loaded.
+    let items: Vec<_> = support::sample_timeline()
+        .into_iter()
+        .filter(|i| i.entry != TimelineEntry::Start)
+        .collect();
+    home.update(home::Message::Timeline(
+        ROOM.into(),
+        vec![ListDiff::Reset(items)],
+    ));
+    let scrolled = |home: &mut home::Home, from_top: f32| {
+        home.update(home::Message::Chat(sparks::screen::chat::Message::Room(
+            room::Message::Scrolled(from_top),
+        )))
+    };
+    assert!(matches!(scrolled(&mut home, 900.0), home::Action::None));
+    assert!(matches!(
+        scrolled(&mut home, 120.0),
+        home::Action::Room(room::Action::Do(room::Command::LoadOlder))
+    ));
+    assert!(
+        matches!(scrolled(&mut home, 40.0), home::Action::None),
+        "one page at a time"
+    );
+    let _ = open_room_view(&mut home).older_loaded(None);
+    assert!(matches!(
+        scrolled(&mut home, 10.0),
+        home::Action::Room(room::Action::Do(room::Command::LoadOlder))
+    ));
+}

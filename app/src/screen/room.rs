@@ -33,6 +33,8 @@ pub const THREAD_COMPOSER: &str = "thread-composer";
 
 /// Messages from one sender closer together than this share one header.
 const GROUP_GAP_MS: u64 = 5 * 60_000;
+/// Scrolling closer than this to the oldest loaded line loads the page before it.
+const NEAR_TOP: f32 = 300.0;
 /// How many events one "load earlier" asks for.
 pub const PAGE: u16 = 30;
 
@@ -93,6 +95,8 @@ pub enum Message {
     Draft(String),
     Send,
     LoadOlder,
+    /// The timeline was scrolled; this far (in pixels) from its top.
+    Scrolled(f32),
     /// Show the conversation from the first unread message (loading back to it), dismiss the
     /// offer, or go back to the whole conversation.
     JumpToUnread,
@@ -292,6 +296,9 @@ impl Room {
                 return Action::Do(command);
             }
             Message::LoadOlder => return self.load_older(),
+            // Close to the oldest loaded line: fetch the page before it.
+            Message::Scrolled(from_top) if from_top < NEAR_TOP => return self.load_older(),
+            Message::Scrolled(_) => {}
             Message::JumpToUnread => return self.jump_to_unread(),
             Message::DismissJump | Message::ShowEarlier => self.jump = timeline::Jump::None,
             Message::Select(event) => {

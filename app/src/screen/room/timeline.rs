@@ -199,6 +199,9 @@ impl Room {
         } else {
             scrollable(lines)
                 .anchor_bottom()
+                // Anchored at the bottom, the offset counts from there; from the top it is the
+                // reversed one.
+                .on_scroll(|viewport| Message::Scrolled(viewport.absolute_offset_reversed().y))
                 .height(Length::Fill)
                 .width(Length::Fill)
                 .into()
