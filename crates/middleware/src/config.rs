@@ -1,0 +1,426 @@
+//! The operator's configuration: one TOML file with the server's own settings and its tenants.
+//! Everything is checked at start; a mistake stops the server with a message naming the key.
+//! Secrets may be written in place, or read from an environment variable or a file.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use serde::Deserialize;
+use url::Url;
+
+/// A commented example, also used by the tests.
+pub const EXAMPLE: &str = include_str!("../middleware.example.toml");
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("{0}")]
+    Syntax(String),
+    #[error("`{key}`: {reason}")]
+    Invalid { key: String, reason: String },
+}
+
+fn invalid(key: impl Into<String>, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.into(),
+        reason: reason.into(),
+    }
+}
+
+/// A secret: written in place, or `{ env = "NAME" }`, or `{ file = "/path" }`.
+#[derive(Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+enum SecretSource {
+    Inline(String),
+    Env { env: String },
+    File { file: String },
+}
+
+/// A secret value; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl SecretSource {
+    fn resolve(self, key: &str) -> Result<Secret, ConfigError> {
+        let value = match self {
+            SecretSource::Inline(value) => value,
+            SecretSource::Env { env } => std::env::var(&env)
+                .map_err(|_| invalid(key, format!("environment variable {env} is not set")))?,
+            SecretSource::File { file } => std::fs::read_to_string(&file)
+                .map_err(|e| invalid(key, format!("cannot read {file}: {e}")))?
+                .trim_end_matches(['\n', '\r'])
+                .to_owned(),
+        };
+        if value.is_empty() {
+            return Err(invalid(key, "is empty"));
+        }
+        Ok(Secret(value))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    server: ServerFile,
+    storage: StorageFile,
+    #[serde(rename = "tenant")]
+    tenants: Vec<TenantFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServerFile {
+    listen: String,
+    public_url: String,
+    #[serde(default = "default_session_minutes")]
+    session_minutes: u64,
+    #[serde(default = "default_refresh_days")]
+    refresh_days: u64,
+}
+
+fn default_session_minutes() -> u64 {
+    15
+}
+
+fn default_refresh_days() -> u64 {
+    30
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StorageFile {
+    database: SecretSource,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TenantFile {
+    id: String,
+    homeservers: Vec<HomeserverFile>,
+    livekit: Option<LiveKitFile>,
+    #[serde(default)]
+    calendar: Option<toml::Value>,
+    #[serde(default)]
+    contacts: Option<toml::Value>,
+    #[serde(default)]
+    files: Option<toml::Value>,
+    #[serde(default)]
+    assistant: Option<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HomeserverFile {
+    server_name: String,
+    url: String,
+    /// The tenant's own server (its users may create meeting rooms), or a guest server whose
+    /// users may only join them.
+    #[serde(default = "yes")]
+    local: bool,
+    /// A Synapse admin's access token: lets the middleware check room membership.
+    admin_token: Option<SecretSource>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LiveKitFile {
+    url: String,
+    api_key: String,
+    api_secret: SecretSource,
+}
+
+/// The checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub public_url: Url,
+    pub session_minutes: u64,
+    pub refresh_days: u64,
+    pub database: Secret,
+    pub tenants: Vec<Tenant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: String,
+    pub homeservers: Vec<Homeserver>,
+    pub livekit: Option<LiveKit>,
+    pub calendar: bool,
+    pub contacts: bool,
+    pub files: bool,
+    pub assistant: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Homeserver {
+    pub server_name: String,
+    /// Where its client-server and federation OpenID APIs answer.
+    pub url: Url,
+    pub local: bool,
+    pub admin_token: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LiveKit {
+    /// What clients connect to (`wss://…`).
+    pub url: Url,
+    pub api_key: String,
+    pub api_secret: Secret,
+}
+
+impl LiveKit {
+    /// Where its server API (RoomService) answers: the same host over HTTP(S).
+    pub fn api_url(&self) -> Url {
+        let mut url = self.url.clone();
+        let scheme = if url.scheme() == "wss" {
+            "https"
+        } else {
+            "http"
+        };
+        // Both are special schemes, so switching between them cannot fail.
+        let _ = url.set_scheme(scheme);
+        url
+    }
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Config::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let file: File = toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        let listen = file
+            .server
+            .listen
+            .parse()
+            .map_err(|e| invalid("server.listen", format!("not an address:port: {e}")))?;
+        let public_url = http_url(
+            "server.public_url",
+            &file.server.public_url,
+            &["http", "https"],
+        )?;
+        if file.server.session_minutes == 0 || file.server.session_minutes > 24 * 60 {
+            return Err(invalid("server.session_minutes", "must be 1 to 1440"));
+        }
+        if file.server.refresh_days == 0 || file.server.refresh_days > 365 {
+            return Err(invalid("server.refresh_days", "must be 1 to 365"));
+        }
+        let database = file.storage.database.resolve("storage.database")?;
+        if !(database.expose().starts_with("sqlite:") || database.expose().starts_with("postgres"))
+        {
+            return Err(invalid(
+                "storage.database",
+                "must start with sqlite: or postgres://",
+            ));
+        }
+        if file.tenants.is_empty() {
+            return Err(invalid("tenant", "at least one [[tenant]] is needed"));
+        }
+        let mut owners: HashMap<String, String> = HashMap::new();
+        let mut tenants = Vec::with_capacity(file.tenants.len());
+        for (i, tenant) in file.tenants.into_iter().enumerate() {
+            let key = format!("tenant[{i}]");
+            if tenant.id.trim().is_empty() || tenants.iter().any(|t: &Tenant| t.id == tenant.id) {
+                return Err(invalid(format!("{key}.id"), "must be set and unique"));
+            }
+            if tenant.homeservers.is_empty() {
+                return Err(invalid(format!("{key}.homeservers"), "needs at least one"));
+            }
+            let mut homeservers = Vec::new();
+            for (j, hs) in tenant.homeservers.into_iter().enumerate() {
+                let key = format!("{key}.homeservers[{j}]");
+                if let Some(other) = owners.insert(hs.server_name.clone(), tenant.id.clone()) {
+                    return Err(invalid(
+                        format!("{key}.server_name"),
+                        format!("{} belongs to tenant {other} already", hs.server_name),
+                    ));
+                }
+                homeservers.push(Homeserver {
+                    url: http_url(&format!("{key}.url"), &hs.url, &["http", "https"])?,
+                    server_name: hs.server_name,
+                    local: hs.local,
+                    admin_token: hs
+                        .admin_token
+                        .map(|s| s.resolve(&format!("{key}.admin_token")))
+                        .transpose()?,
+                });
+            }
+            let livekit = tenant
+                .livekit
+                .map(|lk| {
+                    Ok::<_, ConfigError>(LiveKit {
+                        url: http_url(&format!("{key}.livekit.url"), &lk.url, &["ws", "wss"])?,
+                        api_key: non_empty(&format!("{key}.livekit.api_key"), lk.api_key)?,
+                        api_secret: lk
+                            .api_secret
+                            .resolve(&format!("{key}.livekit.api_secret"))?,
+                    })
+                })
+                .transpose()?;
+            tenants.push(Tenant {
+                id: tenant.id,
+                homeservers,
+                livekit,
+                calendar: tenant.calendar.is_some(),
+                contacts: tenant.contacts.is_some(),
+                files: tenant.files.is_some(),
+                assistant: tenant.assistant.is_some(),
+            });
+        }
+        Ok(Config {
+            listen,
+            public_url,
+            session_minutes: file.server.session_minutes,
+            refresh_days: file.server.refresh_days,
+            database,
+            tenants,
+        })
+    }
+
+    /// The tenant a Matrix server belongs to, and that server's entry.
+    pub fn homeserver(&self, server_name: &str) -> Option<(&Tenant, &Homeserver)> {
+        self.tenants.iter().find_map(|tenant| {
+            tenant
+                .homeservers
+                .iter()
+                .find(|hs| hs.server_name == server_name)
+                .map(|hs| (tenant, hs))
+        })
+    }
+
+    pub fn tenant(&self, id: &str) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| t.id == id)
+    }
+}
+
+fn non_empty(key: &str, value: String) -> Result<String, ConfigError> {
+    if value.trim().is_empty() {
+        Err(invalid(key, "is empty"))
+    } else {
+        Ok(value)
+    }
+}
+
+fn http_url(key: &str, value: &str, schemes: &[&str]) -> Result<Url, ConfigError> {
+    let url = Url::parse(value).map_err(|e| invalid(key, format!("not a URL: {e}")))?;
+    if !schemes.contains(&url.scheme()) || url.host().is_none() {
+        return Err(invalid(
+            key,
+            format!("must be a {} URL with a host", schemes.join("/")),
+        ));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_is_valid() {
+        let config = Config::parse(&EXAMPLE.replace(
+            "api_secret = { env = \"SPARKS_LIVEKIT_SECRET\" }",
+            "api_secret = \"example-secret-of-enough-length\"",
+        ))
+        .expect("the example parses");
+        let (tenant, hs) = config.homeserver("example.org").expect("a homeserver");
+        assert_eq!(tenant.id, "example");
+        assert!(hs.local);
+        assert_eq!(
+            tenant
+                .livekit
+                .as_ref()
+                .map(|lk| lk.api_url().scheme().to_owned()),
+            Some("https".into())
+        );
+    }
+
+    fn minimal(extra: &str) -> String {
+        format!(
+            r#"
+[server]
+listen = "127.0.0.1:0"
+public_url = "http://127.0.0.1:8090"
+[storage]
+database = "sqlite::memory:"
+[[tenant]]
+id = "t"
+{extra}
+"#
+        )
+    }
+
+    #[test]
+    fn mistakes_name_their_key() {
+        let hs = "[[tenant.homeservers]]\nserver_name = \"a.org\"\nurl = \"https://a.org\"\n";
+        let cases = [
+            (minimal(""), "missing field `homeservers`"),
+            (
+                minimal(&hs.replace("https://a.org", "ftp://a.org")),
+                "`tenant[0].homeservers[0].url`",
+            ),
+            (
+                minimal(&format!(
+                    "{hs}[tenant.livekit]\nurl = \"wss://sfu\"\napi_key = \"k\"\napi_secret = {{ env = \"SPARKS_TEST_UNSET_VARIABLE\" }}\n"
+                )),
+                "`tenant[0].livekit.api_secret`: environment variable SPARKS_TEST_UNSET_VARIABLE is not set",
+            ),
+            (
+                minimal(&format!("{hs}colour = \"red\"\n")),
+                "unknown field `colour`",
+            ),
+            (
+                minimal(&format!("{hs}{hs}")),
+                "`tenant[0].homeservers[1].server_name`: a.org belongs to tenant t already",
+            ),
+        ];
+        for (text, expected) in cases {
+            let error = Config::parse(&text).expect_err("invalid").to_string();
+            assert!(
+                error.contains(expected),
+                "{error} should mention {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_come_from_files_and_never_show() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("secret");
+        std::fs::write(&file, "from-a-file\n").expect("write");
+        let text = minimal(&format!(
+            "[[tenant.homeservers]]\nserver_name = \"a.org\"\nurl = \"https://a.org\"\nadmin_token = {{ file = \"{}\" }}\n",
+            file.display()
+        ));
+        let config = Config::parse(&text).expect("valid");
+        let token = config.tenants[0].homeservers[0]
+            .admin_token
+            .clone()
+            .expect("a token");
+        assert_eq!(token.expose(), "from-a-file");
+        assert!(!format!("{config:?}").contains("from-a-file"));
+    }
+}
