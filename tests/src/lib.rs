@@ -63,6 +63,27 @@ impl Homeserver {
 
     /// Registers an account with Synapse's shared-secret API. An existing account is fine.
     pub async fn register(&self, localpart: &str, password: &str) -> Result<String, Error> {
+        self.register_as(localpart, password, false).await?;
+        Ok(self.user_id(localpart))
+    }
+
+    /// A new server admin; returns its access token.
+    pub async fn new_admin(&self) -> Result<String, Error> {
+        let localpart = unique("admin");
+        let answer = self.register_as(&localpart, "admin-password", true).await?;
+        answer["access_token"]
+            .as_str()
+            .map(ToOwned::to_owned)
+            .ok_or_else(|| "no access token for the admin".into())
+    }
+
+    /// Registers through the shared-secret API; returns Synapse's answer.
+    async fn register_as(
+        &self,
+        localpart: &str,
+        password: &str,
+        admin: bool,
+    ) -> Result<serde_json::Value, Error> {
         let http = matrix_sdk::reqwest::Client::new();
         let endpoint = format!(
             "{}/_synapse/admin/v1/register",
@@ -75,7 +96,8 @@ impl Homeserver {
             .ok_or("no nonce in the registration answer")?
             .to_owned();
         let mut mac = Hmac::<sha1::Sha1>::new_from_slice(self.registration_secret.as_bytes())?;
-        for (i, part) in [nonce.as_str(), localpart, password, "notadmin"]
+        let role = if admin { "admin" } else { "notadmin" };
+        for (i, part) in [nonce.as_str(), localpart, password, role]
             .iter()
             .enumerate()
         {
@@ -88,7 +110,7 @@ impl Homeserver {
             "nonce": nonce,
             "username": localpart,
             "password": password,
-            "admin": false,
+            "admin": admin,
             "mac": hex::encode(mac.finalize().into_bytes()),
         });
         let response = http
@@ -100,7 +122,7 @@ impl Homeserver {
         let status = response.status();
         let answer: serde_json::Value = serde_json::from_slice(&response.bytes().await?)?;
         if status.is_success() || answer["errcode"] == "M_USER_IN_USE" {
-            Ok(self.user_id(localpart))
+            Ok(answer)
         } else {
             Err(format!("registering {localpart} failed with {status}: {answer}").into())
         }

@@ -3,4 +3,37 @@
 //! out what the client needs — starting with meeting tokens compatible with Element Call.
 
 pub mod config;
+pub mod http;
+pub mod identity;
+pub mod livekit;
 pub mod store;
+
+use std::sync::Arc;
+
+/// Opens the store and serves the API on `listener` until `shutdown` resolves; requests under
+/// way are finished first.
+pub async fn serve(
+    config: config::Config,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let store = store::Store::open(config.database.expose()).await?;
+    let app = Arc::new(http::App {
+        config,
+        store,
+        identity: identity::Identity::new(),
+        livekit: livekit::Rooms::new(),
+    });
+    axum::serve(listener, http::router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServeError::Io)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("serving failed: {0}")]
+    Io(std::io::Error),
+}

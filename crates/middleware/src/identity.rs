@@ -1,0 +1,200 @@
+//! Who is asking: a Matrix OpenID token checked with the homeserver that issued it — only
+//! homeservers the configuration names are ever asked — and room membership checked with the
+//! homeserver's admin API where the operator gave the middleware an admin token.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use sparks_api::OpenIdToken;
+
+use crate::config::{Config, Homeserver};
+
+/// How long a checked OpenID token is believed without asking again (at most its own life).
+const CACHE_FOR: Duration = Duration::from_secs(300);
+/// Outbound calls give up after this long.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("{0} is not a homeserver this middleware serves")]
+    UnknownServer(String),
+    #[error("the homeserver did not accept the OpenID token")]
+    Rejected,
+    #[error("the homeserver vouched for {0}, who is not on that server")]
+    WrongServer(String),
+    #[error("the homeserver cannot be reached: {0}")]
+    Unreachable(String),
+}
+
+/// A user the homeserver vouched for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub user_id: String,
+    pub tenant: String,
+    /// On one of the tenant's own homeservers (not a guest server).
+    pub local: bool,
+}
+
+pub struct Identity {
+    http: reqwest::Client,
+    cache: Mutex<HashMap<[u8; 32], (Verified, Instant)>>,
+}
+
+impl Default for Identity {
+    fn default() -> Self {
+        Identity::new()
+    }
+}
+
+impl Identity {
+    pub fn new() -> Identity {
+        let http = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            // The homeserver is asked at its configured address; never follow it elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        Identity {
+            http,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Checks `token` with its homeserver (or the cache).
+    pub async fn verify(
+        &self,
+        config: &Config,
+        token: &OpenIdToken,
+    ) -> Result<Verified, AuthError> {
+        let server = token.matrix_server_name.as_str();
+        let (tenant, homeserver) = config
+            .homeserver(server)
+            .ok_or_else(|| AuthError::UnknownServer(server.to_owned()))?;
+        let key: [u8; 32] = Sha256::new()
+            .chain_update(server.as_bytes())
+            .chain_update([0])
+            .chain_update(token.access_token.as_bytes())
+            .finalize()
+            .into();
+        let now = Instant::now();
+        if let Ok(cache) = self.cache.lock()
+            && let Some((verified, until)) = cache.get(&key)
+            && *until > now
+        {
+            return Ok(verified.clone());
+        }
+        let user_id = self.userinfo(homeserver, &token.access_token).await?;
+        if user_server(&user_id) != Some(server) {
+            return Err(AuthError::WrongServer(user_id));
+        }
+        let verified = Verified {
+            user_id,
+            tenant: tenant.id.clone(),
+            local: homeserver.local,
+        };
+        let life = CACHE_FOR.min(Duration::from_secs(token.expires_in));
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.retain(|_, (_, until)| *until > now);
+            cache.insert(key, (verified.clone(), now + life));
+        }
+        Ok(verified)
+    }
+
+    async fn userinfo(&self, homeserver: &Homeserver, token: &str) -> Result<String, AuthError> {
+        #[derive(serde::Deserialize)]
+        struct UserInfo {
+            sub: String,
+        }
+        let mut url = homeserver.url.clone();
+        url.set_path("/_matrix/federation/v1/openid/userinfo");
+        url.query_pairs_mut()
+            .clear()
+            .append_pair("access_token", token);
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| AuthError::Unreachable(e.without_url().to_string()))?;
+        match response.status().as_u16() {
+            200 => response
+                .json::<UserInfo>()
+                .await
+                .map(|info| info.sub)
+                .map_err(|_| AuthError::Rejected),
+            401 | 403 | 404 => Err(AuthError::Rejected),
+            status => Err(AuthError::Unreachable(format!("HTTP {status}"))),
+        }
+    }
+
+    /// Whether `user_id` is joined to `room_id`, as the tenant's homeserver with an admin token
+    /// says; `None` when no homeserver of the tenant can tell (no admin token configured).
+    pub async fn is_member(
+        &self,
+        config: &Config,
+        tenant: &str,
+        room_id: &str,
+        user_id: &str,
+    ) -> Result<Option<bool>, AuthError> {
+        #[derive(serde::Deserialize)]
+        struct Members {
+            members: Vec<String>,
+        }
+        let Some((homeserver, admin)) = config.tenant(tenant).and_then(|t| {
+            t.homeservers
+                .iter()
+                .find_map(|hs| hs.admin_token.as_ref().map(|token| (hs, token)))
+        }) else {
+            return Ok(None);
+        };
+        let mut url = homeserver.url.clone();
+        url.path_segments_mut()
+            .map_err(|()| AuthError::Unreachable("the homeserver URL cannot have a path".into()))?
+            .clear()
+            .extend(["_synapse", "admin", "v1", "rooms", room_id, "members"]);
+        let response = self
+            .http
+            .get(url)
+            .bearer_auth(admin.expose())
+            .send()
+            .await
+            .map_err(|e| AuthError::Unreachable(e.without_url().to_string()))?;
+        match response.status().as_u16() {
+            200 => {
+                let members: Members = response
+                    .json()
+                    .await
+                    .map_err(|e| AuthError::Unreachable(e.without_url().to_string()))?;
+                Ok(Some(members.members.iter().any(|m| m == user_id)))
+            }
+            // An unknown room has no members.
+            400 | 404 => Ok(Some(false)),
+            status => Err(AuthError::Unreachable(format!(
+                "the membership check answered HTTP {status}"
+            ))),
+        }
+    }
+}
+
+/// The server part of a user id: `example.org` of `@alice:example.org`.
+pub fn user_server(user_id: &str) -> Option<&str> {
+    let rest = user_id.strip_prefix('@')?;
+    let (local, server) = rest.split_once(':')?;
+    (!local.is_empty() && !server.is_empty()).then_some(server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_ids_name_their_server() {
+        assert_eq!(user_server("@alice:example.org"), Some("example.org"));
+        assert_eq!(user_server("@alice:localhost:8448"), Some("localhost:8448"));
+        assert_eq!(user_server("alice:example.org"), None);
+        assert_eq!(user_server("@:example.org"), None);
+        assert_eq!(user_server("@alice"), None);
+    }
+}

@@ -1,0 +1,157 @@
+//! LiveKit: the room and identity names Element's lk-jwt-service derives (as its v0.5.0 release
+//! does, so Element Call and Sparks land in the same LiveKit room), join tokens, and creating
+//! rooms through LiveKit's RoomService API (empty rooms close after 5 minutes, 20 seconds after
+//! the last person leaves, as lk-jwt-service sets them).
+
+use std::time::Duration;
+
+use base64::Engine;
+use livekit_api::access_token::{AccessToken, VideoGrants};
+use sha2::{Digest, Sha256};
+
+use crate::config::LiveKit;
+
+/// How long a join token is valid (as lk-jwt-service).
+const TOKEN_TTL: Duration = Duration::from_secs(60 * 60);
+/// A LiveKit room with nobody in it closes after this long…
+const EMPTY_TIMEOUT_SECS: u32 = 5 * 60;
+/// …and this long after the last person left.
+const DEPARTURE_TIMEOUT_SECS: u32 = 20;
+/// The MatrixRTC slot of a room's one call, which the legacy endpoint stands for.
+const LEGACY_SLOT: &str = "m.call#ROOM";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LiveKitError {
+    #[error("the LiveKit token cannot be made: {0}")]
+    Token(String),
+    #[error("LiveKit did not create the room: {0}")]
+    CreateRoom(String),
+}
+
+fn unpadded_sha256(text: &str) -> String {
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(Sha256::digest(text.as_bytes()))
+}
+
+/// The LiveKit room for a Matrix room's MatrixRTC slot.
+pub fn room_alias(room_id: &str, slot_id: &str) -> String {
+    unpadded_sha256(&format!("{room_id}|{slot_id}"))
+}
+
+/// The LiveKit participant for one MatrixRTC membership.
+pub fn identity(user_id: &str, device_id: &str, member_id: &str) -> String {
+    unpadded_sha256(&format!("{user_id}|{device_id}|{member_id}"))
+}
+
+/// The legacy endpoint's room: the room's one call.
+pub fn legacy_room(room_id: &str) -> String {
+    room_alias(room_id, LEGACY_SLOT)
+}
+
+/// The legacy endpoint's participant: `@user:server:DEVICE`.
+pub fn legacy_identity(user_id: &str, device_id: &str) -> String {
+    format!("{user_id}:{device_id}")
+}
+
+/// A token to join `room` as `identity` (named after the Matrix user), publishing and
+/// subscribing.
+pub fn join_token(
+    livekit: &LiveKit,
+    room: &str,
+    identity: &str,
+    user_id: &str,
+) -> Result<String, LiveKitError> {
+    AccessToken::with_api_key(&livekit.api_key, livekit.api_secret.expose())
+        .with_identity(identity)
+        .with_name(user_id)
+        .with_ttl(TOKEN_TTL)
+        .with_grants(VideoGrants {
+            room_join: true,
+            room: room.to_owned(),
+            can_publish: Some(true),
+            can_subscribe: Some(true),
+            can_publish_data: Some(true),
+            can_update_own_metadata: Some(true),
+            ..VideoGrants::default()
+        })
+        .to_jwt()
+        .map_err(|e| LiveKitError::Token(e.to_string()))
+}
+
+/// Creates LiveKit rooms through the RoomService API (Twirp over HTTP, JSON).
+pub struct Rooms {
+    http: reqwest::Client,
+}
+
+impl Default for Rooms {
+    fn default() -> Self {
+        Rooms::new()
+    }
+}
+
+impl Rooms {
+    pub fn new() -> Rooms {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        Rooms { http }
+    }
+
+    /// Makes sure `room` exists (creating an existing room is harmless in LiveKit).
+    pub async fn ensure_room(&self, livekit: &LiveKit, room: &str) -> Result<(), LiveKitError> {
+        let admin = AccessToken::with_api_key(&livekit.api_key, livekit.api_secret.expose())
+            .with_ttl(Duration::from_secs(60))
+            .with_grants(VideoGrants {
+                room_create: true,
+                ..VideoGrants::default()
+            })
+            .to_jwt()
+            .map_err(|e| LiveKitError::Token(e.to_string()))?;
+        let mut url = livekit.api_url();
+        url.set_path("/twirp/livekit.RoomService/CreateRoom");
+        let response = self
+            .http
+            .post(url)
+            .bearer_auth(admin)
+            .json(&serde_json::json!({
+                "name": room,
+                "empty_timeout": EMPTY_TIMEOUT_SECS,
+                "departure_timeout": DEPARTURE_TIMEOUT_SECS,
+            }))
+            .send()
+            .await
+            .map_err(|e| LiveKitError::CreateRoom(e.without_url().to_string()))?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(LiveKitError::CreateRoom(format!(
+                "HTTP {}",
+                response.status()
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_lk_jwt_service() {
+        // SHA-256("!room:example.org|m.call#ROOM"), unpadded standard base64, as lk-jwt-service.
+        let alias = room_alias("!room:example.org", "m.call#ROOM");
+        assert_eq!(alias.len(), 43);
+        assert!(!alias.ends_with('='));
+        assert_eq!(legacy_room("!room:example.org"), alias);
+        assert_ne!(room_alias("!room:example.org", "m.call#OTHER"), alias);
+        assert_eq!(
+            legacy_identity("@a:example.org", "DEV"),
+            "@a:example.org:DEV"
+        );
+        assert_ne!(
+            identity("@a:example.org", "DEV", "m1"),
+            identity("@a:example.org", "DEV", "m2")
+        );
+    }
+}

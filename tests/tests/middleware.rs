@@ -1,0 +1,398 @@
+//! The middleware against Synapse: sign-in with a Matrix OpenID token, session refresh,
+//! lk-jwt-service-compatible meeting tokens for room members only, and bad input.
+//!
+//! LiveKit's RoomService is played by a fixture that records the CreateRoom calls it gets (a
+//! LiveKit server cannot run here); the join tokens are checked by verifying their signature
+//! with the API secret and reading their grants.
+
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use matrix_sdk::ruma::api::client::account::request_openid_token::v3::Request as OpenIdRequest;
+use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
+use sparks_api::{ErrorBody, OpenIdToken, Session, SfuToken};
+use sparks_middleware::config::Config;
+use sparks_middleware::store::Store;
+use sparks_tests::{Error, Homeserver};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const SECRET: &str = "a-livekit-secret-long-enough-for-hs256";
+
+/// A CreateRoom call the RoomService fixture got: its path, bearer token and body.
+type Call = (String, String, serde_json::Value);
+
+/// Answers every HTTP request with `{}` and records it.
+async fn room_service() -> Result<(String, Arc<Mutex<Vec<Call>>>), Error> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("ws://{}", listener.local_addr()?);
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let seen = calls.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut data = Vec::new();
+                let mut buffer = [0u8; 4096];
+                loop {
+                    let Ok(n) = stream.read(&mut buffer).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    data.extend_from_slice(&buffer[..n]);
+                    let text = String::from_utf8_lossy(&data).into_owned();
+                    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+                        continue;
+                    };
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if body.len() < length {
+                        continue;
+                    }
+                    let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
+                    let bearer = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("authorization: Bearer "))
+                        .unwrap_or_default()
+                        .to_owned();
+                    let json = serde_json::from_str(body).unwrap_or_default();
+                    if let Ok(mut seen) = seen.lock() {
+                        seen.push((path, bearer, json));
+                    }
+                    let _ = stream
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
+                        .await;
+                    return;
+                }
+            });
+        }
+    });
+    Ok((url, calls))
+}
+
+/// A LiveKit token's claims, after checking its HS256 signature with the API secret.
+fn claims(jwt: &str) -> Result<serde_json::Value, Error> {
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let [header, payload, signature] = parts[..] else {
+        return Err("not a JWT".into());
+    };
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes())?;
+    mac.update(format!("{header}.{payload}").as_bytes());
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    mac.verify_slice(&engine.decode(signature)?)
+        .map_err(|_| "the signature does not verify with the API secret")?;
+    Ok(serde_json::from_slice(&engine.decode(payload)?)?)
+}
+
+struct Middleware {
+    url: String,
+    database: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(server: &Homeserver, livekit: &str, admin_token: &str) -> Result<Middleware, Error> {
+    let dir = tempfile::tempdir()?;
+    let database = format!("sqlite://{}?mode=rwc", dir.path().join("mw.db").display());
+    let text = format!(
+        r#"
+[server]
+listen = "127.0.0.1:0"
+public_url = "http://127.0.0.1:1"
+[storage]
+database = "{database}"
+[[tenant]]
+id = "test"
+[[tenant.homeservers]]
+server_name = "{name}"
+url = "{url}"
+admin_token = "{admin_token}"
+[tenant.livekit]
+url = "{livekit}"
+api_key = "sparks"
+api_secret = "{SECRET}"
+"#,
+        name = server.server_name,
+        url = server.url,
+    );
+    let config = Config::parse(&text)?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        if let Err(error) = sparks_middleware::serve(config, listener, std::future::pending()).await
+        {
+            eprintln!("middleware stopped: {error}");
+        }
+    });
+    // Ready once its store is open and migrated.
+    let ready = format!("{url}/readyz");
+    sparks_tests::eventually(std::time::Duration::from_secs(20), "the middleware", || {
+        let ready = ready.clone();
+        async move {
+            reqwest::get(ready)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await?;
+    Ok(Middleware {
+        url,
+        database,
+        _dir: dir,
+    })
+}
+
+async fn openid(client: &matrix_sdk::Client) -> Result<OpenIdToken, Error> {
+    let user = client.user_id().ok_or("not signed in")?.to_owned();
+    let answer = client.send(OpenIdRequest::new(user)).await?;
+    Ok(OpenIdToken {
+        access_token: answer.access_token,
+        token_type: "Bearer".into(),
+        matrix_server_name: answer.matrix_server_name.to_string(),
+        expires_in: answer.expires_in.as_secs(),
+    })
+}
+
+/// POSTs JSON; returns the status and the body as JSON.
+async fn post(
+    http: &reqwest::Client,
+    url: String,
+    body: &serde_json::Value,
+) -> Result<(u16, serde_json::Value), Error> {
+    let response = http.post(url).json(body).send().await?;
+    let status = response.status().as_u16();
+    Ok((status, response.json().await.unwrap_or_default()))
+}
+
+fn errcode(body: &serde_json::Value) -> String {
+    serde_json::from_value::<ErrorBody>(body.clone())
+        .map(|e| e.errcode)
+        .unwrap_or_else(|_| format!("not an error body: {body}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_refresh_and_meeting_tokens_for_members_only() -> Result<(), Error> {
+    let server = Homeserver::from_env();
+    let (livekit, calls) = room_service().await?;
+    let admin = server.new_admin().await?;
+    let mw = start(&server, &livekit, &admin).await?;
+    let http = reqwest::Client::new();
+    let (alice, alice_password) = server.new_user("mw-alice").await?;
+    let (bob, bob_password) = server.new_user("mw-bob").await?;
+    let dirs = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let alice = server
+        .client(&alice, &alice_password, dirs.0.path())
+        .await?;
+    let bob = server.client(&bob, &bob_password, dirs.1.path()).await?;
+    let alice_id = alice.user_id().ok_or("alice")?.to_string();
+
+    // Sign in with an OpenID token; the session names the user and the tenant's services.
+    let token = openid(&alice).await?;
+    let (status, body) = post(
+        &http,
+        format!("{}/v1/session", mw.url),
+        &serde_json::json!({ "openid_token": token }),
+    )
+    .await?;
+    assert_eq!(status, 200, "{body}");
+    let session: Session = serde_json::from_value(body)?;
+    assert_eq!(session.user_id, alice_id);
+    assert!(session.services.meetings && !session.services.calendar);
+    let services = http
+        .get(format!("{}/v1/services", mw.url))
+        .bearer_auth(&session.access_token)
+        .send()
+        .await?;
+    assert_eq!(services.status().as_u16(), 200);
+
+    // Refresh: new tokens; the old refresh token works only once.
+    let refresh = serde_json::json!({ "refresh_token": session.refresh_token });
+    let (status, body) = post(&http, format!("{}/v1/session/refresh", mw.url), &refresh).await?;
+    assert_eq!(status, 200, "{body}");
+    let renewed: Session = serde_json::from_value(body)?;
+    assert_ne!(renewed.access_token, session.access_token);
+    let (status, body) = post(&http, format!("{}/v1/session/refresh", mw.url), &refresh).await?;
+    assert_eq!((status, errcode(&body)), (401, "M_UNKNOWN_TOKEN".into()));
+    let old = http
+        .get(format!("{}/v1/services", mw.url))
+        .bearer_auth(&session.access_token)
+        .send()
+        .await?;
+    assert_eq!(
+        old.status().as_u16(),
+        401,
+        "the replaced access token is gone"
+    );
+
+    // A meeting token for a member of the room, as Element Call asks for it.
+    let room = alice.create_room(CreateRoom::new()).await?;
+    let room_id = room.room_id().to_string();
+    let request = |token: &OpenIdToken, user: &str| {
+        serde_json::json!({
+            "room_id": room_id,
+            "slot_id": "m.call#ROOM",
+            "openid_token": token,
+            "member": { "id": "member-1", "claimed_user_id": user, "claimed_device_id": "DEVICE" },
+        })
+    };
+    let (status, body) = post(
+        &http,
+        format!("{}/get_token", mw.url),
+        &request(&token, &alice_id),
+    )
+    .await?;
+    assert_eq!(status, 200, "{body}");
+    let sfu: SfuToken = serde_json::from_value(body)?;
+    assert_eq!(sfu.url.trim_end_matches('/'), livekit);
+    let granted = claims(&sfu.jwt)?;
+    let alias = sparks_middleware::livekit::room_alias(&room_id, "m.call#ROOM");
+    assert_eq!(granted["video"]["room"], alias.as_str());
+    assert_eq!(granted["video"]["roomJoin"], true);
+    assert_eq!(granted["name"], alice_id.as_str());
+    assert_eq!(
+        granted["sub"],
+        sparks_middleware::livekit::identity(&alice_id, "DEVICE", "member-1").as_str()
+    );
+    // The room was created on the SFU, with a token allowed to create rooms.
+    let created = calls.lock().map_err(|_| "poisoned")?.clone();
+    let (path, bearer, body) = created.last().ok_or("no CreateRoom call")?;
+    assert_eq!(path, "/twirp/livekit.RoomService/CreateRoom");
+    assert_eq!(body["name"], alias.as_str());
+    assert_eq!(claims(bearer)?["video"]["roomCreate"], true);
+
+    // The legacy endpoint gives the same room, and the legacy identity.
+    let legacy =
+        serde_json::json!({ "room": room_id, "openid_token": token, "device_id": "DEVICE" });
+    let (status, body) = post(&http, format!("{}/sfu/get", mw.url), &legacy).await?;
+    assert_eq!(status, 200, "{body}");
+    let legacy: SfuToken = serde_json::from_value(body)?;
+    let granted = claims(&legacy.jwt)?;
+    assert_eq!(granted["video"]["room"], alias.as_str());
+    assert_eq!(granted["sub"], format!("{alice_id}:DEVICE").as_str());
+
+    // Browsers may ask (CORS), as Element Call does.
+    let preflight = http
+        .request(reqwest::Method::OPTIONS, format!("{}/get_token", mw.url))
+        .send()
+        .await?;
+    assert_eq!(preflight.status().as_u16(), 200);
+    assert_eq!(
+        preflight
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.as_bytes()),
+        Some(&b"*"[..])
+    );
+
+    // Bob is not in the room: refused. Nor may he claim to be Alice.
+    let bob_id = bob.user_id().ok_or("bob")?.to_string();
+    let bob_token = openid(&bob).await?;
+    let (status, body) = post(
+        &http,
+        format!("{}/get_token", mw.url),
+        &request(&bob_token, &bob_id),
+    )
+    .await?;
+    assert_eq!((status, errcode(&body)), (403, "M_FORBIDDEN".into()));
+    let (status, body) = post(
+        &http,
+        format!("{}/get_token", mw.url),
+        &request(&bob_token, &alice_id),
+    )
+    .await?;
+    assert_eq!((status, errcode(&body)), (401, "M_UNAUTHORIZED".into()));
+
+    // A forged OpenID token, and one from a server this middleware does not serve.
+    let mut forged = token.clone();
+    forged.access_token = "forged".into();
+    let (status, body) = post(
+        &http,
+        format!("{}/get_token", mw.url),
+        &request(&forged, &alice_id),
+    )
+    .await?;
+    assert_eq!((status, errcode(&body)), (401, "M_UNAUTHORIZED".into()));
+    let mut foreign = token.clone();
+    foreign.matrix_server_name = "elsewhere.example".into();
+    let (status, body) = post(
+        &http,
+        format!("{}/v1/session", mw.url),
+        &serde_json::json!({ "openid_token": foreign }),
+    )
+    .await?;
+    assert_eq!((status, errcode(&body)), (403, "M_FORBIDDEN".into()));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_gets_a_json_error_and_changes_nothing() -> Result<(), Error> {
+    let server = Homeserver::from_env();
+    let (livekit, _calls) = room_service().await?;
+    let admin = server.new_admin().await?;
+    let mw = start(&server, &livekit, &admin).await?;
+    let http = reqwest::Client::new();
+    // The store as the middleware left it after starting.
+    let store = Store::open(&mw.database).await?;
+    let before = store.count().await?;
+    let session = format!("{}/v1/session", mw.url);
+    let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
+        (
+            http.post(&session)
+                .header("content-type", "application/json")
+                .body("{not json"),
+            400,
+            "M_NOT_JSON",
+        ),
+        (
+            http.post(&session)
+                .header("content-type", "application/json")
+                .body("{\"openid_token\": 5}"),
+            400,
+            "M_BAD_JSON",
+        ),
+        (http.post(&session).body("{}"), 415, "M_NOT_JSON"),
+        (
+            http.post(&session)
+                .header("content-type", "application/json")
+                .body(format!("{{\"pad\":\"{}\"}}", "x".repeat(64 * 1024))),
+            413,
+            "M_TOO_LARGE",
+        ),
+        (http.get(&session), 405, "M_UNRECOGNIZED"),
+        (
+            http.get(format!("{}/nowhere", mw.url)),
+            404,
+            "M_UNRECOGNIZED",
+        ),
+        (
+            http.get(format!("{}/v1/services", mw.url)),
+            401,
+            "M_MISSING_TOKEN",
+        ),
+        (
+            http.get(format!("{}/v1/services", mw.url))
+                .bearer_auth("made-up"),
+            401,
+            "M_UNKNOWN_TOKEN",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let response = request.send().await?;
+        let got = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        assert_eq!((got, errcode(&body)), (status, code.to_owned()), "{body}");
+    }
+    assert_eq!(store.count().await?, before, "nothing was stored");
+    let health = http.get(format!("{}/healthz", mw.url)).send().await?;
+    assert_eq!(health.status().as_u16(), 200);
+    let ready = http.get(format!("{}/readyz", mw.url)).send().await?;
+    assert_eq!(ready.status().as_u16(), 200);
+    Ok(())
+}
