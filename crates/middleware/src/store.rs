@@ -63,23 +63,7 @@ impl Store {
         access_secs: i64,
         refresh_secs: i64,
     ) -> Result<Tokens, StoreError> {
-        let tokens = Tokens {
-            access: random_token(),
-            refresh: random_token(),
-        };
-        sqlx::query(
-            "INSERT INTO sessions (access_hash, refresh_hash, user_id, tenant, access_expires, refresh_expires) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(hash(&tokens.access))
-        .bind(hash(&tokens.refresh))
-        .bind(&who.user_id)
-        .bind(&who.tenant)
-        .bind(now + access_secs)
-        .bind(now + refresh_secs)
-        .execute(&self.pool)
-        .await?;
-        Ok(tokens)
+        insert(&self.pool, who, now + access_secs, now + refresh_secs).await
     }
 
     /// Who a bearer token belongs to, while it is valid.
@@ -116,22 +100,7 @@ impl Store {
             return Ok(None);
         };
         let who = Who { user_id, tenant };
-        let tokens = Tokens {
-            access: random_token(),
-            refresh: random_token(),
-        };
-        sqlx::query(
-            "INSERT INTO sessions (access_hash, refresh_hash, user_id, tenant, access_expires, refresh_expires) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(hash(&tokens.access))
-        .bind(hash(&tokens.refresh))
-        .bind(&who.user_id)
-        .bind(&who.tenant)
-        .bind(now + access_secs)
-        .bind(now + refresh_secs)
-        .execute(&mut *tx)
-        .await?;
+        let tokens = insert(&mut *tx, &who, now + access_secs, now + refresh_secs).await?;
         tx.commit().await?;
         Ok(Some((who, tokens)))
     }
@@ -152,6 +121,32 @@ impl Store {
             .await?;
         Ok(count)
     }
+}
+
+/// Stores a new session for `who` with fresh tokens, and returns them.
+async fn insert<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    who: &Who,
+    access_expires: i64,
+    refresh_expires: i64,
+) -> Result<Tokens, StoreError> {
+    let tokens = Tokens {
+        access: random_token(),
+        refresh: random_token(),
+    };
+    sqlx::query(
+        "INSERT INTO sessions (access_hash, refresh_hash, user_id, tenant, access_expires, refresh_expires) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(hash(&tokens.access))
+    .bind(hash(&tokens.refresh))
+    .bind(who.user_id.clone())
+    .bind(who.tenant.clone())
+    .bind(access_expires)
+    .bind(refresh_expires)
+    .execute(executor)
+    .await?;
+    Ok(tokens)
 }
 
 fn random_token() -> String {
