@@ -328,6 +328,21 @@ async fn sign_in_refresh_and_meeting_tokens_for_members_only() -> Result<(), Err
     )
     .await?;
     assert_eq!((status, errcode(&body)), (403, "M_FORBIDDEN".into()));
+
+    // One user asking again and again is slowed down; others are not.
+    let mut limited = None;
+    for _ in 0..sparks_middleware::http::REQUESTS_PER_MINUTE {
+        let url = format!("{}/get_token", mw.url);
+        let (status, body) = post(&http, url, &request(&token, &alice_id)).await?;
+        if status != 200 {
+            limited = Some((status, errcode(&body)));
+            break;
+        }
+    }
+    assert_eq!(limited, Some((429, "M_LIMIT_EXCEEDED".into())));
+    let again = serde_json::json!({ "openid_token": bob_token });
+    let (status, _) = post(&http, format!("{}/v1/session", mw.url), &again).await?;
+    assert_eq!(status, 200, "Bob is not limited by Alice's requests");
     Ok(())
 }
 

@@ -21,6 +21,8 @@ use crate::store::{Store, StoreError, Who};
 
 /// Requests larger than this are refused before they are read.
 pub const BODY_LIMIT: usize = 16 * 1024;
+/// Sign-ins and meeting tokens one user may ask for in a minute.
+pub const REQUESTS_PER_MINUTE: usize = 30;
 /// A request that takes longer than this is answered with 503.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -30,6 +32,20 @@ pub struct App {
     pub store: Store,
     pub identity: Identity,
     pub livekit: livekit::Rooms,
+    pub limiter: crate::limit::Limiter,
+}
+
+impl App {
+    /// Counts one request by `user`; too many in a minute get 429 with when to try again.
+    fn limit(&self, user: &str) -> Result<(), Failure> {
+        self.limiter
+            .check(user, std::time::Instant::now())
+            .map_err(|wait| Failure {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                errcode: "M_LIMIT_EXCEEDED",
+                error: format!("too many requests; try again in {} s", wait.as_secs() + 1),
+            })
+    }
 }
 
 /// A failure as the client sees it: a status and a JSON body.
@@ -253,6 +269,7 @@ async fn sign_in(
         .identity
         .verify(&app.config, &request.openid_token)
         .await?;
+    app.limit(&verified.user_id)?;
     let who = Who {
         user_id: verified.user_id,
         tenant: verified.tenant,
@@ -371,6 +388,7 @@ async fn token(
     room: String,
     identity: String,
 ) -> Result<Json<SfuToken>, Failure> {
+    app.limit(&verified.user_id)?;
     let Some(tenant) = app.config.tenant(&verified.tenant) else {
         return Err(Failure::new(
             StatusCode::FORBIDDEN,

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod http;
 pub mod identity;
+pub mod limit;
 pub mod livekit;
 pub mod store;
 
@@ -23,6 +24,10 @@ pub async fn serve(
         store,
         identity: identity::Identity::new(),
         livekit: livekit::Rooms::new(),
+        limiter: limit::Limiter::new(
+            http::REQUESTS_PER_MINUTE,
+            std::time::Duration::from_secs(60),
+        ),
     });
     axum::serve(listener, http::router(app))
         .with_graceful_shutdown(shutdown)
