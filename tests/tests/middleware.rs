@@ -98,9 +98,40 @@ struct Middleware {
     _dir: tempfile::TempDir,
 }
 
-async fn start(server: &Homeserver, livekit: &str, admin_token: &str) -> Result<Middleware, Error> {
+/// Where a middleware under test keeps its sessions.
+#[derive(Clone, Copy)]
+enum Db {
+    Sqlite,
+    /// A fresh database in the PostgreSQL that `cargo xtask test` started.
+    Postgres,
+}
+
+async fn database(db: Db, dir: &std::path::Path) -> Result<String, Error> {
+    match db {
+        Db::Sqlite => Ok(format!("sqlite://{}?mode=rwc", dir.join("mw.db").display())),
+        Db::Postgres => {
+            let server = std::env::var("SPARKS_TEST_POSTGRES").map_err(
+                |_| "SPARKS_TEST_POSTGRES is not set: run the tests with `cargo xtask test`",
+            )?;
+            let name = sparks_tests::unique("mw").replace('-', "_");
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&server).await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&pool)
+                .await?;
+            Ok(format!("{}/{name}", server.trim_end_matches("/postgres")))
+        }
+    }
+}
+
+async fn start(
+    server: &Homeserver,
+    livekit: &str,
+    admin_token: &str,
+    db: Db,
+) -> Result<Middleware, Error> {
     let dir = tempfile::tempdir()?;
-    let database = format!("sqlite://{}?mode=rwc", dir.path().join("mw.db").display());
+    let database = database(db, dir.path()).await?;
     let text = format!(
         r#"
 [server]
@@ -178,11 +209,20 @@ fn errcode(body: &serde_json::Value) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn sign_in_refresh_and_meeting_tokens_for_members_only() -> Result<(), Error> {
+async fn sign_in_refresh_and_meeting_tokens_for_members_only_on_sqlite() -> Result<(), Error> {
+    sign_in_refresh_and_meeting_tokens(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_refresh_and_meeting_tokens_for_members_only_on_postgres() -> Result<(), Error> {
+    sign_in_refresh_and_meeting_tokens(Db::Postgres).await
+}
+
+async fn sign_in_refresh_and_meeting_tokens(db: Db) -> Result<(), Error> {
     let server = Homeserver::from_env();
     let (livekit, calls) = room_service().await?;
     let admin = server.new_admin().await?;
-    let mw = start(&server, &livekit, &admin).await?;
+    let mw = start(&server, &livekit, &admin, db).await?;
     let http = reqwest::Client::new();
     let (alice, alice_password) = server.new_user("mw-alice").await?;
     let (bob, bob_password) = server.new_user("mw-bob").await?;
@@ -347,11 +387,20 @@ async fn sign_in_refresh_and_meeting_tokens_for_members_only() -> Result<(), Err
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn bad_input_gets_a_json_error_and_changes_nothing() -> Result<(), Error> {
+async fn bad_input_gets_a_json_error_and_changes_nothing_on_sqlite() -> Result<(), Error> {
+    bad_input(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_gets_a_json_error_and_changes_nothing_on_postgres() -> Result<(), Error> {
+    bad_input(Db::Postgres).await
+}
+
+async fn bad_input(db: Db) -> Result<(), Error> {
     let server = Homeserver::from_env();
     let (livekit, _calls) = room_service().await?;
     let admin = server.new_admin().await?;
-    let mw = start(&server, &livekit, &admin).await?;
+    let mw = start(&server, &livekit, &admin, db).await?;
     let http = reqwest::Client::new();
     // The store as the middleware left it after starting.
     let store = Store::open(&mw.database).await?;

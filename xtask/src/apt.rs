@@ -59,8 +59,15 @@ pub const KEYRING: Group = Group {
     packages: &["dbus-daemon", "gnome-keyring"],
 };
 
+/// A throwaway PostgreSQL cluster for the middleware's tests.
+pub const POSTGRES: Group = Group {
+    name: "postgres",
+    reason: "PostgreSQL, to test the middleware's store on it as well as on SQLite",
+    packages: &["postgresql"],
+};
+
 /// Every group.
-pub const ALL: &[&Group] = &[&BUILD, &PYTHON, &GUI, &KEYRING];
+pub const ALL: &[&Group] = &[&BUILD, &PYTHON, &GUI, &KEYRING, &POSTGRES];
 
 /// Installs whichever packages of `groups` are missing, with apt-get.
 ///

@@ -8,6 +8,7 @@ mod apt;
 mod bench;
 mod demo;
 mod http;
+mod postgres;
 mod process;
 mod server;
 mod stack;

@@ -42,7 +42,10 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
     );
     let mut server = Server::start(&layout, &venv)?;
     server.wait_healthy()?;
+    println!("Starting a test PostgreSQL…");
+    let postgres = crate::postgres::Postgres::start()?;
     command
+        .env("SPARKS_TEST_POSTGRES", postgres.url())
         .env("SPARKS_TEST_HOMESERVER", layout.base_url())
         .env("SPARKS_TEST_SERVER_NAME", layout.server_name())
         .env("SPARKS_TEST_REGISTRATION_SECRET", &secrets.registration)
@@ -50,6 +53,7 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
     println!("Running `{}`…", process::describe(&command));
     let outcome = run_teed(&mut command);
     server.stop();
+    drop(postgres);
     drop(dir);
     let (status, summary) = outcome?;
     if let Some((keyring_status, keyring_summary)) = keyring {
