@@ -24,8 +24,10 @@ use crate::{errors, theme, time};
 mod media;
 mod room_settings;
 mod security;
+mod services;
 mod streams;
 
+pub use services::ServicesError;
 pub use streams::{Job, JobId};
 use streams::{
     NotificationsKey, RoomKey, RoomPart, SecurityKey, SessionKey, ThreadKey, VerificationKey,
@@ -65,6 +67,8 @@ pub enum Screen {
         transfers: Vec<Job>,
         /// The thread open beside the room, by its root.
         thread: Option<(String, OpenRoom)>,
+        /// The organisation's Sparks middleware, once signed in to it.
+        middleware: Option<sparks_middleware_client::Middleware>,
     },
 }
 
@@ -105,6 +109,8 @@ pub enum Message {
     ThreadOpened(String, String, Result<OpenRoom, RoomError>),
     /// A picture was chosen (or not) for room `.0`.
     RoomPictureChosen(String, Option<PathBuf>),
+    /// The Sparks middleware was found and signed in to (or not).
+    Services(Result<services::Connected, services::ServicesError>),
     /// Room `.0`'s picture arrived (`None`: it has none, or it could not be shown).
     RoomPicture(String, Option<iced::widget::image::Handle>),
     /// A change to room `.0`'s settings was made, or refused.
@@ -232,6 +238,7 @@ impl Sparks {
                 }
             }
             Message::Home(message) => return self.update_home(message),
+            Message::Services(result) => self.services_known(result),
             Message::RoomOpened(id, result) => return self.room_opened(id, result),
             Message::OlderLoaded(id, result) => {
                 let problem = result.err().map(|e| {
@@ -403,6 +410,7 @@ impl Sparks {
         };
         match action {
             home::Action::None => {}
+            home::Action::ConnectServices => return Self::connect_services(session),
             home::Action::Language(language) => {
                 self.settings.language = language;
                 self.i18n = I18n::new(self.settings.effective_language());
@@ -580,8 +588,13 @@ impl Sparks {
             verification: None,
             transfers: Vec::new(),
             thread: None,
+            middleware: None,
         };
-        Task::future(async move { start.start().await }).discard()
+        let services = Self::connect_services(&start);
+        Task::batch([
+            Task::future(async move { start.start().await }).discard(),
+            services,
+        ])
     }
 
     fn login_form(&self) -> Login {
@@ -654,6 +667,7 @@ impl Sparks {
             verification,
             transfers,
             thread,
+            ..
         } = &self.screen
         {
             if let Some((root, open)) = thread {

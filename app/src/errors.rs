@@ -85,6 +85,31 @@ pub fn security(i18n: &I18n, error: &SecurityError) -> String {
     }
 }
 
+/// The Sparks middleware could not be asked what the organisation has.
+pub fn services(i18n: &I18n, error: &crate::app::ServicesError) -> String {
+    use crate::app::ServicesError;
+    use sparks_middleware_client::ClientError;
+    match error {
+        ServicesError::OpenId(error) => i18n.tr_args(
+            "services-error-openid",
+            [("details", error.0.as_str().into())],
+        ),
+        ServicesError::Middleware(ClientError::Unreachable(details)) => i18n.tr_args(
+            "services-error-unreachable",
+            [("details", details.as_str().into())],
+        ),
+        ServicesError::Middleware(ClientError::Refused { error, .. }) => i18n.tr_args(
+            "services-error-refused",
+            [("details", error.as_str().into())],
+        ),
+        ServicesError::Middleware(ClientError::Protocol(details)) => i18n.tr_args(
+            "services-error-protocol",
+            [("details", details.as_str().into())],
+        ),
+        ServicesError::Middleware(ClientError::SignedOut) => i18n.tr("services-error-signed-out"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sparks_domain::Language;

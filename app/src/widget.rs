@@ -26,6 +26,16 @@ pub fn empty_state<'a, Message: 'a>(
     title: String,
     body: String,
 ) -> Element<'a, Message> {
+    empty_state_with(icon, title, body, None)
+}
+
+/// [`empty_state`] with something to do about it below the explanation.
+pub fn empty_state_with<'a, Message: 'a>(
+    icon: Icon,
+    title: String,
+    body: String,
+    action: Option<Element<'a, Message>>,
+) -> Element<'a, Message> {
     let content = column![
         icon.view(48.0, |t| theme::colors(t).muted),
         text(title).size(size::HEADING).font(theme::SEMIBOLD),
@@ -34,6 +44,7 @@ pub fn empty_state<'a, Message: 'a>(
             .style(theme::text::muted)
             .align_x(Alignment::Center),
     ]
+    .push(action)
     .spacing(space::M)
     .align_x(Alignment::Center)
     .max_width(420);

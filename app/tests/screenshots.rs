@@ -82,12 +82,25 @@ fn every_screen_renders_in_both_themes() {
         home.update(home::Message::Chat(sparks::screen::chat::Message::Select(
             "!design:example.org".into(),
         )));
-        for (nav, name) in [
-            (Nav::Chat, "rooms"),
-            (Nav::Settings, "settings"),
-            (Nav::Meetings, "meetings"),
-            (Nav::Calendar, "calendar"),
+        use sparks::screen::service::Offer;
+        use sparks_middleware_client::Services;
+        let meetings_only = Offer::Known(Services {
+            meetings: true,
+            ..Services::default()
+        });
+        for (nav, name, offer) in [
+            (Nav::Chat, "rooms", meetings_only.clone()),
+            (Nav::Settings, "settings", meetings_only.clone()),
+            (Nav::Meetings, "meetings", meetings_only.clone()),
+            (Nav::Calendar, "calendar-not-set-up", meetings_only.clone()),
+            (Nav::Files, "files-no-middleware", Offer::NoMiddleware),
+            (
+                Nav::Assistant,
+                "assistant-unreachable",
+                Offer::Failed("The Sparks server does not answer: connection refused".into()),
+            ),
         ] {
+            home.set_offer(offer);
             home.update(home::Message::Nav(nav));
             let mut cx = support::context(&en, None, None);
             cx.colors = theme::colors(&theme);

@@ -175,6 +175,38 @@ fn empty_and_offline_room_lists_say_so() -> Result<(), Error> {
 }
 
 #[test]
+fn service_pages_say_what_the_organisation_has_set_up() -> Result<(), Error> {
+    use sparks::screen::service::Offer;
+    use sparks_middleware_client::Services;
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    home.update(home::Message::Nav(Nav::Meetings));
+
+    home.set_offer(Offer::NoMiddleware);
+    home_view(&home, &en).find("Meetings · Not connected yet")?;
+
+    home.set_offer(Offer::Known(Services {
+        meetings: true,
+        ..Services::default()
+    }));
+    home_view(&home, &en).find(
+        "Meetings are set up for your organisation. This version of Sparks cannot join them yet.",
+    )?;
+    home.update(home::Message::Nav(Nav::Calendar));
+    home_view(&home, &en).find("Calendar · Not set up")?;
+
+    let problem = "The Sparks server does not answer: connection refused";
+    home.set_offer(Offer::Failed(problem.into()));
+    let mut ui = home_view(&home, &en);
+    ui.find(problem)?;
+    ui.click("Try again")?;
+    let actions = run!(home, ui);
+    assert!(matches!(actions[..], [home::Action::ConnectServices]));
+    assert_eq!(home.offer(), &Offer::Checking, "asking again");
+    Ok(())
+}
+
+#[test]
 fn rail_switches_areas_and_settings_report_intents() -> Result<(), Error> {
     let en = I18n::new(Language::English);
     let mut home = support::home_with_rooms();
@@ -184,7 +216,7 @@ fn rail_switches_areas_and_settings_report_intents() -> Result<(), Error> {
         home.update(message);
     }
     assert_eq!(home.nav(), Nav::Meetings);
-    home_view(&home, &en).find("Meetings · Not connected yet")?;
+    home_view(&home, &en).find("Asking your organisation's Sparks server what is set up…")?;
 
     home.update(home::Message::Nav(Nav::Settings));
     let mut ui = home_view(&home, &en);

@@ -79,6 +79,22 @@ files-title = Dateien
 files-pending = Geteilte Dateien erscheinen hier, sobald die Sparks-Middleware mit einem WebDAV- oder Nextcloud-Server verbunden ist.
 assistant-title = Assistent
 assistant-pending = Der Assistent braucht die Sparks-Middleware und ein Sprachmodell, das deine Organisation auswählt.
+not-set-up-title = Nicht eingerichtet
+meetings-not-set-up = Der Sparks-Server deiner Organisation hat keinen Medienserver für Meetings. Wer ihn betreibt, kann einen hinzufügen.
+calendar-not-set-up = Der Sparks-Server deiner Organisation ist mit keinem Kalender und keinem Adressbuch verbunden. Wer ihn betreibt, kann CalDAV, Exchange oder Microsoft 365 anbinden.
+files-not-set-up = Der Sparks-Server deiner Organisation ist mit keinem Dateispeicher verbunden. Wer ihn betreibt, kann WebDAV oder Nextcloud anbinden.
+assistant-not-set-up = Der Sparks-Server deiner Organisation hat kein Sprachmodell für den Assistenten. Wer ihn betreibt, kann eines auswählen.
+meetings-ready = Meetings sind für deine Organisation eingerichtet. Diese Sparks-Version kann ihnen noch nicht beitreten.
+calendar-ready = Kalender sind für deine Organisation eingerichtet. Diese Sparks-Version kann sie noch nicht zeigen.
+files-ready = Dateien sind für deine Organisation eingerichtet. Diese Sparks-Version kann sie noch nicht zeigen.
+assistant-ready = Der Assistent ist für deine Organisation eingerichtet. Diese Sparks-Version kann noch nicht mit ihm sprechen.
+services-checking = Der Sparks-Server deiner Organisation wird gefragt, was eingerichtet ist …
+services-retry = Erneut versuchen
+services-error-openid = Dein Homeserver hat dich beim Sparks-Server nicht ausgewiesen: { $details }
+services-error-unreachable = Der Sparks-Server antwortet nicht: { $details }
+services-error-refused = Der Sparks-Server hat dich nicht hereingelassen: { $details }
+services-error-protocol = Die Antwort des Sparks-Servers war unverständlich: { $details }
+services-error-signed-out = Die Sitzung beim Sparks-Server ist beendet. Versuche es erneut, um dich wieder anzumelden.
 
 ## Einstellungen
 

@@ -79,6 +79,22 @@ files-title = Files
 files-pending = Shared files appear here once the Sparks middleware is connected to a WebDAV or Nextcloud server.
 assistant-title = Assistant
 assistant-pending = The assistant needs the Sparks middleware and a language model chosen by your organisation.
+not-set-up-title = Not set up
+meetings-not-set-up = Your organisation's Sparks server has no media server for meetings. Whoever runs it can add one.
+calendar-not-set-up = Your organisation's Sparks server is not connected to a calendar or address book. Whoever runs it can connect CalDAV, Exchange or Microsoft 365.
+files-not-set-up = Your organisation's Sparks server is not connected to a file store. Whoever runs it can connect WebDAV or Nextcloud.
+assistant-not-set-up = Your organisation's Sparks server has no language model for the assistant. Whoever runs it can choose one.
+meetings-ready = Meetings are set up for your organisation. This version of Sparks cannot join them yet.
+calendar-ready = Calendars are set up for your organisation. This version of Sparks cannot show them yet.
+files-ready = Files are set up for your organisation. This version of Sparks cannot show them yet.
+assistant-ready = The assistant is set up for your organisation. This version of Sparks cannot talk to it yet.
+services-checking = Asking your organisation's Sparks server what is set up…
+services-retry = Try again
+services-error-openid = Your homeserver would not vouch for you to the Sparks server: { $details }
+services-error-unreachable = The Sparks server does not answer: { $details }
+services-error-refused = The Sparks server did not let you in: { $details }
+services-error-protocol = The Sparks server's answer was not understood: { $details }
+services-error-signed-out = The session with the Sparks server ended. Try again to sign in to it.
 
 ## Settings
 

@@ -5,8 +5,6 @@
 //! LiveKit server cannot run here); the join tokens are checked by verifying their signature
 //! with the API secret and reading their grants.
 
-use std::sync::{Arc, Mutex};
-
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use matrix_sdk::ruma::api::client::account::request_openid_token::v3::Request as OpenIdRequest;
@@ -14,69 +12,12 @@ use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
 use sparks_api::{ErrorBody, OpenIdToken, Session, SfuToken};
 use sparks_middleware::config::Config;
 use sparks_middleware::store::Store;
+use sparks_tests::room_service::room_service;
 use sparks_tests::{Error, Homeserver};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const SECRET: &str = "a-livekit-secret-long-enough-for-hs256";
-
-/// A CreateRoom call the RoomService fixture got: its path, bearer token and body.
-type Call = (String, String, serde_json::Value);
-
-/// Answers every HTTP request with `{}` and records it.
-async fn room_service() -> Result<(String, Arc<Mutex<Vec<Call>>>), Error> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("ws://{}", listener.local_addr()?);
-    let calls = Arc::new(Mutex::new(Vec::new()));
-    let seen = calls.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let mut data = Vec::new();
-                let mut buffer = [0u8; 4096];
-                loop {
-                    let Ok(n) = stream.read(&mut buffer).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    data.extend_from_slice(&buffer[..n]);
-                    let text = String::from_utf8_lossy(&data).into_owned();
-                    let Some((head, body)) = text.split_once("\r\n\r\n") else {
-                        continue;
-                    };
-                    let length = head
-                        .lines()
-                        .find_map(|l| {
-                            l.to_lowercase()
-                                .strip_prefix("content-length:")
-                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                        })
-                        .unwrap_or(0);
-                    if body.len() < length {
-                        continue;
-                    }
-                    let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
-                    let bearer = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("authorization: Bearer "))
-                        .unwrap_or_default()
-                        .to_owned();
-                    let json = serde_json::from_str(body).unwrap_or_default();
-                    if let Ok(mut seen) = seen.lock() {
-                        seen.push((path, bearer, json));
-                    }
-                    let _ = stream
-                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
-                        .await;
-                    return;
-                }
-            });
-        }
-    });
-    Ok((url, calls))
-}
+const METRICS_TOKEN: &str = "the-operators-metrics-token";
+const REQUESTS_PER_MINUTE: usize = 10;
 
 /// A LiveKit token's claims, after checking its HS256 signature with the API secret.
 fn claims(jwt: &str) -> Result<serde_json::Value, Error> {
@@ -137,6 +78,8 @@ async fn start(
 [server]
 listen = "127.0.0.1:0"
 public_url = "http://127.0.0.1:1"
+metrics_token = "{METRICS_TOKEN}"
+requests_per_minute = {REQUESTS_PER_MINUTE}
 [storage]
 database = "{database}"
 [[tenant]]
@@ -153,7 +96,16 @@ api_secret = "{SECRET}"
         name = server.server_name,
         url = server.url,
     );
-    let config = Config::parse(&text)?;
+    let url = serve(Config::parse(&text)?).await?;
+    Ok(Middleware {
+        url,
+        database,
+        _dir: dir,
+    })
+}
+
+/// Serves `config` in this process; returns its address once its store is ready.
+async fn serve(config: Config) -> Result<String, Error> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
@@ -162,7 +114,6 @@ api_secret = "{SECRET}"
             eprintln!("middleware stopped: {error}");
         }
     });
-    // Ready once its store is open and migrated.
     let ready = format!("{url}/readyz");
     sparks_tests::eventually(std::time::Duration::from_secs(20), "the middleware", || {
         let ready = ready.clone();
@@ -173,11 +124,7 @@ api_secret = "{SECRET}"
         }
     })
     .await?;
-    Ok(Middleware {
-        url,
-        database,
-        _dir: dir,
-    })
+    Ok(url)
 }
 
 async fn openid(client: &matrix_sdk::Client) -> Result<OpenIdToken, Error> {
@@ -371,7 +318,7 @@ async fn sign_in_refresh_and_meeting_tokens(db: Db) -> Result<(), Error> {
 
     // One user asking again and again is slowed down; others are not.
     let mut limited = None;
-    for _ in 0..sparks_middleware::http::REQUESTS_PER_MINUTE {
+    for _ in 0..REQUESTS_PER_MINUTE {
         let url = format!("{}/get_token", mw.url);
         let (status, body) = post(&http, url, &request(&token, &alice_id)).await?;
         if status != 200 {
@@ -458,5 +405,181 @@ async fn bad_input(db: Db) -> Result<(), Error> {
     assert_eq!(health.status().as_u16(), 200);
     let ready = http.get(format!("{}/readyz", mw.url)).send().await?;
     assert_eq!(ready.status().as_u16(), 200);
+    Ok(())
+}
+
+/// The middleware `cargo xtask test` started beside Synapse, as the app finds it: announced in
+/// the homeserver's `.well-known`, signed in to with a Sparks session's OpenID token.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_finds_the_middleware_through_its_homeserver_and_signs_in() -> Result<(), Error> {
+    let started = std::env::var("SPARKS_TEST_MIDDLEWARE")
+        .map_err(|_| "SPARKS_TEST_MIDDLEWARE is not set: run the tests with `cargo xtask test`")?;
+    let server = Homeserver::from_env();
+    let home = tempfile::tempdir()?;
+    let (user, password) = server.new_user("mw-app").await?;
+    let session =
+        sparks_tests::sign_in(&server.login_request(&user, &password), home.path()).await?;
+
+    let homeserver = url::Url::parse(&session.homeserver())?;
+    let found = sparks_middleware_client::discover(&homeserver, &session.server_name())
+        .await?
+        .ok_or("the homeserver announces no middleware")?;
+    assert_eq!(found.as_str().trim_end_matches('/'), started);
+
+    let middleware = sparks_middleware_client::Middleware::connect(found).await?;
+    let token = session.openid_token().await?;
+    let services = middleware
+        .sign_in(OpenIdToken {
+            access_token: token.access_token.clone(),
+            token_type: "Bearer".into(),
+            matrix_server_name: token.matrix_server_name.clone(),
+            expires_in: token.expires_in_secs,
+        })
+        .await?;
+    // The generated tenant has a homeserver and nothing else.
+    assert_eq!(services, sparks_middleware_client::Services::default());
+    assert_eq!(middleware.user_id().await, Some(session.user_id()));
+    assert_eq!(middleware.services().await?, services);
+
+    // Someone else's OpenID token is someone else's session; a made-up one is refused.
+    let forged = OpenIdToken {
+        access_token: "made-up".into(),
+        token_type: "Bearer".into(),
+        matrix_server_name: token.matrix_server_name,
+        expires_in: 3600,
+    };
+    let refused = middleware.sign_in(forged).await;
+    assert!(
+        refused.as_ref().is_err_and(|e| e.is_refusal()),
+        "{refused:?}"
+    );
+    Ok(())
+}
+
+/// The metrics count what was answered, and only the operator's token may read them.
+#[tokio::test(flavor = "multi_thread")]
+async fn metrics_need_the_operators_token_and_count_requests() -> Result<(), Error> {
+    let server = Homeserver::from_env();
+    let (livekit, _calls) = room_service().await?;
+    let admin = server.new_admin().await?;
+    let mw = start(&server, &livekit, &admin, Db::Sqlite).await?;
+    let http = reqwest::Client::new();
+    let metrics = format!("{}/metrics", mw.url);
+    let missing = http.get(&metrics).send().await?;
+    assert_eq!(missing.status().as_u16(), 401);
+    let wrong = http.get(&metrics).bearer_auth("guess").send().await?;
+    assert_eq!(wrong.status().as_u16(), 401);
+    let _ = http
+        .get(format!("{}/nowhere/{}", mw.url, "x".repeat(40)))
+        .send()
+        .await?;
+    let _ = http.get(format!("{}/healthz", mw.url)).send().await?;
+    let text = http
+        .get(&metrics)
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        text.contains(
+            r#"sparks_middleware_http_requests_total{route="/healthz",method="GET",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"route="unmatched",method="GET",status="404""#),
+        "{text}"
+    );
+    assert!(!text.contains("xxxxxxxx"), "unknown paths are not labels");
+    assert!(
+        !text.contains(SECRET) && !text.contains(&admin),
+        "no secrets"
+    );
+    Ok(())
+}
+
+/// A real identity provider (oidc-provider, which `cargo xtask test` starts): its RS256 JWT
+/// access token signs in, with the keys found through its discovery document; the same token
+/// with a damaged signature does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_real_identity_providers_access_token_signs_in() -> Result<(), Error> {
+    let issuer = std::env::var("SPARKS_TEST_OIDC_ISSUER")
+        .map_err(|_| "SPARKS_TEST_OIDC_ISSUER is not set: run the tests with `cargo xtask test`")?;
+    let server = Homeserver::from_env();
+    let dir = tempfile::tempdir()?;
+    let database = database(Db::Sqlite, dir.path()).await?;
+    let config = Config::parse(&format!(
+        r#"
+[server]
+listen = "127.0.0.1:0"
+public_url = "http://127.0.0.1:1"
+[storage]
+database = "{database}"
+[[tenant]]
+id = "test"
+[[tenant.homeservers]]
+server_name = "{name}"
+url = "{url}"
+[tenant.oidc]
+issuer = "{issuer}"
+audience = "sparks"
+algorithms = ["RS256"]
+user_claim = "sub"
+"#,
+        name = server.server_name,
+        url = server.url,
+    ))?;
+    let url = serve(config).await?;
+
+    // The client-credentials grant, as a service account would use it.
+    let form: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("grant_type", "client_credentials"),
+            ("client_id", "sparks-robot"),
+            ("client_secret", "sparks-robot-secret"),
+            ("scope", "sparks"),
+            ("resource", "urn:sparks:middleware"),
+        ])
+        .finish();
+    let http = reqwest::Client::new();
+    let issued: serde_json::Value = http
+        .post(format!("{issuer}/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = issued["access_token"]
+        .as_str()
+        .ok_or_else(|| format!("no access token: {issued}"))?;
+    assert_eq!(token.split('.').count(), 3, "a JWT: {issued}");
+
+    let sign_in = |token: String| {
+        let http = http.clone();
+        let url = url.clone();
+        async move {
+            let response = http
+                .post(format!("{url}/v1/session/oidc"))
+                .json(&serde_json::json!({ "access_token": token }))
+                .send()
+                .await?;
+            let status = response.status().as_u16();
+            Ok::<_, Error>((status, response.json::<serde_json::Value>().await?))
+        }
+    };
+    let (status, body) = sign_in(token.to_owned()).await?;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["user_id"],
+        format!("@sparks-robot:{}", server.server_name).as_str()
+    );
+
+    let mut damaged = token.to_owned();
+    let last = damaged.pop().ok_or("empty token")?;
+    damaged.push(if last == 'A' { 'B' } else { 'A' });
+    let (status, body) = sign_in(damaged).await?;
+    assert_eq!((status, errcode(&body)), (401, "M_UNAUTHORIZED".into()));
     Ok(())
 }

@@ -66,6 +66,21 @@ pub const POSTGRES: Group = Group {
     packages: &["postgresql"],
 };
 
+/// Node.js for the OpenID provider the middleware's tests sign in with (only installed when no
+/// `npm` is on the PATH: a Node.js from elsewhere brings its own).
+pub const NODE: Group = Group {
+    name: "node",
+    reason: "Node.js and npm, to run the oidc-provider identity provider in the tests",
+    packages: &["nodejs", "npm"],
+};
+
+/// Load generation for `cargo xtask bench middleware`.
+pub const BENCH: Group = Group {
+    name: "bench",
+    reason: "wrk, the HTTP load generator the middleware benchmark drives",
+    packages: &["wrk"],
+};
+
 /// Every group.
 pub const ALL: &[&Group] = &[&BUILD, &PYTHON, &GUI, &KEYRING, &POSTGRES];
 

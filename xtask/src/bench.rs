@@ -1,4 +1,5 @@
 //! `bench chat`: Sparks' Matrix backend against matrix-nio on the same seeded account.
+//! `bench middleware`: the middleware's meeting tokens against its own trivial endpoint.
 //!
 //! A Synapse in `.dev/bench` (kept between runs, so the 1,000 rooms and the room of 10,000
 //! messages are seeded once) serves an account that `sparks-bench` signs in once and then
@@ -26,33 +27,78 @@ const PASSWORD: &str = "sparks-bench";
 /// One run's figures, by name (`room_list_ms`, `open_room_ms`, `rss_mb`, …).
 type Figures = BTreeMap<String, u64>;
 
+/// The bench Synapse in `.dev/bench`, started and answering.
+struct BenchSynapse {
+    layout: Layout,
+    secrets: synapse::Secrets,
+    server: Server,
+}
+
+impl BenchSynapse {
+    fn start(ws: &Workspace, venv: &venv::Venv) -> Result<BenchSynapse> {
+        let dir = ws.dev_dir().join("bench");
+        let layout = Layout {
+            data_dir: dir.join("data"),
+            state_dir: dir,
+            port: PORT,
+            middleware_port: None,
+        };
+        if !server::port_is_free(PORT) {
+            return Err(format!(
+                "port {PORT} is taken; the bench Synapse needs it (its server name contains it)"
+            ));
+        }
+        let secrets = synapse::prepare(&layout, venv)?;
+        println!("Starting the bench Synapse at {}…", layout.base_url());
+        let mut server = Server::start(&layout, venv)?;
+        server.wait_healthy()?;
+        Ok(BenchSynapse {
+            layout,
+            secrets,
+            server,
+        })
+    }
+
+    /// Points a test binary at this server, as the live tests are.
+    fn env(&self, command: &mut std::process::Command) {
+        command
+            .env("SPARKS_TEST_HOMESERVER", self.layout.base_url())
+            .env("SPARKS_TEST_SERVER_NAME", self.layout.server_name())
+            .env(
+                "SPARKS_TEST_REGISTRATION_SECRET",
+                &self.secrets.registration,
+            );
+    }
+}
+
+/// `bench middleware`: `/get_token` against `/healthz` of the same release-built server.
+pub fn middleware() -> Result<ExitCode> {
+    let ws = Workspace::locate()?;
+    apt::ensure(&[&apt::BUILD, &apt::PYTHON, &apt::BENCH])?;
+    let venv = venv::ensure(&ws)?;
+    ws.build_all()?;
+    let binary = ws.release_binary("sparks-middleware", "sparks-middleware")?;
+    let mut synapse = BenchSynapse::start(&ws, &venv)?;
+    let mut command = ws.binary("sparks-bench-middleware");
+    command
+        .arg(&binary)
+        .arg(ws.dev_dir().join("bench").join("middleware"));
+    synapse.env(&mut command);
+    let result = process::run(&mut command);
+    synapse.server.stop();
+    result.map(|()| ExitCode::SUCCESS)
+}
+
 pub fn chat() -> Result<ExitCode> {
     let ws = Workspace::locate()?;
     apt::ensure(apt::ALL)?;
     let venv = venv::ensure(&ws)?;
     ws.build_all()?;
-    let dir = ws.dev_dir().join("bench");
-    let layout = Layout {
-        data_dir: dir.join("data"),
-        state_dir: dir.clone(),
-        port: PORT,
-    };
-    if !server::port_is_free(PORT) {
-        return Err(format!(
-            "port {PORT} is taken; the bench Synapse needs it (its server name contains it)"
-        ));
-    }
-    let secrets = synapse::prepare(&layout, &venv)?;
-    println!("Starting the bench Synapse at {}…", layout.base_url());
-    let mut synapse = Server::start(&layout, &venv)?;
-    synapse.wait_healthy()?;
+    let mut synapse = BenchSynapse::start(&ws, &venv)?;
+    let dir = synapse.layout.state_dir.clone();
+    let layout = synapse.layout.clone();
     let result = (|| {
-        let env = |command: &mut std::process::Command| {
-            command
-                .env("SPARKS_TEST_HOMESERVER", layout.base_url())
-                .env("SPARKS_TEST_SERVER_NAME", layout.server_name())
-                .env("SPARKS_TEST_REGISTRATION_SECRET", &secrets.registration);
-        };
+        let env = |command: &mut std::process::Command| synapse.env(command);
         let state = dir.join("seed.json");
         let home = dir.join("sparks-home");
         let bench = |args: &[&std::ffi::OsStr]| {
@@ -92,7 +138,7 @@ pub fn chat() -> Result<ExitCode> {
         report(&sparks, &nio);
         Ok(ExitCode::SUCCESS)
     })();
-    synapse.stop();
+    synapse.server.stop();
     result
 }
 

@@ -1,9 +1,11 @@
-//! `cargo xtask demo`: a seeded local Synapse and the app running against it.
+//! `cargo xtask demo`: a seeded local Synapse, the Sparks middleware beside it, and the app
+//! running against them.
 
 use std::process::{Child, ExitCode, ExitStatus};
 
 use crate::Result;
 use crate::apt;
+use crate::middleware::Middleware;
 use crate::process;
 use crate::stack::{self, DemoServer};
 use crate::venv;
@@ -18,8 +20,25 @@ pub fn run(seed: bool) -> Result<ExitCode> {
     if seed {
         stack::seed(&ws, &demo)?;
     }
-    print_locations(&ws, &demo);
+    ws.build_all()?;
+    let port = demo
+        .layout
+        .middleware_port
+        .ok_or("the demo layout has no middleware port")?;
+    if !crate::server::port_is_free(port) {
+        return Err(format!(
+            "port {port} is taken; the demo's Sparks middleware needs it (the homeserver announces it there)"
+        ));
+    }
+    let dir = demo.layout.state_dir.join(format!("middleware-{port}"));
+    println!(
+        "Starting the Sparks middleware at {}…",
+        crate::middleware::url(port)
+    );
+    let mut middleware = Middleware::start(&ws, &dir, port, &demo.layout)?;
+    print_locations(&ws, &demo, &middleware);
     let status = run_app(&ws, &mut demo);
+    middleware.stop();
     if let Some(server) = demo.server.as_mut() {
         server.stop();
     }
@@ -31,9 +50,14 @@ pub fn run(seed: bool) -> Result<ExitCode> {
 }
 
 /// Tells where the server, the app's data and the logs are.
-fn print_locations(ws: &Workspace, demo: &DemoServer) {
+fn print_locations(ws: &Workspace, demo: &DemoServer, middleware: &Middleware) {
     let layout = &demo.layout;
     println!("Demo homeserver: {}", layout.base_url());
+    println!(
+        "Sparks middleware: {} (log {})",
+        middleware.url(),
+        ws.display(middleware.log())
+    );
     println!(
         "App data:        SPARKS_HOME={}",
         ws.display(&demo.sparks_home())
@@ -54,7 +78,6 @@ fn print_locations(ws: &Workspace, demo: &DemoServer) {
 /// Builds and runs the app, waiting for it to exit. Returns its exit status, or `None`
 /// if the user stopped it with Ctrl+C.
 fn run_app(ws: &Workspace, demo: &mut DemoServer) -> Result<Option<ExitStatus>> {
-    ws.build_all()?;
     let mut command = ws.binary("sparks");
     command.env("SPARKS_HOME", demo.sparks_home());
     let mut app = process::spawn(&mut command)?;

@@ -8,6 +8,8 @@ mod apt;
 mod bench;
 mod demo;
 mod http;
+mod middleware;
+mod oidc;
 mod postgres;
 mod process;
 mod server;
@@ -39,6 +41,8 @@ Commands:
   screenshots [-- ARGS]     Render the app's screenshots into target/screenshots.
   bench chat                Time Sparks' room list and big-room opening on 1,000 rooms and
                             10,000 messages against matrix-nio as the baseline (.dev/bench).
+  bench middleware          Load the release-built middleware with wrk at 64 connections:
+                            /get_token against /healthz of the same server as the ceiling.
   deps                      Install the missing Debian/Ubuntu packages needed to build and run.
   help                      Show this text.
 
@@ -86,7 +90,8 @@ fn run(args: &[String]) -> Result<ExitCode> {
         }
         "bench" => match rest {
             [what] if what == "chat" => bench::chat(),
-            _ => Err("`bench` needs what to measure: chat".to_string()),
+            [what] if what == "middleware" => bench::middleware(),
+            _ => Err("`bench` needs what to measure: chat or middleware".to_string()),
         },
         "deps" => {
             Flags::parse(rest, &[])?;

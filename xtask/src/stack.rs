@@ -62,6 +62,8 @@ fn demo_layout(ws: &Workspace, port: u16) -> Layout {
         data_dir: state_dir.join(per_port("data", port)),
         state_dir,
         port,
+        // The demo's middleware listens next to its Synapse (`cargo xtask demo` starts it).
+        middleware_port: Some(port + 1),
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Layout {
     pub data_dir: PathBuf,
     /// The HTTP port on 127.0.0.1.
     pub port: u16,
+    /// The port of the Sparks middleware the server announces in its `.well-known`, if any.
+    pub middleware_port: Option<u16>,
 }
 
 impl Layout {
@@ -246,7 +248,7 @@ rc_media_create: {per_second: 10000, burst_count: 100000}
 rc_profile: {per_second: 10000, burst_count: 100000}
 rc_user_directory: {per_second: 10000, burst_count: 100000}
 max_event_delay_duration: 24h
-experimental_features:
+@EXTRA_WELL_KNOWN@experimental_features:
   msc4143_enabled: true
   msc4222_enabled: true
   msc4140_max_delayed_events_per_user: 1000
@@ -308,8 +310,20 @@ fn homeserver_yaml(layout: &Layout, secrets: &Secrets) -> String {
             ("REGISTRATION_SECRET", quoted(&secrets.registration)),
             ("MACAROON_SECRET", quoted(&secrets.macaroon)),
             ("FORM_SECRET", quoted(&secrets.form)),
+            ("EXTRA_WELL_KNOWN", extra_well_known(layout)),
         ],
     )
+}
+
+/// The `org.sparks.middleware` entry of `/.well-known/matrix/client`, when a middleware runs.
+fn extra_well_known(layout: &Layout) -> String {
+    match layout.middleware_port {
+        Some(port) => format!(
+            "extra_well_known_client_content:\n  org.sparks.middleware:\n    base_url: {}\n",
+            quoted(&crate::middleware::url(port))
+        ),
+        None => String::new(),
+    }
 }
 
 /// The logging configuration for `layout`.
@@ -329,6 +343,7 @@ mod tests {
             state_dir: PathBuf::from("/state dir"),
             data_dir: PathBuf::from("/state dir/data"),
             port: 8123,
+            middleware_port: Some(8124),
         }
     }
 
@@ -347,6 +362,7 @@ mod tests {
         assert!(yaml.contains("server_name: \"localhost:8123\""));
         assert!(yaml.contains("public_baseurl: \"http://127.0.0.1:8123/\""));
         assert!(yaml.contains("  - port: 8123\n"));
+        assert!(yaml.contains("    base_url: \"http://127.0.0.1:8124\"\n"));
         assert!(yaml.contains("database: \"/state dir/data/homeserver.db\""));
         assert!(!log_config(&layout()).contains('@'));
     }

@@ -9,6 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::Result;
 use crate::apt;
+use crate::middleware::Middleware;
 use crate::process;
 use crate::server::{self, Server};
 use crate::synapse::{self, Layout};
@@ -33,7 +34,10 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
         state_dir: dir.path.clone(),
         data_dir: dir.path.join("data"),
         port: server::free_port()?,
+        middleware_port: Some(server::free_port()?),
     };
+    // The middleware binary must exist before the tests start; nextest reuses this build.
+    ws.build_all()?;
     let secrets = synapse::prepare(&layout, &venv)?;
     println!(
         "Starting a test Synapse at {} (state in {})…",
@@ -42,16 +46,27 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
     );
     let mut server = Server::start(&layout, &venv)?;
     server.wait_healthy()?;
+    let middleware_port = layout.middleware_port.ok_or("no middleware port")?;
+    println!("Starting the Sparks middleware beside it…");
+    let mut middleware =
+        Middleware::start(&ws, &dir.path.join("middleware"), middleware_port, &layout)?;
+    println!("Starting an OpenID provider (oidc-provider)…");
+    let mut provider =
+        crate::oidc::Provider::start(&ws, &dir.path.join("oidc"), server::free_port()?)?;
     println!("Starting a test PostgreSQL…");
     let postgres = crate::postgres::Postgres::start()?;
     command
         .env("SPARKS_TEST_POSTGRES", postgres.url())
+        .env("SPARKS_TEST_MIDDLEWARE", middleware.url())
+        .env("SPARKS_TEST_OIDC_ISSUER", provider.issuer())
         .env("SPARKS_TEST_HOMESERVER", layout.base_url())
         .env("SPARKS_TEST_SERVER_NAME", layout.server_name())
         .env("SPARKS_TEST_REGISTRATION_SECRET", &secrets.registration)
         .env("SPARKS_TEST_PYTHON", venv.python());
     println!("Running `{}`…", process::describe(&command));
     let outcome = run_teed(&mut command);
+    middleware.stop();
+    provider.stop();
     server.stop();
     drop(postgres);
     drop(dir);
@@ -152,7 +167,14 @@ pub fn screenshots(passthrough: &[String]) -> Result<ExitCode> {
     ensure_nextest(&ws)?;
     let dir = ws.root().join("target/screenshots");
     crate::workspace::create_dir(&dir)?;
-    let mut command = ws.cargo(["nextest", "run", "-p", "sparks", "--test", "screenshots"]);
+    // The whole workspace, filtered: the same features as the test run, so its build is reused.
+    let mut command = ws.cargo([
+        "nextest",
+        "run",
+        "--workspace",
+        "-E",
+        "package(sparks) & binary(screenshots)",
+    ]);
     command
         .args(passthrough)
         .env("SPARKS_SCREENSHOTS_DIR", &dir);

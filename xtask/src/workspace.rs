@@ -91,19 +91,39 @@ impl Workspace {
 
     /// A command running one of the workspace's binaries, as built by [`Workspace::build_all`].
     pub fn binary(&self, name: &str) -> Command {
+        let mut command = Command::new(self.target_dir().join("debug").join(name));
+        command.current_dir(&self.root);
+        command
+    }
+
+    /// The release build of binary `name` of `package`, built now if it is not up to date.
+    pub fn release_binary(&self, package: &str, name: &str) -> Result<PathBuf> {
+        println!("Building {name} with optimisations (the first build takes a while)…");
+        let mut command = self.cargo([
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            package,
+            "--bin",
+            name,
+        ]);
+        crate::process::run(&mut command)
+            .map_err(|error| format!("building {name} failed: {error}"))?;
+        Ok(self.target_dir().join("release").join(name))
+    }
+
+    fn target_dir(&self) -> PathBuf {
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .filter(|dir| !dir.is_empty())
             .map(PathBuf::from)
             .or_else(default_target_dir)
             .unwrap_or_else(|| self.root.join("target"));
-        let target = if target.is_relative() {
+        if target.is_relative() {
             self.root.join(target)
         } else {
             target
-        };
-        let mut command = Command::new(target.join("debug").join(name));
-        command.current_dir(&self.root);
-        command
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use sparks_i18n::I18n;
 use sparks_matrix::RoomListUpdate;
 use sparks_secrets::Backend;
 
-use super::pending::{self, Service};
+use super::service::{self, Offer, Service};
 use super::{chat, room, security, settings, verification};
 use crate::icon::Icon;
 use crate::theme::{self, Colors, space, width};
@@ -46,6 +46,17 @@ impl Nav {
         }
     }
 
+    /// The middleware service this entry shows, if it is one.
+    fn service(self) -> Option<Service> {
+        match self {
+            Nav::Meetings => Some(Service::Meetings),
+            Nav::Calendar => Some(Service::Calendar),
+            Nav::Files => Some(Service::Files),
+            Nav::Assistant => Some(Service::Assistant),
+            Nav::Chat | Nav::Settings => None,
+        }
+    }
+
     fn label_key(self) -> &'static str {
         match self {
             Nav::Chat => "rail-chat",
@@ -74,11 +85,15 @@ pub struct Home {
     /// The verification under way, over whatever page shows.
     verification: Option<verification::Dialog>,
     logging_out: bool,
+    /// What the organisation's Sparks middleware offers.
+    offer: Offer,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Nav(Nav),
+    /// Ask the Sparks middleware again what the organisation has.
+    RetryServices,
     Chat(chat::Message),
     Settings(settings::Message),
     Rooms(RoomListUpdate),
@@ -103,6 +118,8 @@ pub enum Message {
 
 pub enum Action {
     None,
+    /// Find the Sparks middleware and ask what the organisation has.
+    ConnectServices,
     Language(Option<Language>),
     Theme(ThemeChoice),
     Logout,
@@ -146,7 +163,17 @@ impl Home {
             security: security::Panel::default(),
             verification: None,
             logging_out: false,
+            offer: Offer::default(),
         }
+    }
+
+    pub fn offer(&self) -> &Offer {
+        &self.offer
+    }
+
+    /// What the organisation's middleware offers became known (or could not be asked).
+    pub fn set_offer(&mut self, offer: Offer) {
+        self.offer = offer;
     }
 
     pub fn nav(&self) -> Nav {
@@ -250,6 +277,10 @@ impl Home {
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Nav(nav) => self.nav = nav,
+            Message::RetryServices => {
+                self.offer = Offer::Checking;
+                return Action::ConnectServices;
+            }
             Message::Chat(message) => return Self::chat_action(self.chat.update(message)),
             Message::Timeline(id, diffs) => {
                 if let Some(room) = self.chat.room_mut(&id) {
@@ -333,10 +364,10 @@ impl Home {
                 .chat
                 .view(i18n, cx.now_ms, cx.colors)
                 .map(Message::Chat),
-            Nav::Meetings => pending::view(Service::Meetings, i18n),
-            Nav::Calendar => pending::view(Service::Calendar, i18n),
-            Nav::Files => pending::view(Service::Files, i18n),
-            Nav::Assistant => pending::view(Service::Assistant, i18n),
+            Nav::Meetings | Nav::Calendar | Nav::Files | Nav::Assistant => {
+                let service = self.nav.service().unwrap_or(Service::Meetings);
+                service::view(service, &self.offer, i18n, Message::RetryServices)
+            }
             Nav::Settings => {
                 let props = settings::Props {
                     user_id: &self.identity.user_id,
@@ -372,25 +403,29 @@ impl Home {
     fn rail<'a>(&self, i18n: &I18n) -> Element<'a, Message> {
         let entry = |nav: Nav| {
             let active = self.nav == nav;
+            // Services the organisation has not set up stay reachable (their page says why)
+            // but look faint.
+            let faint = nav.service().is_some_and(|s| !self.offer.has(s));
             let label = text(i18n.tr(nav.label_key())).size(11).font(if active {
                 theme::SEMIBOLD
             } else {
                 theme::REGULAR
             });
-            let label = if active {
-                label.style(theme::text::primary)
-            } else {
-                label.style(theme::text::muted)
+            let label = match (active, faint) {
+                (true, _) => label.style(theme::text::primary),
+                (false, true) => label.style(theme::text::faint),
+                (false, false) => label.style(theme::text::muted),
             };
             let content = column![
-                nav.icon().view(22.0, move |t| if active {
-                    theme::colors(t).primary
-                } else {
-                    theme::colors(t).muted
+                nav.icon().view(22.0, move |t| match (active, faint) {
+                    (true, _) => theme::colors(t).primary,
+                    (false, true) => theme::colors(t).muted.scale_alpha(0.55),
+                    (false, false) => theme::colors(t).muted,
                 }),
                 label,
             ]
             .spacing(space::XS)
+            .width(Length::Fill)
             .align_x(Alignment::Center);
             button(content)
                 .padding([space::S, space::XS])

@@ -25,3 +25,10 @@ pub fn danger(theme: &Theme) -> Style {
         color: Some(colors(theme).danger),
     }
 }
+
+/// Text of something that is not available, such as a service nobody has set up.
+pub fn faint(theme: &Theme) -> Style {
+    Style {
+        color: Some(colors(theme).muted.scale_alpha(0.55)),
+    }
+}

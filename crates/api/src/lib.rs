@@ -6,20 +6,34 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `GET /.well-known/sparks/client`: what the middleware offers. Without a tenant (no session)
-/// it names the services every tenant of this middleware may have; after sign-in,
-/// `GET /v1/services` says what the user's tenant has.
+/// The key of the Sparks entry in a homeserver's `/.well-known/matrix/client`.
+pub const WELL_KNOWN_KEY: &str = "org.sparks.middleware";
+
+/// The Sparks entry in a homeserver's `/.well-known/matrix/client`: where its middleware is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WellKnownEntry {
+    pub base_url: String,
+}
+
+/// `GET /.well-known/sparks/client`: which API the middleware speaks and where to sign in.
+/// What a user's tenant has comes with the session (and from `GET /v1/services`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Discovery {
     /// The API version this server speaks, e.g. `"v1"`.
     pub api: String,
     /// Where to exchange a Matrix OpenID token for a session.
     pub login: String,
+    /// Where to exchange an access token from the organisation's identity provider for a
+    /// session.
+    pub oidc_login: String,
 }
 
 /// The services a tenant has set up. A client greys out what is `false` and says the operator
 /// has not set it up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Services {
     pub meetings: bool,
     pub calendar: bool,
@@ -30,6 +44,7 @@ pub struct Services {
 
 /// A Matrix OpenID token, as `/_matrix/client/v3/user/{userId}/openid/request_token` returns it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenIdToken {
     pub access_token: String,
     pub token_type: String,
@@ -49,12 +64,28 @@ impl std::fmt::Debug for OpenIdToken {
 
 /// `POST /v1/session`: prove who you are with a Matrix OpenID token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionRequest {
     pub openid_token: OpenIdToken,
 }
 
+/// `POST /v1/session/oidc`: prove who you are with an access token (a JWT) from the
+/// organisation's identity provider.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OidcSessionRequest {
+    pub access_token: String,
+}
+
+impl std::fmt::Debug for OidcSessionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OidcSessionRequest([redacted])")
+    }
+}
+
 /// `POST /v1/session/refresh`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
@@ -67,6 +98,7 @@ impl std::fmt::Debug for RefreshRequest {
 
 /// A middleware session: a short-lived bearer token, and a refresh token that replaces both.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub access_token: String,
     /// Seconds the access token stays valid.
@@ -89,6 +121,7 @@ impl std::fmt::Debug for Session {
 
 /// `POST /get_token` (lk-jwt-service): a LiveKit token for one MatrixRTC slot of a room.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenRequest {
     pub room_id: String,
     pub slot_id: String,
@@ -98,6 +131,7 @@ pub struct TokenRequest {
 
 /// The MatrixRTC membership asking for the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RtcMember {
     pub id: String,
     pub claimed_user_id: String,
@@ -106,6 +140,7 @@ pub struct RtcMember {
 
 /// `POST /sfu/get` (lk-jwt-service, legacy): a LiveKit token for a room's call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegacyTokenRequest {
     pub room: String,
     pub openid_token: OpenIdToken,
@@ -114,6 +149,7 @@ pub struct LegacyTokenRequest {
 
 /// Where the SFU is and the token to join it with.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SfuToken {
     pub url: String,
     pub jwt: String,
@@ -130,6 +166,7 @@ impl std::fmt::Debug for SfuToken {
 
 /// Every error answer: a Matrix-style code and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub errcode: String,
     pub error: String,
@@ -166,6 +203,12 @@ mod tests {
                 "{:?}",
                 RefreshRequest {
                     refresh_token: "s3cret".into()
+                }
+            ),
+            format!(
+                "{:?}",
+                OidcSessionRequest {
+                    access_token: "s3cret".into()
                 }
             ),
         ] {

@@ -26,5 +26,5 @@ pub use login::LoginRequest;
 pub use media::Transfer;
 pub use room_list::RoomListUpdate;
 pub use security::{SecurityError, Verification};
-pub use session::{LogoutOutcome, Session};
+pub use session::{LogoutOutcome, OpenIdError, OpenIdToken, Session};
 pub use timeline::{OpenRoom, RoomError};

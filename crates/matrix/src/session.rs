@@ -74,6 +74,28 @@ pub enum LogoutOutcome {
     LocalOnly { details: String },
 }
 
+/// A Matrix OpenID token (`/openid/request_token`); `Debug` never shows the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OpenIdToken {
+    pub access_token: String,
+    pub matrix_server_name: String,
+    pub expires_in_secs: u64,
+}
+
+impl std::fmt::Debug for OpenIdToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenIdToken")
+            .field("matrix_server_name", &self.matrix_server_name)
+            .field("expires_in_secs", &self.expires_in_secs)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The homeserver gave no OpenID token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the homeserver gave no OpenID token: {0}")]
+pub struct OpenIdError(pub String);
+
 impl Session {
     /// Signs in with a password and remembers the session in `secrets`.
     ///
@@ -242,6 +264,38 @@ impl Session {
     /// The homeserver URL in use.
     pub fn homeserver(&self) -> String {
         self.inner.client.homeserver().to_string()
+    }
+
+    /// The Matrix server name of our user id, e.g. `example.org`.
+    pub fn server_name(&self) -> String {
+        self.inner
+            .client
+            .user_id()
+            .map(|id| id.server_name().to_string())
+            .unwrap_or_default()
+    }
+
+    /// A fresh OpenID token: proves to another service (the Sparks middleware, a meeting token
+    /// service) who we are without handing it our access token.
+    pub async fn openid_token(&self) -> Result<OpenIdToken, OpenIdError> {
+        use matrix_sdk::ruma::api::client::account::request_openid_token::v3::Request;
+        let user = self
+            .inner
+            .client
+            .user_id()
+            .ok_or_else(|| OpenIdError("not signed in".into()))?
+            .to_owned();
+        let answer = self
+            .inner
+            .client
+            .send(Request::new(user))
+            .await
+            .map_err(|e| OpenIdError(details(&e)))?;
+        Ok(OpenIdToken {
+            access_token: answer.access_token,
+            matrix_server_name: answer.matrix_server_name.to_string(),
+            expires_in_secs: answer.expires_in.as_secs(),
+        })
     }
 
     /// Starts syncing in the background. Safe to call again after a stop.

@@ -90,6 +90,13 @@ struct ServerFile {
     session_minutes: u64,
     #[serde(default = "default_refresh_days")]
     refresh_days: u64,
+    #[serde(default = "default_requests_per_minute")]
+    requests_per_minute: usize,
+    metrics_token: Option<SecretSource>,
+}
+
+fn default_requests_per_minute() -> usize {
+    30
 }
 
 fn default_session_minutes() -> u64 {
@@ -112,6 +119,7 @@ struct TenantFile {
     id: String,
     homeservers: Vec<HomeserverFile>,
     livekit: Option<LiveKitFile>,
+    oidc: Option<OidcFile>,
     #[serde(default)]
     calendar: Option<toml::Value>,
     #[serde(default)]
@@ -147,6 +155,27 @@ struct LiveKitFile {
     api_secret: SecretSource,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OidcFile {
+    issuer: String,
+    audience: String,
+    jwks_url: Option<String>,
+    #[serde(default = "default_algorithms")]
+    algorithms: Vec<String>,
+    #[serde(default = "default_user_claim")]
+    user_claim: String,
+    server_name: Option<String>,
+}
+
+fn default_algorithms() -> Vec<String> {
+    vec!["RS256".into(), "ES256".into()]
+}
+
+fn default_user_claim() -> String {
+    "preferred_username".into()
+}
+
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -154,6 +183,10 @@ pub struct Config {
     pub public_url: Url,
     pub session_minutes: u64,
     pub refresh_days: u64,
+    /// Sign-ins and meeting tokens one user may ask for in a minute.
+    pub requests_per_minute: usize,
+    /// The bearer token `/metrics` wants; without one `/metrics` is not served.
+    pub metrics_token: Option<Secret>,
     pub database: Secret,
     pub tenants: Vec<Tenant>,
 }
@@ -163,6 +196,7 @@ pub struct Tenant {
     pub id: String,
     pub homeservers: Vec<Homeserver>,
     pub livekit: Option<LiveKit>,
+    pub oidc: Option<Oidc>,
     pub calendar: bool,
     pub contacts: bool,
     pub files: bool,
@@ -184,6 +218,24 @@ pub struct LiveKit {
     pub url: Url,
     pub api_key: String,
     pub api_secret: Secret,
+}
+
+/// The tenant's identity provider, whose JWT access tokens are accepted for sign-in.
+#[derive(Debug, Clone)]
+pub struct Oidc {
+    /// Exactly as the tokens' `iss` says it.
+    pub issuer: String,
+    /// What the tokens' `aud` must contain.
+    pub audience: String,
+    /// Where the signing keys are; `None`: as the issuer's discovery document says (on the
+    /// issuer's own host).
+    pub jwks_url: Option<Url>,
+    /// The signature algorithms accepted (asymmetric only).
+    pub algorithms: Vec<jsonwebtoken::Algorithm>,
+    /// The claim holding the user's Matrix localpart.
+    pub user_claim: String,
+    /// The homeserver the users are on (one of the tenant's).
+    pub server_name: String,
 }
 
 impl LiveKit {
@@ -228,6 +280,14 @@ impl Config {
         if file.server.refresh_days == 0 || file.server.refresh_days > 365 {
             return Err(invalid("server.refresh_days", "must be 1 to 365"));
         }
+        if file.server.requests_per_minute == 0 {
+            return Err(invalid("server.requests_per_minute", "must be at least 1"));
+        }
+        let metrics_token = file
+            .server
+            .metrics_token
+            .map(|s| s.resolve("server.metrics_token"))
+            .transpose()?;
         let database = file.storage.database.resolve("storage.database")?;
         if !(database.expose().starts_with("sqlite:") || database.expose().starts_with("postgres"))
         {
@@ -280,21 +340,39 @@ impl Config {
                     })
                 })
                 .transpose()?;
+            let oidc = tenant
+                .oidc
+                .map(|oidc| checked_oidc(&key, oidc, &homeservers))
+                .transpose()?;
             tenants.push(Tenant {
                 id: tenant.id,
                 homeservers,
                 livekit,
+                oidc,
                 calendar: tenant.calendar.is_some(),
                 contacts: tenant.contacts.is_some(),
                 files: tenant.files.is_some(),
                 assistant: tenant.assistant.is_some(),
             });
         }
+        let mut issuers = std::collections::HashSet::new();
+        if let Some(tenant) = tenants.iter().find(|t| {
+            t.oidc
+                .as_ref()
+                .is_some_and(|o| !issuers.insert(o.issuer.clone()))
+        }) {
+            return Err(invalid(
+                format!("tenant {}: oidc.issuer", tenant.id),
+                "another tenant has the same identity provider",
+            ));
+        }
         Ok(Config {
             listen,
             public_url,
             session_minutes: file.server.session_minutes,
             refresh_days: file.server.refresh_days,
+            requests_per_minute: file.server.requests_per_minute,
+            metrics_token,
             database,
             tenants,
         })
@@ -314,6 +392,87 @@ impl Config {
     pub fn tenant(&self, id: &str) -> Option<&Tenant> {
         self.tenants.iter().find(|t| t.id == id)
     }
+
+    /// The tenant whose identity provider is `issuer`.
+    pub fn issuer(&self, issuer: &str) -> Option<(&Tenant, &Oidc)> {
+        self.tenants.iter().find_map(|tenant| {
+            tenant
+                .oidc
+                .as_ref()
+                .filter(|oidc| oidc.issuer == issuer)
+                .map(|oidc| (tenant, oidc))
+        })
+    }
+}
+
+fn checked_oidc(
+    key: &str,
+    oidc: OidcFile,
+    homeservers: &[Homeserver],
+) -> Result<Oidc, ConfigError> {
+    use jsonwebtoken::Algorithm;
+    http_url(
+        &format!("{key}.oidc.issuer"),
+        &oidc.issuer,
+        &["http", "https"],
+    )?;
+    let jwks_url = oidc
+        .jwks_url
+        .map(|url| http_url(&format!("{key}.oidc.jwks_url"), &url, &["http", "https"]))
+        .transpose()?;
+    if oidc.algorithms.is_empty() {
+        return Err(invalid(
+            format!("{key}.oidc.algorithms"),
+            "needs at least one",
+        ));
+    }
+    let mut algorithms = Vec::new();
+    for name in &oidc.algorithms {
+        let algorithm: Algorithm = name.parse().map_err(|_| {
+            invalid(
+                format!("{key}.oidc.algorithms"),
+                format!("{name} is not a JWS algorithm"),
+            )
+        })?;
+        // A shared-secret algorithm would let anyone who knows a public key sign tokens.
+        if matches!(
+            algorithm,
+            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
+        ) {
+            return Err(invalid(
+                format!("{key}.oidc.algorithms"),
+                format!("{name} is symmetric; only public-key algorithms are accepted"),
+            ));
+        }
+        algorithms.push(algorithm);
+    }
+    let server_name = match oidc.server_name {
+        Some(name) if homeservers.iter().any(|hs| hs.server_name == name) => name,
+        Some(name) => {
+            return Err(invalid(
+                format!("{key}.oidc.server_name"),
+                format!("{name} is not one of this tenant's homeservers"),
+            ));
+        }
+        None => homeservers
+            .iter()
+            .find(|hs| hs.local)
+            .map(|hs| hs.server_name.clone())
+            .ok_or_else(|| {
+                invalid(
+                    format!("{key}.oidc.server_name"),
+                    "the tenant has no local homeserver",
+                )
+            })?,
+    };
+    Ok(Oidc {
+        issuer: non_empty(&format!("{key}.oidc.issuer"), oidc.issuer)?,
+        audience: non_empty(&format!("{key}.oidc.audience"), oidc.audience)?,
+        jwks_url,
+        algorithms,
+        user_claim: non_empty(&format!("{key}.oidc.user_claim"), oidc.user_claim)?,
+        server_name,
+    })
 }
 
 fn non_empty(key: &str, value: String) -> Result<String, ConfigError> {
@@ -391,6 +550,18 @@ id = "t"
             (
                 minimal(&format!("{hs}colour = \"red\"\n")),
                 "unknown field `colour`",
+            ),
+            (
+                minimal(&format!(
+                    "{hs}[tenant.oidc]\nissuer = \"https://id.a.org\"\naudience = \"sparks\"\nalgorithms = [\"HS256\"]\n"
+                )),
+                "`tenant[0].oidc.algorithms`: HS256 is symmetric",
+            ),
+            (
+                minimal(&format!(
+                    "{hs}[tenant.oidc]\nissuer = \"https://id.a.org\"\naudience = \"sparks\"\nserver_name = \"b.org\"\n"
+                )),
+                "`tenant[0].oidc.server_name`: b.org is not one of this tenant's homeservers",
             ),
             (
                 minimal(&format!("{hs}{hs}")),

@@ -9,20 +9,21 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use sha2::{Digest, Sha256};
 use sparks_api::{
-    Discovery, ErrorBody, LegacyTokenRequest, RefreshRequest, Services, Session, SessionRequest,
-    SfuToken, TokenRequest,
+    Discovery, ErrorBody, LegacyTokenRequest, OidcSessionRequest, RefreshRequest, Services,
+    Session, SessionRequest, SfuToken, TokenRequest,
 };
 
 use crate::config::{Config, Tenant};
 use crate::identity::{AuthError, Identity, Verified};
 use crate::livekit;
+use crate::metrics::Metrics;
+use crate::oidc::Providers;
 use crate::store::{Store, StoreError, Who};
 
 /// Requests larger than this are refused before they are read.
 pub const BODY_LIMIT: usize = 16 * 1024;
-/// Sign-ins and meeting tokens one user may ask for in a minute.
-pub const REQUESTS_PER_MINUTE: usize = 30;
 /// A request that takes longer than this is answered with 503.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -31,8 +32,27 @@ pub struct App {
     pub config: Config,
     pub store: Store,
     pub identity: Identity,
+    pub providers: Providers,
     pub livekit: livekit::Rooms,
     pub limiter: crate::limit::Limiter,
+    pub metrics: Arc<Metrics>,
+}
+
+impl App {
+    /// Everything the handlers need for `config`, with `store` opened already.
+    pub fn new(config: Config, store: Store) -> App {
+        let limiter =
+            crate::limit::Limiter::new(config.requests_per_minute, Duration::from_secs(60));
+        App {
+            config,
+            store,
+            identity: Identity::new(),
+            providers: Providers::new(),
+            livekit: livekit::Rooms::new(),
+            limiter,
+            metrics: Arc::new(Metrics::new()),
+        }
+    }
 }
 
 impl App {
@@ -83,14 +103,20 @@ impl From<AuthError> for Failure {
                 tracing::warn!(%error, "OpenID check failed");
                 Failure::new(StatusCode::BAD_GATEWAY, "M_UNKNOWN", error.to_string())
             }
-            AuthError::UnknownServer(_) => {
+            AuthError::ProviderUnreachable(_) => {
+                tracing::warn!(%error, "identity provider check failed");
+                Failure::new(StatusCode::BAD_GATEWAY, "M_UNKNOWN", error.to_string())
+            }
+            AuthError::UnknownServer(_) | AuthError::UnknownIssuer => {
                 Failure::new(StatusCode::FORBIDDEN, "M_FORBIDDEN", error.to_string())
             }
-            AuthError::Rejected | AuthError::WrongServer(_) => Failure::new(
-                StatusCode::UNAUTHORIZED,
-                "M_UNAUTHORIZED",
-                error.to_string(),
-            ),
+            AuthError::Rejected | AuthError::WrongServer(_) | AuthError::InvalidToken(_) => {
+                Failure::new(
+                    StatusCode::UNAUTHORIZED,
+                    "M_UNAUTHORIZED",
+                    error.to_string(),
+                )
+            }
         }
     }
 }
@@ -147,11 +173,15 @@ where
 }
 
 pub fn router(app: Arc<App>) -> Router {
+    let metrics = app.metrics.clone();
     Router::new()
         .route("/.well-known/sparks/client", get(discovery))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+        .route("/openapi.json", get(openapi))
         .route("/v1/session", post(sign_in))
+        .route("/v1/session/oidc", post(oidc_sign_in))
         .route("/v1/session/refresh", post(refresh))
         .route("/v1/services", get(services_of))
         // Element Call asks from the browser: these two answer any origin, as lk-jwt-service.
@@ -168,6 +198,10 @@ pub fn router(app: Arc<App>) -> Router {
                 "this endpoint does not take that method",
             )
         })
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::track,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -177,13 +211,63 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-async fn discovery(State(app): State<Arc<App>>) -> Json<Discovery> {
-    let mut login = app.config.public_url.clone();
-    login.set_path("/v1/session");
+/// What this middleware speaks and where to sign in.
+#[utoipa::path(get, path = "/.well-known/sparks/client", tag = "discovery",
+    responses((status = 200, body = Discovery, description = "done")))]
+pub(crate) async fn discovery(State(app): State<Arc<App>>) -> Json<Discovery> {
+    let at = |path: &str| {
+        let mut url = app.config.public_url.clone();
+        url.set_path(path);
+        url.to_string()
+    };
     Json(Discovery {
         api: "v1".into(),
-        login: login.to_string(),
+        login: at("/v1/session"),
+        oidc_login: at("/v1/session/oidc"),
     })
+}
+
+/// The metrics in Prometheus' text format, for the operator's metrics token only.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Prometheus text format", content_type = "text/plain"),
+        (status = 401, body = ErrorBody, description = "who you are was not proven"),
+        (status = 404, body = ErrorBody, description = "no metrics token is configured"),
+    ))]
+pub(crate) async fn metrics_text(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let Some(wanted) = &app.config.metrics_token else {
+        return Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            "M_UNRECOGNIZED",
+            "no such endpoint",
+        ));
+    };
+    let given = bearer_token(&headers)?;
+    // Compared as hashes: how long the comparison takes tells nothing about the token.
+    if Sha256::digest(given.as_bytes()) != Sha256::digest(wanted.expose().as_bytes()) {
+        return Err(Failure::new(
+            StatusCode::UNAUTHORIZED,
+            "M_UNKNOWN_TOKEN",
+            "that is not the metrics token",
+        ));
+    }
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        app.metrics.render(),
+    )
+        .into_response())
+}
+
+/// This API as an OpenAPI 3.1 document.
+pub(crate) async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(crate::openapi::document())
 }
 
 async fn preflight() -> StatusCode {
@@ -212,11 +296,20 @@ async fn cors(uri: axum::http::Uri, mut response: Response) -> Response {
     response
 }
 
-async fn healthz() -> &'static str {
+/// Whether the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "ok", content_type = "text/plain")))]
+pub(crate) async fn healthz() -> &'static str {
     "ok"
 }
 
-async fn readyz(State(app): State<Arc<App>>) -> Result<&'static str, Failure> {
+/// Whether the middleware can serve: its database answers.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "ready", content_type = "text/plain"),
+        (status = 503, body = ErrorBody, description = "the middleware cannot serve now"),
+    ))]
+pub(crate) async fn readyz(State(app): State<Arc<App>>) -> Result<&'static str, Failure> {
     if app.store.ready().await {
         Ok("ready")
     } else {
@@ -261,7 +354,17 @@ fn lifetimes(config: &Config) -> (i64, i64) {
     )
 }
 
-async fn sign_in(
+/// Starts a session with a Matrix OpenID token, checked with the user's homeserver.
+#[utoipa::path(post, path = "/v1/session", tag = "sessions",
+    request_body = SessionRequest,
+    responses(
+        (status = 200, body = Session, description = "done"),
+        (status = 400, body = ErrorBody, description = "the body is not what this endpoint takes"), (status = 401, body = ErrorBody, description = "who you are was not proven"),
+        (status = 403, body = ErrorBody, description = "not a homeserver of any tenant"),
+        (status = 413, body = ErrorBody, description = "the body is too large"), (status = 415, body = ErrorBody, description = "the body is not JSON"),
+        (status = 429, body = ErrorBody, description = "too many requests; try again later"), (status = 502, body = ErrorBody, description = "a server the middleware asks did not answer"),
+    ))]
+pub(crate) async fn sign_in(
     State(app): State<Arc<App>>,
     Body(request): Body<SessionRequest>,
 ) -> Result<Json<Session>, Failure> {
@@ -269,6 +372,36 @@ async fn sign_in(
         .identity
         .verify(&app.config, &request.openid_token)
         .await?;
+    start_session(&app, verified, "openid").await
+}
+
+/// Starts a session with a JWT access token from the tenant's identity provider.
+#[utoipa::path(post, path = "/v1/session/oidc", tag = "sessions",
+    request_body = OidcSessionRequest,
+    responses(
+        (status = 200, body = Session, description = "done"),
+        (status = 400, body = ErrorBody, description = "the body is not what this endpoint takes"),
+        (status = 401, body = ErrorBody, description = "malformed, expired, wrongly signed or for another audience"),
+        (status = 403, body = ErrorBody, description = "an issuer no tenant trusts"),
+        (status = 413, body = ErrorBody, description = "the body is too large"), (status = 415, body = ErrorBody, description = "the body is not JSON"),
+        (status = 429, body = ErrorBody, description = "too many requests; try again later"), (status = 502, body = ErrorBody, description = "a server the middleware asks did not answer"),
+    ))]
+pub(crate) async fn oidc_sign_in(
+    State(app): State<Arc<App>>,
+    Body(request): Body<OidcSessionRequest>,
+) -> Result<Json<Session>, Failure> {
+    let verified = app
+        .providers
+        .verify(&app.config, &request.access_token)
+        .await?;
+    start_session(&app, verified, "oidc").await
+}
+
+async fn start_session(
+    app: &App,
+    verified: Verified,
+    method: &'static str,
+) -> Result<Json<Session>, Failure> {
     app.limit(&verified.user_id)?;
     let who = Who {
         user_id: verified.user_id,
@@ -276,11 +409,20 @@ async fn sign_in(
     };
     let (access, refresh) = lifetimes(&app.config);
     let tokens = app.store.create(&who, now(), access, refresh).await?;
-    tracing::info!(user = %who.user_id, tenant = %who.tenant, "signed in");
-    Ok(session(&app, &who, tokens))
+    app.metrics.signed_in(method);
+    tracing::info!(user = %who.user_id, tenant = %who.tenant, method, "signed in");
+    Ok(session(app, &who, tokens))
 }
 
-async fn refresh(
+/// Replaces a session's tokens; each refresh token works once.
+#[utoipa::path(post, path = "/v1/session/refresh", tag = "sessions",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = Session, description = "done"),
+        (status = 400, body = ErrorBody, description = "the body is not what this endpoint takes"),
+        (status = 401, body = ErrorBody, description = "unknown, used or expired"),
+    ))]
+pub(crate) async fn refresh(
     State(app): State<Arc<App>>,
     Body(request): Body<RefreshRequest>,
 ) -> Result<Json<Session>, Failure> {
@@ -299,9 +441,9 @@ async fn refresh(
     }
 }
 
-/// The session a request's bearer token names.
-async fn bearer(app: &App, headers: &HeaderMap) -> Result<Who, Failure> {
-    let token = headers
+/// The token of an `Authorization: Bearer` header.
+fn bearer_token(headers: &HeaderMap) -> Result<&str, Failure> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
@@ -311,7 +453,12 @@ async fn bearer(app: &App, headers: &HeaderMap) -> Result<Who, Failure> {
                 "M_MISSING_TOKEN",
                 "no Authorization: Bearer token",
             )
-        })?;
+        })
+}
+
+/// The session a request's bearer token names.
+async fn bearer(app: &App, headers: &HeaderMap) -> Result<Who, Failure> {
+    let token = bearer_token(headers)?;
     app.store.who(token, now()).await?.ok_or_else(|| {
         Failure::new(
             StatusCode::UNAUTHORIZED,
@@ -321,7 +468,11 @@ async fn bearer(app: &App, headers: &HeaderMap) -> Result<Who, Failure> {
     })
 }
 
-async fn services_of(
+/// What the user's tenant has set up.
+#[utoipa::path(get, path = "/v1/services", tag = "sessions",
+    security(("bearer" = [])),
+    responses((status = 200, body = Services, description = "done"), (status = 401, body = ErrorBody, description = "who you are was not proven")))]
+pub(crate) async fn services_of(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
 ) -> Result<Json<Services>, Failure> {
@@ -329,7 +480,19 @@ async fn services_of(
     Ok(Json(services(app.config.tenant(&who.tenant))))
 }
 
-async fn get_token(
+/// A LiveKit token for one MatrixRTC slot of a room (lk-jwt-service's API, as Element Call
+/// asks for it).
+#[utoipa::path(post, path = "/get_token", tag = "meetings",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, body = SfuToken, description = "done"),
+        (status = 400, body = ErrorBody, description = "the body is not what this endpoint takes"),
+        (status = 401, body = ErrorBody, description = "the OpenID token is not accepted, or is someone else's"),
+        (status = 403, body = ErrorBody, description = "not a member of the room, or not a tenant's user"),
+        (status = 404, body = ErrorBody, description = "meetings are not set up for the tenant"),
+        (status = 429, body = ErrorBody, description = "too many requests; try again later"), (status = 502, body = ErrorBody, description = "a server the middleware asks did not answer"),
+    ))]
+pub(crate) async fn get_token(
     State(app): State<Arc<App>>,
     Body(request): Body<TokenRequest>,
 ) -> Result<Json<SfuToken>, Failure> {
@@ -360,7 +523,16 @@ async fn get_token(
     token(&app, &verified, &request.room_id, room, identity).await
 }
 
-async fn sfu_get(
+/// A LiveKit token for a room's call (lk-jwt-service's legacy API).
+#[utoipa::path(post, path = "/sfu/get", tag = "meetings",
+    request_body = LegacyTokenRequest,
+    responses(
+        (status = 200, body = SfuToken, description = "done"),
+        (status = 400, body = ErrorBody, description = "the body is not what this endpoint takes"), (status = 401, body = ErrorBody, description = "who you are was not proven"),
+        (status = 403, body = ErrorBody, description = "not allowed"), (status = 404, body = ErrorBody, description = "not set up"),
+        (status = 429, body = ErrorBody, description = "too many requests; try again later"), (status = 502, body = ErrorBody, description = "a server the middleware asks did not answer"),
+    ))]
+pub(crate) async fn sfu_get(
     State(app): State<Arc<App>>,
     Body(request): Body<LegacyTokenRequest>,
 ) -> Result<Json<SfuToken>, Failure> {
@@ -418,6 +590,7 @@ async fn token(
         app.livekit.ensure_room(livekit, &room).await?;
     }
     let jwt = livekit::join_token(livekit, &room, &identity, &verified.user_id)?;
+    app.metrics.meeting_token();
     Ok(Json(SfuToken {
         url: livekit.url.to_string(),
         jwt,

@@ -13,8 +13,6 @@ use crate::config::{Config, Homeserver};
 
 /// How long a checked OpenID token is believed without asking again (at most its own life).
 const CACHE_FOR: Duration = Duration::from_secs(300);
-/// Outbound calls give up after this long.
-const TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
@@ -26,6 +24,12 @@ pub enum AuthError {
     WrongServer(String),
     #[error("the homeserver cannot be reached: {0}")]
     Unreachable(String),
+    #[error("the token's issuer is not an identity provider this middleware trusts")]
+    UnknownIssuer,
+    #[error("the access token is not accepted: {0}")]
+    InvalidToken(String),
+    #[error("the identity provider cannot be reached: {0}")]
+    ProviderUnreachable(String),
 }
 
 /// A user the homeserver vouched for.
@@ -50,14 +54,8 @@ impl Default for Identity {
 
 impl Identity {
     pub fn new() -> Identity {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            // The homeserver is asked at its configured address; never follow it elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
         Identity {
-            http,
+            http: crate::outbound::client(),
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -119,8 +117,7 @@ impl Identity {
             .await
             .map_err(|e| AuthError::Unreachable(e.without_url().to_string()))?;
         match response.status().as_u16() {
-            200 => response
-                .json::<UserInfo>()
+            200 => crate::outbound::json::<UserInfo>(response)
                 .await
                 .map(|info| info.sub)
                 .map_err(|_| AuthError::Rejected),
@@ -163,10 +160,9 @@ impl Identity {
             .map_err(|e| AuthError::Unreachable(e.without_url().to_string()))?;
         match response.status().as_u16() {
             200 => {
-                let members: Members = response
-                    .json()
+                let members: Members = crate::outbound::json(response)
                     .await
-                    .map_err(|e| AuthError::Unreachable(e.without_url().to_string()))?;
+                    .map_err(AuthError::Unreachable)?;
                 Ok(Some(members.members.iter().any(|m| m == user_id)))
             }
             // An unknown room has no members.

@@ -1,12 +1,17 @@
 //! The Sparks middleware: the one server every Sparks client talks to besides its homeserver and
-//! the SFU. It knows the tenants' backends, checks who a user is with their homeserver, and hands
-//! out what the client needs — starting with meeting tokens compatible with Element Call.
+//! the SFU. It knows the tenants' backends, checks who a user is with their homeserver or their
+//! organisation's identity provider, and hands out what the client needs — starting with
+//! meeting tokens compatible with Element Call.
 
 pub mod config;
 pub mod http;
 pub mod identity;
 pub mod limit;
 pub mod livekit;
+pub mod metrics;
+pub mod oidc;
+pub mod openapi;
+mod outbound;
 pub mod store;
 
 use std::sync::Arc;
@@ -19,16 +24,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let store = store::Store::open(config.database.expose()).await?;
-    let app = Arc::new(http::App {
-        config,
-        store,
-        identity: identity::Identity::new(),
-        livekit: livekit::Rooms::new(),
-        limiter: limit::Limiter::new(
-            http::REQUESTS_PER_MINUTE,
-            std::time::Duration::from_secs(60),
-        ),
-    });
+    let app = Arc::new(http::App::new(config, store));
     axum::serve(listener, http::router(app))
         .with_graceful_shutdown(shutdown)
         .await

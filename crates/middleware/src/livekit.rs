@@ -3,7 +3,9 @@
 //! rooms through LiveKit's RoomService API (empty rooms close after 5 minutes, 20 seconds after
 //! the last person leaves, as lk-jwt-service sets them).
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use livekit_api::access_token::{AccessToken, VideoGrants};
@@ -17,6 +19,9 @@ const TOKEN_TTL: Duration = Duration::from_secs(60 * 60);
 const EMPTY_TIMEOUT_SECS: u32 = 5 * 60;
 /// …and this long after the last person left.
 const DEPARTURE_TIMEOUT_SECS: u32 = 20;
+/// A room created this recently still exists: nobody can have left it for longer than the
+/// departure timeout yet.
+const KNOWN_FOR: Duration = Duration::from_secs(DEPARTURE_TIMEOUT_SECS as u64 / 2);
 /// The MatrixRTC slot of a room's one call, which the legacy endpoint stands for.
 const LEGACY_SLOT: &str = "m.call#ROOM";
 
@@ -80,6 +85,8 @@ pub fn join_token(
 /// Creates LiveKit rooms through the RoomService API (Twirp over HTTP, JSON).
 pub struct Rooms {
     http: reqwest::Client,
+    /// Rooms created lately, by SFU and name, and when.
+    created: Mutex<HashMap<(String, String), Instant>>,
 }
 
 impl Default for Rooms {
@@ -90,16 +97,33 @@ impl Default for Rooms {
 
 impl Rooms {
     pub fn new() -> Rooms {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
-        Rooms { http }
+        Rooms {
+            http: crate::outbound::client(),
+            created: Mutex::new(HashMap::new()),
+        }
     }
 
-    /// Makes sure `room` exists (creating an existing room is harmless in LiveKit).
+    /// Makes sure `room` exists (creating an existing room is harmless in LiveKit). A room
+    /// created less than [`KNOWN_FOR`] ago is not created again: it cannot have closed yet.
     pub async fn ensure_room(&self, livekit: &LiveKit, room: &str) -> Result<(), LiveKitError> {
+        let key = (livekit.url.to_string(), room.to_owned());
+        let now = Instant::now();
+        if let Ok(created) = self.created.lock()
+            && created.get(&key).is_some_and(|at| now - *at < KNOWN_FOR)
+        {
+            return Ok(());
+        }
+        self.create(livekit, room).await?;
+        if let Ok(mut created) = self.created.lock() {
+            if created.len() > 10_000 {
+                created.retain(|_, at| now - *at < KNOWN_FOR);
+            }
+            created.insert(key, now);
+        }
+        Ok(())
+    }
+
+    async fn create(&self, livekit: &LiveKit, room: &str) -> Result<(), LiveKitError> {
         let admin = AccessToken::with_api_key(&livekit.api_key, livekit.api_secret.expose())
             .with_ttl(Duration::from_secs(60))
             .with_grants(VideoGrants {
