@@ -1,5 +1,6 @@
 //! `sparks-middleware [CONFIG]`: serves the Sparks middleware (default config
-//! `/etc/sparks/middleware.toml`). Logs go to stderr; `RUST_LOG` picks what to show.
+//! `/etc/sparks/middleware.toml`). Logs go to stderr; `RUST_LOG` picks what to show and
+//! `SPARKS_LOG_FORMAT=json` writes one JSON object per line for log collectors.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,13 +9,16 @@ use sparks_middleware::config::Config;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,tower_http=info".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("SPARKS_LOG_FORMAT").is_ok_and(|format| format == "json") {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     let path = std::env::args_os().nth(1).map_or_else(
         || PathBuf::from("/etc/sparks/middleware.toml"),
         PathBuf::from,

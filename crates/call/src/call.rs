@@ -1,0 +1,413 @@
+//! A meeting: the signalling connection and the peer connection together, behind a cloneable
+//! [`Call`] handle and a stream of [`CallEvent`]s. One task owns both; when the signalling
+//! connection drops it resumes the session (the peer connection stays up meanwhile), and only
+//! when that fails does the call end.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use livekit_protocol as proto;
+use prost::Message as _;
+use proto::{signal_request, signal_response};
+use tokio::sync::mpsc;
+
+use crate::peer::{Command, Peer, PeerEvent};
+use crate::signal::{self, JoinOptions, Mode, Signal, SignalError, SignalEvent};
+
+/// How long ICE, DTLS and the data channels may take after the join.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Resume attempts after the signalling connection dropped, and the pause before each.
+const RESUME_BACKOFF: [Duration; 3] = [
+    Duration::from_millis(300),
+    Duration::from_secs(1),
+    Duration::from_secs(3),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    #[error(transparent)]
+    Signal(#[from] SignalError),
+    #[error("the media connection failed: {0}")]
+    Media(String),
+    #[error("the call has ended")]
+    Ended,
+}
+
+/// A data message from someone in the meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Data {
+    /// The sender's identity.
+    pub from: String,
+    pub topic: Option<String>,
+    pub payload: Vec<u8>,
+    pub reliable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallEvent {
+    /// The media connection is up: data (and later media) flows.
+    Connected,
+    ParticipantJoined {
+        sid: String,
+        identity: String,
+    },
+    ParticipantLeft {
+        sid: String,
+        identity: String,
+    },
+    Data(Data),
+    /// The signalling connection dropped; the session is being resumed.
+    Reconnecting,
+    Reconnected,
+    /// The call is over.
+    Disconnected(CallError),
+}
+
+/// Who we are in the meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Me {
+    pub room: String,
+    pub sid: String,
+    pub identity: String,
+}
+
+enum Request {
+    Send {
+        reliable: bool,
+        topic: Option<String>,
+        payload: Vec<u8>,
+    },
+    Leave(tokio::sync::oneshot::Sender<()>),
+}
+
+/// The handle of a running call. Cheap to clone; the call ends when [`Call::leave`] is called
+/// or the last handle and the event receiver are dropped.
+#[derive(Clone)]
+pub struct Call {
+    requests: mpsc::UnboundedSender<Request>,
+    me: Me,
+}
+
+impl Call {
+    /// Joins the meeting `token` grants on the SFU at `url`. Returns once the server has
+    /// accepted the join; [`CallEvent::Connected`] follows when the media path is up.
+    pub async fn join(
+        url: &str,
+        token: &str,
+    ) -> Result<(Call, mpsc::UnboundedReceiver<CallEvent>), CallError> {
+        let (signal, join) = signal::connect(url, token, &JoinOptions::default()).await?;
+        let participant = join.participant.clone().unwrap_or_default();
+        let me = Me {
+            room: join
+                .room
+                .as_ref()
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
+            sid: participant.sid.clone(),
+            identity: participant.identity.clone(),
+        };
+        let ip = local_ip(url).await;
+        let (peer, offer, peer_events) = Peer::start(ip)
+            .await
+            .map_err(|e| CallError::Media(e.to_string()))?;
+        signal.send(signal_request::Message::Offer(proto::SessionDescription {
+            r#type: "offer".into(),
+            sdp: offer,
+            ..Default::default()
+        }))?;
+        let (events, receiver) = mpsc::unbounded_channel();
+        for other in &join.other_participants {
+            let _ = events.send(CallEvent::ParticipantJoined {
+                sid: other.sid.clone(),
+                identity: other.identity.clone(),
+            });
+        }
+        let (requests, inbox) = mpsc::unbounded_channel();
+        let engine = Engine {
+            url: url.to_owned(),
+            token: token.to_owned(),
+            ping: (join.ping_interval, join.ping_timeout),
+            me: me.clone(),
+            signal,
+            peer,
+            events,
+            others: join
+                .other_participants
+                .iter()
+                .map(|p| (p.sid.clone(), p.identity.clone()))
+                .collect(),
+            sequence: 0,
+            connected: false,
+        };
+        tokio::spawn(engine.run(inbox, peer_events));
+        Ok((Call { requests, me }, receiver))
+    }
+
+    pub fn me(&self) -> &Me {
+        &self.me
+    }
+
+    /// Sends `payload` to everyone in the meeting: `reliable` on the ordered, retransmitted
+    /// channel; otherwise on the lossy one (for what is stale a moment later).
+    pub fn send_data(
+        &self,
+        payload: Vec<u8>,
+        topic: Option<String>,
+        reliable: bool,
+    ) -> Result<(), CallError> {
+        self.requests
+            .send(Request::Send {
+                reliable,
+                topic,
+                payload,
+            })
+            .map_err(|_| CallError::Ended)
+    }
+
+    /// Leaves the meeting, saying goodbye to the server.
+    pub async fn leave(self) {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        if self.requests.send(Request::Leave(done)).is_ok() {
+            let _ = tokio::time::timeout(Duration::from_secs(3), wait).await;
+        }
+    }
+}
+
+/// The address of this machine that reaches the SFU (the route the system would take).
+async fn local_ip(url: &str) -> IpAddr {
+    let fallback = IpAddr::from([127, 0, 0, 1]);
+    let Some(host) = url::Url::parse(url).ok().and_then(|u| {
+        let port = u.port_or_known_default()?;
+        Some(format!("{}:{port}", u.host_str()?))
+    }) else {
+        return fallback;
+    };
+    let Ok(mut addresses) = tokio::net::lookup_host(host).await else {
+        return fallback;
+    };
+    let Some(target) = addresses.next() else {
+        return fallback;
+    };
+    let unspecified = if target.is_ipv4() {
+        IpAddr::from([0, 0, 0, 0])
+    } else {
+        IpAddr::from([0u16; 8])
+    };
+    match std::net::UdpSocket::bind((unspecified, 0)).and_then(|s| {
+        s.connect(target)?;
+        s.local_addr()
+    }) {
+        Ok(local) => local.ip(),
+        Err(_) => fallback,
+    }
+}
+
+struct Engine {
+    url: String,
+    token: String,
+    ping: (i32, i32),
+    me: Me,
+    signal: Signal,
+    peer: Peer,
+    events: mpsc::UnboundedSender<CallEvent>,
+    /// Everyone else, by sid.
+    others: HashMap<String, String>,
+    sequence: u32,
+    connected: bool,
+}
+
+impl Engine {
+    async fn run(
+        mut self,
+        mut requests: mpsc::UnboundedReceiver<Request>,
+        mut peer_events: mpsc::UnboundedReceiver<PeerEvent>,
+    ) {
+        let connect_deadline = tokio::time::sleep(CONNECT_TIMEOUT);
+        tokio::pin!(connect_deadline);
+        let end = loop {
+            tokio::select! {
+                event = self.signal.next() => match event {
+                    Some(SignalEvent::Message(message)) => {
+                        if let Err(error) = self.on_signal(*message) {
+                            break error;
+                        }
+                    }
+                    Some(SignalEvent::Malformed(error)) => {
+                        tracing::warn!(%error, "ignored a malformed signalling message");
+                    }
+                    Some(SignalEvent::Rtt(_)) => {}
+                    Some(SignalEvent::Closed(cause)) => {
+                        if let Err(error) = self.resume(cause).await {
+                            break error;
+                        }
+                    }
+                    None => {
+                        let cause = SignalError::Lost("the signalling task stopped".into());
+                        if let Err(error) = self.resume(cause).await {
+                            break error;
+                        }
+                    }
+                },
+                event = peer_events.recv() => match event {
+                    Some(PeerEvent::Connected) => {
+                        self.connected = true;
+                        let _ = self.events.send(CallEvent::Connected);
+                    }
+                    Some(PeerEvent::Data { reliable, bytes }) => self.on_data(reliable, &bytes),
+                    Some(PeerEvent::Disconnected) => tracing::info!("the media path is interrupted"),
+                    Some(PeerEvent::Failed(problem)) => break CallError::Media(problem),
+                    None => break CallError::Media("the media connection stopped".into()),
+                },
+                request = requests.recv() => match request {
+                    Some(Request::Send { reliable, topic, payload }) => self.send(reliable, topic, payload),
+                    Some(Request::Leave(done)) => {
+                        self.signal.leave().await;
+                        let _ = done.send(());
+                        let _ = self.events.send(CallEvent::Disconnected(CallError::Ended));
+                        return;
+                    }
+                    None => {
+                        self.signal.leave().await;
+                        return;
+                    }
+                },
+                () = &mut connect_deadline, if !self.connected => {
+                    break CallError::Media("the media connection did not come up in time".into());
+                }
+            }
+        };
+        let _ = self.events.send(CallEvent::Disconnected(end));
+    }
+
+    fn on_signal(&mut self, message: signal_response::Message) -> Result<(), CallError> {
+        use signal_response::Message as M;
+        match message {
+            M::Answer(answer) => self.peer.command(Command::Answer(answer.sdp)),
+            M::Trickle(trickle) => {
+                let candidate = serde_json::from_str::<serde_json::Value>(&trickle.candidate_init)
+                    .ok()
+                    .and_then(|init| {
+                        init.get("candidate")
+                            .and_then(|c| c.as_str())
+                            .map(str::to_owned)
+                    });
+                if let Some(candidate) = candidate {
+                    self.peer.command(Command::Candidate(candidate));
+                }
+            }
+            M::Update(update) => {
+                for participant in update.participants {
+                    if participant.sid == self.me.sid {
+                        continue;
+                    }
+                    let gone =
+                        participant.state == proto::participant_info::State::Disconnected as i32;
+                    if gone {
+                        if self.others.remove(&participant.sid).is_some() {
+                            let _ = self.events.send(CallEvent::ParticipantLeft {
+                                sid: participant.sid,
+                                identity: participant.identity,
+                            });
+                        }
+                    } else if !self.others.contains_key(&participant.sid) {
+                        self.others
+                            .insert(participant.sid.clone(), participant.identity.clone());
+                        let _ = self.events.send(CallEvent::ParticipantJoined {
+                            sid: participant.sid,
+                            identity: participant.identity,
+                        });
+                    }
+                }
+            }
+            M::Leave(leave) => {
+                let reason = proto::DisconnectReason::try_from(leave.reason)
+                    .map_or_else(|_| leave.reason.to_string(), |r| r.as_str_name().to_owned());
+                return Err(CallError::Signal(SignalError::Left(reason)));
+            }
+            M::Offer(_) if self.signal.mode() == Mode::Single => {
+                tracing::warn!("an offer in single peer connection mode; ignored");
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn send(&mut self, reliable: bool, topic: Option<String>, payload: Vec<u8>) {
+        let sequence = if reliable {
+            self.sequence += 1;
+            self.sequence
+        } else {
+            0
+        };
+        // The channel says whether it is reliable; the deprecated `kind` is left alone.
+        let packet = proto::DataPacket {
+            participant_identity: self.me.identity.clone(),
+            participant_sid: self.me.sid.clone(),
+            sequence,
+            value: Some(proto::data_packet::Value::User(proto::UserPacket {
+                payload,
+                topic,
+                ..Default::default()
+            })),
+            ..Default::default()
+        };
+        self.peer.command(Command::Send {
+            reliable,
+            bytes: packet.encode_to_vec(),
+        });
+    }
+
+    fn on_data(&mut self, reliable: bool, bytes: &[u8]) {
+        let Ok(packet) = proto::DataPacket::decode(bytes) else {
+            tracing::warn!("a data message that is not a DataPacket; ignored");
+            return;
+        };
+        if let Some(proto::data_packet::Value::User(user)) = packet.value {
+            let from = if packet.participant_identity.is_empty() {
+                #[allow(deprecated)]
+                user.participant_identity.clone()
+            } else {
+                packet.participant_identity
+            };
+            let _ = self.events.send(CallEvent::Data(Data {
+                from,
+                topic: user.topic,
+                payload: user.payload,
+                reliable,
+            }));
+        }
+    }
+
+    /// Brings the signalling connection back for the same participant.
+    async fn resume(&mut self, cause: SignalError) -> Result<(), CallError> {
+        if matches!(cause, SignalError::Left(_)) {
+            return Err(cause.into());
+        }
+        tracing::info!(%cause, "signalling dropped; resuming");
+        let _ = self.events.send(CallEvent::Reconnecting);
+        let mut last = cause;
+        for pause in RESUME_BACKOFF {
+            tokio::time::sleep(pause).await;
+            match signal::resume(
+                &self.url,
+                &self.token,
+                self.signal.mode(),
+                &self.me.sid,
+                self.ping,
+            )
+            .await
+            {
+                Ok((signal, _)) => {
+                    self.signal = signal;
+                    let _ = self.events.send(CallEvent::Reconnected);
+                    return Ok(());
+                }
+                // The server no longer has us: resuming cannot work.
+                Err(error @ SignalError::Left(_)) => return Err(error.into()),
+                Err(error) => last = error,
+            }
+        }
+        Err(last.into())
+    }
+}

@@ -1,0 +1,274 @@
+//! The peer connection to the SFU (str0m: ICE, DTLS, SCTP), owned by one task. The engine
+//! talks to it with commands and hears from it through events; str0m itself never sees a
+//! clock or a socket except through this loop.
+//!
+//! It offers LiveKit's two data channels, `_reliable` (ordered, retransmitted) and `_lossy`
+//! (unordered, never retransmitted), and carries `DataPacket`s on them both ways.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use str0m::change::{SdpAnswer, SdpPendingOffer};
+use str0m::channel::{ChannelConfig, ChannelId, Reliability};
+use str0m::net::{Protocol, Receive};
+use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+pub const RELIABLE: &str = "_reliable";
+pub const LOSSY: &str = "_lossy";
+/// Messages queued while the channels open; more than this and the oldest lossy ones go.
+const QUEUE_LIMIT: usize = 1024;
+
+pub enum Command {
+    /// The SFU's answer to our offer.
+    Answer(String),
+    /// A candidate the SFU trickled (`candidate:…`).
+    Candidate(String),
+    Send {
+        reliable: bool,
+        bytes: Vec<u8>,
+    },
+}
+
+#[derive(Debug)]
+pub enum PeerEvent {
+    /// ICE and DTLS are up, and both data channels are open.
+    Connected,
+    Data {
+        reliable: bool,
+        bytes: Vec<u8>,
+    },
+    /// The connection cannot go on.
+    Failed(String),
+    /// ICE lost the SFU (it may come back).
+    Disconnected,
+}
+
+pub struct Peer {
+    commands: mpsc::UnboundedSender<Command>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Peer {
+    /// A peer on a UDP socket of `ip`, and its offer. Its events come on the receiver.
+    pub async fn start(
+        ip: IpAddr,
+    ) -> std::io::Result<(Peer, String, mpsc::UnboundedReceiver<PeerEvent>)> {
+        let socket = UdpSocket::bind(SocketAddr::new(ip, 0)).await?;
+        let local = socket.local_addr()?;
+        let mut rtc = Rtc::builder().build(Instant::now());
+        let candidate =
+            Candidate::host(local, "udp").map_err(|e| std::io::Error::other(e.to_string()))?;
+        rtc.add_local_candidate(candidate);
+        let mut changes = rtc.sdp_api();
+        changes.add_channel_with_config(ChannelConfig {
+            label: RELIABLE.into(),
+            ordered: true,
+            reliability: Reliability::Reliable,
+            negotiated: None,
+            protocol: String::new(),
+        });
+        changes.add_channel_with_config(ChannelConfig {
+            label: LOSSY.into(),
+            ordered: false,
+            reliability: Reliability::MaxRetransmits { retransmits: 0 },
+            negotiated: None,
+            protocol: String::new(),
+        });
+        let (offer, pending) = changes
+            .apply()
+            .ok_or_else(|| std::io::Error::other("nothing to offer"))?;
+        let (commands, inbox) = mpsc::unbounded_channel();
+        let (events, outbox) = mpsc::unbounded_channel();
+        let task = tokio::spawn(drive(rtc, socket, pending, inbox, events));
+        Ok((Peer { commands, task }, offer.to_sdp_string(), outbox))
+    }
+
+    pub fn command(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+}
+
+struct State {
+    rtc: Rtc,
+    pending: Option<SdpPendingOffer>,
+    channels: HashMap<ChannelId, bool>,
+    open: [Option<ChannelId>; 2],
+    queued: VecDeque<(bool, Vec<u8>)>,
+    announced: bool,
+    connected: bool,
+}
+
+impl State {
+    fn channel(&self, reliable: bool) -> Option<ChannelId> {
+        self.open[usize::from(reliable)]
+    }
+
+    fn ready(&self) -> bool {
+        self.connected && self.open.iter().all(Option::is_some)
+    }
+
+    fn send(&mut self, reliable: bool, bytes: Vec<u8>) {
+        let Some(id) = self.channel(reliable).filter(|_| self.connected) else {
+            if self.queued.len() >= QUEUE_LIMIT
+                && let Some(at) = self.queued.iter().position(|(r, _)| !r)
+            {
+                self.queued.remove(at);
+            }
+            self.queued.push_back((reliable, bytes));
+            return;
+        };
+        if let Some(mut channel) = self.rtc.channel(id)
+            && let Err(error) = channel.write(true, &bytes)
+        {
+            tracing::warn!(%error, "data not sent");
+        }
+    }
+
+    fn apply(&mut self, command: Command) -> Result<(), String> {
+        match command {
+            Command::Answer(sdp) => {
+                let answer = SdpAnswer::from_sdp_string(&sdp)
+                    .map_err(|e| format!("a broken answer: {e}"))?;
+                let pending = self.pending.take().ok_or("an answer nobody asked for")?;
+                self.rtc
+                    .sdp_api()
+                    .accept_answer(pending, answer)
+                    .map_err(|e| format!("an answer that does not fit the offer: {e}"))?;
+            }
+            Command::Candidate(line) => {
+                if line.is_empty() {
+                    return Ok(());
+                }
+                match Candidate::from_sdp_string(&line) {
+                    Ok(candidate) => self.rtc.add_remote_candidate(candidate),
+                    // mDNS names and the like cannot be used; others may do.
+                    Err(error) => tracing::debug!(%error, line, "candidate skipped"),
+                }
+            }
+            Command::Send { reliable, bytes } => self.send(reliable, bytes),
+        }
+        Ok(())
+    }
+
+    fn on_event(&mut self, event: Event, events: &mpsc::UnboundedSender<PeerEvent>) {
+        match event {
+            Event::Connected => self.connected = true,
+            Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
+                let _ = events.send(PeerEvent::Disconnected);
+            }
+            Event::ChannelOpen(id, label) => {
+                let reliable = match label.as_str() {
+                    RELIABLE => true,
+                    LOSSY => false,
+                    _ => return,
+                };
+                self.channels.insert(id, reliable);
+                self.open[usize::from(reliable)] = Some(id);
+            }
+            Event::ChannelData(data) => {
+                if let Some(reliable) = self.channels.get(&data.id).copied() {
+                    let _ = events.send(PeerEvent::Data {
+                        reliable,
+                        bytes: data.data,
+                    });
+                }
+            }
+            Event::ChannelClose(id) => {
+                if let Some(reliable) = self.channels.remove(&id) {
+                    self.open[usize::from(reliable)] = None;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+async fn drive(
+    rtc: Rtc,
+    socket: UdpSocket,
+    pending: SdpPendingOffer,
+    mut inbox: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedSender<PeerEvent>,
+) {
+    let local = match socket.local_addr() {
+        Ok(local) => local,
+        Err(error) => {
+            let _ = events.send(PeerEvent::Failed(error.to_string()));
+            return;
+        }
+    };
+    let mut state = State {
+        rtc,
+        pending: Some(pending),
+        channels: HashMap::new(),
+        open: [None, None],
+        queued: VecDeque::new(),
+        announced: false,
+        connected: false,
+    };
+    let mut buffer = vec![0u8; 2048];
+    loop {
+        // Every change to the Rtc is followed by draining what it wants done.
+        let deadline = loop {
+            match state.rtc.poll_output() {
+                Ok(Output::Timeout(at)) => break at,
+                Ok(Output::Transmit(transmit)) => {
+                    let _ = socket
+                        .send_to(&transmit.contents, transmit.destination)
+                        .await;
+                }
+                Ok(Output::Event(event)) => state.on_event(event, &events),
+                Err(error) => {
+                    let _ = events.send(PeerEvent::Failed(error.to_string()));
+                    return;
+                }
+            }
+        };
+        if !state.rtc.is_alive() {
+            let _ = events.send(PeerEvent::Failed("the connection closed".into()));
+            return;
+        }
+        if state.ready() && !state.announced {
+            state.announced = true;
+            let _ = events.send(PeerEvent::Connected);
+            while let Some((reliable, bytes)) = state.queued.pop_front() {
+                state.send(reliable, bytes);
+            }
+            continue;
+        }
+        let now = Instant::now();
+        let deadline = deadline.min(now + Duration::from_millis(500));
+        tokio::select! {
+            received = socket.recv_from(&mut buffer) => {
+                let Ok((length, source)) = received else { continue };
+                if let Ok(receive) = Receive::new(Protocol::Udp, source, local, &buffer[..length])
+                    && let Err(error) = state.rtc.handle_input(Input::Receive(Instant::now(), receive))
+                {
+                    tracing::debug!(%error, "datagram not taken");
+                }
+            }
+            _ = tokio::time::sleep_until(deadline.into()) => {
+                if let Err(error) = state.rtc.handle_input(Input::Timeout(Instant::now())) {
+                    let _ = events.send(PeerEvent::Failed(error.to_string()));
+                    return;
+                }
+            }
+            command = inbox.recv() => {
+                let Some(command) = command else { return };
+                if let Err(problem) = state.apply(command) {
+                    let _ = events.send(PeerEvent::Failed(problem));
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,731 @@
+//! A LiveKit-protocol SFU fixture for tests (no LiveKit server can be installed here), on
+//! 127.0.0.1. It speaks LiveKit's signalling as `livekit-server` does, from the public protocol
+//! definitions (`livekit-protocol`):
+//!
+//! - `/rtc/v1?join_request=…` (a base64url `WrappedJoinRequest`, gzip or not) and `/rtc?…`,
+//!   with the access token as a bearer header or `access_token`, checked with the API secret
+//!   (`roomJoin` and the room must be granted); a bad token is refused with 401 before the
+//!   upgrade, like the real server. [`Options::v1`] off makes `/rtc/v1` answer 404, as servers
+//!   before v1.9.10 do.
+//! - A `JoinResponse` (room `RM_…`, participant `PA_…`, the others with their tracks, ping
+//!   interval and timeout, `server_info.protocol = 16`), `ParticipantUpdate`s to everyone when
+//!   someone joins or leaves, `pong_resp` to `ping_req`, `leave`.
+//! - Resume: `reconnect=1&sid=…` (or `JoinRequest.reconnect`) for a participant whose
+//!   connection dropped gets a `ReconnectResponse`; an unknown sid gets `leave` with
+//!   `STATE_MISMATCH` and `RECONNECT`, as the real server answers.
+//! - RoomService's `CreateRoom` (Twirp JSON, the token must grant `roomCreate`), recorded.
+//!
+//! Faults for tests: a server that never answers the join ([`Behaviour::Silent`]), one that
+//! answers with bytes that are not protobuf ([`Behaviour::Garbage`]), and dropping a
+//! participant's connection without a goodbye ([`Sfu::drop_connection`]).
+//!
+//! - The peer connection (`peer`, str0m, ICE-lite on 127.0.0.1): offers are answered, and
+//!   `DataPacket`s on `_reliable` and `_lossy` are relayed to the room's other participants (or
+//!   to `destination_identities`), stamped with the sender's identity and sid. In `/rtc` mode
+//!   the same happens on the publisher connection (`subscriber_primary` is false, which the
+//!   protocol allows).
+//!
+//! Not (yet) here: audio and video forwarding, simulcast layer selection, speakers and
+//! connection quality.
+
+mod peer;
+
+use std::collections::HashMap;
+use std::io::Read as _;
+use std::sync::{Arc, Mutex};
+
+use axum::Json;
+use axum::extract::ws::{Message as Frame, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use futures_util::SinkExt;
+use livekit_api::access_token::TokenVerifier;
+use livekit_protocol as proto;
+use prost::Message as _;
+use proto::{signal_request, signal_response};
+use tokio::sync::mpsc;
+
+/// How the fixture answers a join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Behaviour {
+    #[default]
+    Normal,
+    /// Accepts the WebSocket and never says anything.
+    Silent,
+    /// Answers the join with bytes that are not a `SignalResponse`.
+    Garbage,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub api_key: String,
+    pub api_secret: String,
+    /// Whether `/rtc/v1` exists.
+    pub v1: bool,
+    pub ping_interval: i32,
+    pub ping_timeout: i32,
+    pub behaviour: Behaviour,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            api_key: "testkit".into(),
+            api_secret: "testkit-secret-that-is-long-enough-for-hs256".into(),
+            v1: true,
+            ping_interval: 5,
+            ping_timeout: 15,
+            behaviour: Behaviour::Normal,
+        }
+    }
+}
+
+struct Participant {
+    info: proto::ParticipantInfo,
+    /// The participant's peer connection; it outlives dropped signalling connections.
+    peer: Option<Arc<peer::Peer>>,
+    /// The live connection's outbox and its kill switch; `None` while it is away.
+    connection: Option<(mpsc::UnboundedSender<signal_response::Message>, u64)>,
+}
+
+#[derive(Default)]
+struct Room {
+    sid: String,
+    participants: HashMap<String, Participant>,
+}
+
+#[derive(Default)]
+struct Rooms {
+    rooms: HashMap<String, Room>,
+    /// Names given to CreateRoom, in order.
+    created: Vec<String>,
+    /// The paths of WebSocket requests, in order (`/rtc/v1`, `/rtc`).
+    paths: Vec<String>,
+    /// Connections to close without a goodbye, by connection number.
+    doomed: Vec<u64>,
+    next_connection: u64,
+}
+
+struct Shared {
+    options: Options,
+    rooms: Mutex<Rooms>,
+    /// Wakes every connection so it can look at `doomed`.
+    wake: tokio::sync::broadcast::Sender<()>,
+}
+
+/// A running fixture. Dropping it stops it.
+pub struct Sfu {
+    url: String,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Sfu {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn random_id(prefix: &str) -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let tail: String = (0..12)
+        .map(|_| {
+            char::from(
+                b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+                    [rng.random_range(0..57)],
+            )
+        })
+        .collect();
+    format!("{prefix}{tail}")
+}
+
+impl Sfu {
+    /// Starts the fixture on a free port of 127.0.0.1.
+    pub async fn start(options: Options) -> std::io::Result<Sfu> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("ws://{}", listener.local_addr()?);
+        let (wake, _) = tokio::sync::broadcast::channel(16);
+        let shared = Arc::new(Shared {
+            options,
+            rooms: Mutex::new(Rooms::default()),
+            wake,
+        });
+        let mut router = axum::Router::new()
+            .route("/rtc", get(v0))
+            .route("/rtc/validate", get(validate))
+            .route("/twirp/livekit.RoomService/CreateRoom", post(create_room));
+        if shared.options.v1 {
+            router = router
+                .route("/rtc/v1", get(v1))
+                .route("/rtc/v1/validate", get(validate));
+        }
+        let app = router
+            .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
+            .with_state(shared.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Sfu { url, shared, task })
+    }
+
+    /// `ws://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn api_key(&self) -> &str {
+        &self.shared.options.api_key
+    }
+
+    pub fn api_secret(&self) -> &str {
+        &self.shared.options.api_secret
+    }
+
+    /// A token for `identity` to join `room`, as the middleware would hand it out.
+    pub fn token(&self, identity: &str, room: &str) -> String {
+        livekit_api::access_token::AccessToken::with_api_key(self.api_key(), self.api_secret())
+            .with_identity(identity)
+            .with_name(identity)
+            .with_grants(livekit_api::access_token::VideoGrants {
+                room_join: true,
+                room: room.to_owned(),
+                can_publish: Some(true),
+                can_subscribe: Some(true),
+                can_publish_data: Some(true),
+                ..Default::default()
+            })
+            .to_jwt()
+            .unwrap_or_default()
+    }
+
+    /// Closes `identity`'s connections in every room at once, without a goodbye (its session
+    /// stays, so it can resume).
+    pub fn drop_connection(&self, identity: &str) {
+        if let Ok(mut rooms) = self.shared.rooms.lock() {
+            let doomed: Vec<u64> = rooms
+                .rooms
+                .values()
+                .flat_map(|room| room.participants.values())
+                .filter(|p| p.info.identity == identity)
+                .filter_map(|p| p.connection.as_ref().map(|(_, id)| *id))
+                .collect();
+            rooms.doomed.extend(doomed);
+        }
+        let _ = self.shared.wake.send(());
+    }
+
+    /// The identities in `room` now.
+    pub fn participants(&self, room: &str) -> Vec<String> {
+        let Ok(rooms) = self.shared.rooms.lock() else {
+            return Vec::new();
+        };
+        let mut identities: Vec<String> = rooms
+            .rooms
+            .get(room)
+            .map(|r| {
+                r.participants
+                    .values()
+                    .map(|p| p.info.identity.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        identities.sort();
+        identities
+    }
+
+    /// The rooms RoomService was asked to create.
+    pub fn created_rooms(&self) -> Vec<String> {
+        self.shared
+            .rooms
+            .lock()
+            .map(|rooms| rooms.created.clone())
+            .unwrap_or_default()
+    }
+
+    /// The paths of the WebSocket requests so far.
+    pub fn paths(&self) -> Vec<String> {
+        self.shared
+            .rooms
+            .lock()
+            .map(|rooms| rooms.paths.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Who a token lets in.
+struct Grant {
+    identity: String,
+    name: String,
+    room: String,
+}
+
+fn bearer<'a>(headers: &'a HeaderMap, query: &'a HashMap<String, String>) -> Option<&'a str> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| query.get("access_token").map(String::as_str))
+}
+
+/// The grant of `token`, or why it lets nobody in (answered with 401).
+fn check(shared: &Shared, token: Option<&str>) -> Result<Grant, String> {
+    let token = token.ok_or("no access token")?;
+    let claims = TokenVerifier::with_api_key(&shared.options.api_key, &shared.options.api_secret)
+        .verify(token)
+        .map_err(|e| format!("invalid token: {e}"))?;
+    if !claims.video.room_join || claims.video.room.is_empty() || claims.sub.is_empty() {
+        return Err("the token does not grant joining a room".into());
+    }
+    Ok(Grant {
+        identity: claims.sub,
+        name: claims.name,
+        room: claims.video.room,
+    })
+}
+
+async fn validate(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match check(&shared, bearer(&headers, &query)) {
+        Ok(_) => "success".into_response(),
+        Err(why) => (StatusCode::UNAUTHORIZED, why).into_response(),
+    }
+}
+
+/// What a WebSocket request asks for once its query is read.
+struct Join {
+    grant: Grant,
+    resume: Option<String>,
+}
+
+async fn v0(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let grant = match check(&shared, bearer(&headers, &query)) {
+        Ok(grant) => grant,
+        Err(why) => return (StatusCode::UNAUTHORIZED, why).into_response(),
+    };
+    let resume = (query.get("reconnect").map(String::as_str) == Some("1"))
+        .then(|| query.get("sid").cloned().unwrap_or_default());
+    accept(shared, "/rtc", Join { grant, resume }, upgrade)
+}
+
+async fn v1(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let grant = match check(&shared, bearer(&headers, &query)) {
+        Ok(grant) => grant,
+        Err(why) => return (StatusCode::UNAUTHORIZED, why).into_response(),
+    };
+    let Some(request) = query.get("join_request").and_then(|b64| join_request(b64)) else {
+        return (StatusCode::BAD_REQUEST, "join_request is required").into_response();
+    };
+    let resume = request.reconnect.then_some(request.participant_sid);
+    accept(shared, "/rtc/v1", Join { grant, resume }, upgrade)
+}
+
+/// Decodes `join_request`: base64url (padded or not) of a `WrappedJoinRequest`.
+fn join_request(encoded: &str) -> Option<proto::JoinRequest> {
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let bytes = engine.decode(encoded.trim_end_matches('=')).ok()?;
+    let wrapped = proto::WrappedJoinRequest::decode(bytes.as_slice()).ok()?;
+    let raw = if wrapped.compression == proto::wrapped_join_request::Compression::Gzip as i32 {
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(wrapped.join_request.as_slice())
+            .take(1 << 20)
+            .read_to_end(&mut raw)
+            .ok()?;
+        raw
+    } else {
+        wrapped.join_request
+    };
+    proto::JoinRequest::decode(raw.as_slice()).ok()
+}
+
+fn accept(shared: Arc<Shared>, path: &str, join: Join, upgrade: WebSocketUpgrade) -> Response {
+    if let Ok(mut rooms) = shared.rooms.lock() {
+        rooms.paths.push(path.to_owned());
+    }
+    upgrade.on_upgrade(move |socket| session(shared, socket, join))
+}
+
+fn encode(message: signal_response::Message) -> Frame {
+    let response = proto::SignalResponse {
+        message: Some(message),
+    };
+    Frame::Binary(response.encode_to_vec().into())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Sends `message` to everyone in `room` but `except`.
+fn broadcast(room: &Room, except: &str, message: &signal_response::Message) {
+    for (sid, participant) in &room.participants {
+        if sid != except
+            && let Some((outbox, _)) = &participant.connection
+        {
+            let _ = outbox.send(message.clone());
+        }
+    }
+}
+
+fn update(info: proto::ParticipantInfo) -> signal_response::Message {
+    signal_response::Message::Update(proto::ParticipantUpdate {
+        participants: vec![info],
+    })
+}
+
+/// One participant's connection, from the upgrade to the end.
+async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
+    match shared.options.behaviour {
+        Behaviour::Silent => {
+            // Keep the socket open and say nothing until the client gives up.
+            while let Some(Ok(_)) = socket.recv().await {}
+            return;
+        }
+        Behaviour::Garbage => {
+            let _ = socket
+                .send(Frame::Binary(vec![0xff, 0xff, 0xff, 0x0f, 0x42].into()))
+                .await;
+            while let Some(Ok(_)) = socket.recv().await {}
+            return;
+        }
+        Behaviour::Normal => {}
+    }
+    let (outbox, mut inbox) = mpsc::unbounded_channel();
+    let mut wake = shared.wake.subscribe();
+    let room_name = join.grant.room.clone();
+    let Some((sid, connection, first)) = enter(&shared, &join, outbox) else {
+        let leave = signal_response::Message::Leave(proto::LeaveRequest {
+            reason: proto::DisconnectReason::StateMismatch as i32,
+            action: proto::leave_request::Action::Reconnect as i32,
+            ..Default::default()
+        });
+        let _ = socket.send(encode(leave)).await;
+        let _ = socket.close().await;
+        return;
+    };
+    if socket.send(encode(first)).await.is_err() {
+        return;
+    }
+    let goodbye = loop {
+        tokio::select! {
+            frame = socket.recv() => {
+                let bytes = match frame {
+                    Some(Ok(Frame::Binary(bytes))) => bytes,
+                    Some(Ok(Frame::Close(_))) | None | Some(Err(_)) => break false,
+                    Some(Ok(_)) => continue,
+                };
+                let Ok(request) = proto::SignalRequest::decode(bytes.as_ref()) else {
+                    tracing::warn!("the fixture got a frame that is not a SignalRequest");
+                    continue;
+                };
+                match request.message {
+                    Some(signal_request::Message::PingReq(ping)) => {
+                        let pong = signal_response::Message::PongResp(proto::Pong {
+                            last_ping_timestamp: ping.timestamp,
+                            timestamp: now_ms(),
+                        });
+                        if socket.send(encode(pong)).await.is_err() {
+                            break false;
+                        }
+                    }
+                    Some(signal_request::Message::Ping(_)) => {
+                        let _ = socket.send(encode(signal_response::Message::Pong(now_ms()))).await;
+                    }
+                    Some(signal_request::Message::Leave(_)) => break true,
+                    Some(signal_request::Message::Offer(offer)) => {
+                        let Some(peer) = peer_of(&shared, &room_name, &sid).await else { break false };
+                        let (tx, rx) = tokio::sync::oneshot::channel();
+                        peer.command(peer::Command::Offer(offer.sdp, tx));
+                        let answer = match tokio::time::timeout(std::time::Duration::from_secs(5), rx).await {
+                            Ok(Ok(Ok(sdp))) => sdp,
+                            Ok(Ok(Err(problem))) => {
+                                tracing::warn!(problem, "the fixture could not answer an offer");
+                                continue;
+                            }
+                            _ => break false,
+                        };
+                        let answer = signal_response::Message::Answer(proto::SessionDescription {
+                            r#type: "answer".into(),
+                            sdp: answer,
+                            id: offer.id,
+                            ..Default::default()
+                        });
+                        if socket.send(encode(answer)).await.is_err() {
+                            break false;
+                        }
+                    }
+                    Some(signal_request::Message::Trickle(trickle)) => {
+                        let candidate = serde_json::from_str::<serde_json::Value>(&trickle.candidate_init)
+                            .ok()
+                            .and_then(|init| init.get("candidate").and_then(|c| c.as_str()).map(str::to_owned));
+                        if let (Some(candidate), Some(peer)) = (candidate, peer_of(&shared, &room_name, &sid).await) {
+                            peer.command(peer::Command::Candidate(candidate));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            message = inbox.recv() => {
+                let Some(message) = message else { break false };
+                if socket.send(encode(message)).await.is_err() {
+                    break false;
+                }
+            }
+            _ = wake.recv() => {
+                let doomed = shared.rooms.lock().is_ok_and(|mut rooms| {
+                    let found = rooms.doomed.contains(&connection);
+                    rooms.doomed.retain(|id| *id != connection);
+                    found
+                });
+                if doomed {
+                    // Gone without a close frame: the TCP connection just ends.
+                    drop(socket);
+                    detach(&shared, &room_name, &sid, connection);
+                    return;
+                }
+            }
+        }
+    };
+    if goodbye {
+        leave(&shared, &room_name, &sid);
+        let _ = socket.close().await;
+    } else {
+        detach(&shared, &room_name, &sid, connection);
+    }
+}
+
+/// Adds the participant (or takes back a resuming one); returns its sid, the connection
+/// number and the first message to send. `None`: a resume of a session that does not exist.
+fn enter(
+    shared: &Shared,
+    join: &Join,
+    outbox: mpsc::UnboundedSender<signal_response::Message>,
+) -> Option<(String, u64, signal_response::Message)> {
+    let mut rooms = shared.rooms.lock().ok()?;
+    rooms.next_connection += 1;
+    let connection = rooms.next_connection;
+    let room = rooms
+        .rooms
+        .entry(join.grant.room.clone())
+        .or_insert_with(|| Room {
+            sid: random_id("RM_"),
+            participants: HashMap::new(),
+        });
+    if let Some(sid) = &join.resume {
+        let participant = room
+            .participants
+            .get_mut(sid)
+            .filter(|p| p.info.identity == join.grant.identity)?;
+        participant.connection = Some((outbox, connection));
+        let reconnect = signal_response::Message::Reconnect(proto::ReconnectResponse {
+            server_info: Some(server_info()),
+            ..Default::default()
+        });
+        return Some((sid.clone(), connection, reconnect));
+    }
+    let info = proto::ParticipantInfo {
+        sid: random_id("PA_"),
+        identity: join.grant.identity.clone(),
+        name: join.grant.name.clone(),
+        state: proto::participant_info::State::Active as i32,
+        joined_at: now_ms() / 1000,
+        joined_at_ms: now_ms(),
+        ..Default::default()
+    };
+    let others: Vec<proto::ParticipantInfo> =
+        room.participants.values().map(|p| p.info.clone()).collect();
+    let response = proto::JoinResponse {
+        room: Some(proto::Room {
+            sid: room.sid.clone(),
+            name: join.grant.room.clone(),
+            num_participants: others.len() as u32 + 1,
+            ..Default::default()
+        }),
+        participant: Some(info.clone()),
+        other_participants: others,
+        ping_interval: shared.options.ping_interval,
+        ping_timeout: shared.options.ping_timeout,
+        server_info: Some(server_info()),
+        ..Default::default()
+    };
+    broadcast(room, &info.sid, &update(info.clone()));
+    let sid = info.sid.clone();
+    room.participants.insert(
+        sid.clone(),
+        Participant {
+            info,
+            peer: None,
+            connection: Some((outbox, connection)),
+        },
+    );
+    Some((sid, connection, signal_response::Message::Join(response)))
+}
+
+fn server_info() -> proto::ServerInfo {
+    proto::ServerInfo {
+        edition: proto::server_info::Edition::Standard as i32,
+        version: "sparks-testkit".into(),
+        protocol: 16,
+        ..Default::default()
+    }
+}
+
+/// The participant's peer connection, started on its first offer.
+async fn peer_of(shared: &Arc<Shared>, room: &str, sid: &str) -> Option<Arc<peer::Peer>> {
+    if let Some(peer) = shared.rooms.lock().ok().and_then(|rooms| {
+        rooms
+            .rooms
+            .get(room)
+            .and_then(|r| r.participants.get(sid))
+            .and_then(|p| p.peer.clone())
+    }) {
+        return Some(peer);
+    }
+    let (peer, mut received) = peer::Peer::start().await.ok()?;
+    let peer = Arc::new(peer);
+    {
+        let mut rooms = shared.rooms.lock().ok()?;
+        let participant = rooms.rooms.get_mut(room)?.participants.get_mut(sid)?;
+        participant.peer = Some(peer.clone());
+    }
+    let (shared, room, sid) = (shared.clone(), room.to_owned(), sid.to_owned());
+    tokio::spawn(async move {
+        while let Some(data) = received.recv().await {
+            relay(&shared, &room, &sid, data);
+        }
+    });
+    Some(peer)
+}
+
+/// Forwards a participant's data packet to the others in the room (or those it names).
+fn relay(shared: &Shared, room: &str, sender: &str, data: peer::Received) {
+    let Ok(mut packet) = proto::DataPacket::decode(data.bytes.as_slice()) else {
+        tracing::warn!("the fixture got data that is not a DataPacket");
+        return;
+    };
+    let Ok(rooms) = shared.rooms.lock() else {
+        return;
+    };
+    let Some(room) = rooms.rooms.get(room) else {
+        return;
+    };
+    let Some(from) = room.participants.get(sender) else {
+        return;
+    };
+    packet.participant_sid = from.info.sid.clone();
+    packet.participant_identity = from.info.identity.clone();
+    // Older clients still read the deprecated kind; the server sets it from the channel.
+    #[allow(deprecated)]
+    let kind = &mut packet.kind;
+    *kind = if data.reliable {
+        proto::data_packet::Kind::Reliable as i32
+    } else {
+        proto::data_packet::Kind::Lossy as i32
+    };
+    let destinations = packet.destination_identities.clone();
+    let bytes = packet.encode_to_vec();
+    for (sid, participant) in &room.participants {
+        let wanted = destinations.is_empty() || destinations.contains(&participant.info.identity);
+        if sid != sender
+            && wanted
+            && let Some(peer) = &participant.peer
+        {
+            peer.command(peer::Command::Send {
+                reliable: data.reliable,
+                bytes: bytes.clone(),
+            });
+        }
+    }
+}
+
+/// The participant left for good: everyone else hears so.
+fn leave(shared: &Shared, room: &str, sid: &str) {
+    let Ok(mut rooms) = shared.rooms.lock() else {
+        return;
+    };
+    let Some(room) = rooms.rooms.get_mut(room) else {
+        return;
+    };
+    if let Some(mut gone) = room.participants.remove(sid) {
+        gone.info.state = proto::participant_info::State::Disconnected as i32;
+        broadcast(room, sid, &update(gone.info));
+    }
+}
+
+/// The connection ended without a goodbye; the session stays for a resume (unless a newer
+/// connection has taken it over already).
+fn detach(shared: &Shared, room: &str, sid: &str, connection: u64) {
+    if let Ok(mut rooms) = shared.rooms.lock()
+        && let Some(participant) = rooms
+            .rooms
+            .get_mut(room)
+            .and_then(|room| room.participants.get_mut(sid))
+        && participant
+            .connection
+            .as_ref()
+            .is_some_and(|(_, id)| *id == connection)
+    {
+        participant.connection = None;
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CreateRoom {
+    name: String,
+}
+
+/// RoomService's CreateRoom (Twirp, JSON): the token must grant `roomCreate`.
+async fn create_room(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Json(request): Json<CreateRoom>,
+) -> Response {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let verified = token.and_then(|token| {
+        TokenVerifier::with_api_key(&shared.options.api_key, &shared.options.api_secret)
+            .verify(token)
+            .ok()
+    });
+    if !verified.is_some_and(|claims| claims.video.room_create) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(serde_json::json!({ "code": "unauthenticated", "msg": "permissions denied" })),
+        )
+            .into_response();
+    }
+    let Ok(mut rooms) = shared.rooms.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    rooms.created.push(request.name.clone());
+    let sid = rooms
+        .rooms
+        .entry(request.name.clone())
+        .or_insert_with(|| Room {
+            sid: random_id("RM_"),
+            participants: HashMap::new(),
+        })
+        .sid
+        .clone();
+    Json(serde_json::json!({ "sid": sid, "name": request.name })).into_response()
+}
