@@ -14,7 +14,6 @@ pub use sparks_matrix::{LoginRequest, Session};
 pub use sparks_secrets::{FileLocation, SecretStore, SecretString};
 
 pub mod cable;
-pub mod room_service;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 

@@ -1,9 +1,10 @@
 //! The middleware against Synapse: sign-in with a Matrix OpenID token, session refresh,
 //! lk-jwt-service-compatible meeting tokens for room members only, and bad input.
 //!
-//! LiveKit's RoomService is played by a fixture that records the CreateRoom calls it gets (a
-//! LiveKit server cannot run here); the join tokens are checked by verifying their signature
-//! with the API secret and reading their grants.
+//! LiveKit's RoomService is played by the testkit's LiveKit-protocol SFU (a LiveKit server
+//! cannot run here), which only creates rooms for tokens that grant `roomCreate`; the join
+//! tokens are checked by verifying their signature with the API secret and reading their
+//! grants.
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -12,7 +13,6 @@ use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
 use sparks_api::{ErrorBody, OpenIdToken, Session, SfuToken};
 use sparks_middleware::config::Config;
 use sparks_middleware::store::Store;
-use sparks_tests::room_service::room_service;
 use sparks_tests::{Error, Homeserver};
 
 const SECRET: &str = "a-livekit-secret-long-enough-for-hs256";
@@ -127,6 +127,16 @@ async fn serve(config: Config) -> Result<String, Error> {
     Ok(url)
 }
 
+/// The SFU fixture, with the API key and secret the middleware is configured with.
+async fn sfu() -> Result<sparks_testkit::Sfu, Error> {
+    Ok(sparks_testkit::Sfu::start(sparks_testkit::Options {
+        api_key: "sparks".into(),
+        api_secret: SECRET.into(),
+        ..sparks_testkit::Options::default()
+    })
+    .await?)
+}
+
 async fn openid(client: &matrix_sdk::Client) -> Result<OpenIdToken, Error> {
     let user = client.user_id().ok_or("not signed in")?.to_owned();
     let answer = client.send(OpenIdRequest::new(user)).await?;
@@ -167,7 +177,8 @@ async fn sign_in_refresh_and_meeting_tokens_for_members_only_on_postgres() -> Re
 
 async fn sign_in_refresh_and_meeting_tokens(db: Db) -> Result<(), Error> {
     let server = Homeserver::from_env();
-    let (livekit, calls) = room_service().await?;
+    let lk = sfu().await?;
+    let livekit = lk.url().to_owned();
     let admin = server.new_admin().await?;
     let mw = start(&server, &livekit, &admin, db).await?;
     let http = reqwest::Client::new();
@@ -247,12 +258,8 @@ async fn sign_in_refresh_and_meeting_tokens(db: Db) -> Result<(), Error> {
         granted["sub"],
         sparks_middleware::livekit::identity(&alice_id, "DEVICE", "member-1").as_str()
     );
-    // The room was created on the SFU, with a token allowed to create rooms.
-    let created = calls.lock().map_err(|_| "poisoned")?.clone();
-    let (path, bearer, body) = created.last().ok_or("no CreateRoom call")?;
-    assert_eq!(path, "/twirp/livekit.RoomService/CreateRoom");
-    assert_eq!(body["name"], alias.as_str());
-    assert_eq!(claims(bearer)?["video"]["roomCreate"], true);
+    // The room was created on the SFU (which only does so for a token granting roomCreate).
+    assert_eq!(lk.created_rooms(), [alias.clone()]);
 
     // The legacy endpoint gives the same room, and the legacy identity.
     let legacy =
@@ -345,7 +352,8 @@ async fn bad_input_gets_a_json_error_and_changes_nothing_on_postgres() -> Result
 
 async fn bad_input(db: Db) -> Result<(), Error> {
     let server = Homeserver::from_env();
-    let (livekit, _calls) = room_service().await?;
+    let lk = sfu().await?;
+    let livekit = lk.url().to_owned();
     let admin = server.new_admin().await?;
     let mw = start(&server, &livekit, &admin, db).await?;
     let http = reqwest::Client::new();
@@ -460,7 +468,8 @@ async fn the_app_finds_the_middleware_through_its_homeserver_and_signs_in() -> R
 #[tokio::test(flavor = "multi_thread")]
 async fn metrics_need_the_operators_token_and_count_requests() -> Result<(), Error> {
     let server = Homeserver::from_env();
-    let (livekit, _calls) = room_service().await?;
+    let lk = sfu().await?;
+    let livekit = lk.url().to_owned();
     let admin = server.new_admin().await?;
     let mw = start(&server, &livekit, &admin, Db::Sqlite).await?;
     let http = reqwest::Client::new();

@@ -63,8 +63,16 @@ mod tests {
             limiter.check("@b:x", start).is_ok(),
             "others are not affected"
         );
-        assert!(limiter.check("@a:x", start + Duration::from_secs(20)).is_ok());
-        assert!(limiter.check("@a:x", start + Duration::from_secs(21)).is_err());
+        assert!(
+            limiter
+                .check("@a:x", start + Duration::from_secs(20))
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .check("@a:x", start + Duration::from_secs(21))
+                .is_err()
+        );
         // A minute of quiet: the whole allowance again.
         let later = start + Duration::from_secs(120);
         for _ in 0..3 {

@@ -2,7 +2,7 @@
 //! `sparks-bench-middleware MIDDLEWARE_BINARY WORK_DIR`.
 //!
 //! Makes a user and a room on the bench Synapse, starts the given (release) middleware binary
-//! beside a RoomService fixture, and loads it with `wrk` at 64 connections: first `/healthz`
+//! beside the testkit's LiveKit-protocol SFU (for RoomService), and loads it with `wrk` at 64 connections: first `/healthz`
 //! (the framework's ceiling: routing, limits, metrics, nothing else), then `/get_token` as
 //! Element Call asks for it (the OpenID check served from the middleware's cache after the
 //! first request). Prints requests per second and p50/p99 latency of both and their ratio.
@@ -61,7 +61,13 @@ async fn main() -> Result<(), Error> {
         },
     });
 
-    let (livekit, _calls) = sparks_tests::room_service::room_service().await?;
+    let sfu = sparks_testkit::Sfu::start(sparks_testkit::Options {
+        api_key: "bench".into(),
+        api_secret: "a-livekit-secret-long-enough-for-hs256".into(),
+        ..sparks_testkit::Options::default()
+    })
+    .await?;
+    let livekit = sfu.url();
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
