@@ -259,7 +259,7 @@ async fn sign_in_refresh_and_meeting_tokens(db: Db) -> Result<(), Error> {
         sparks_middleware::livekit::identity(&alice_id, "DEVICE", "member-1").as_str()
     );
     // The room was created on the SFU (which only does so for a token granting roomCreate).
-    assert_eq!(lk.created_rooms(), [alias.clone()]);
+    assert_eq!(lk.created_rooms(), std::slice::from_ref(&alias));
 
     // The legacy endpoint gives the same room, and the legacy identity.
     let legacy =
