@@ -81,8 +81,15 @@ pub const BENCH: Group = Group {
     packages: &["wrk"],
 };
 
+/// Network namespaces for the WebRTC interop tests.
+pub const NETWORK: Group = Group {
+    name: "network",
+    reason: "iproute2, to give the WebRTC interop tests a network namespace of their own",
+    packages: &["iproute2"],
+};
+
 /// Every group.
-pub const ALL: &[&Group] = &[&BUILD, &PYTHON, &GUI, &KEYRING, &POSTGRES];
+pub const ALL: &[&Group] = &[&BUILD, &PYTHON, &GUI, &KEYRING, &POSTGRES, &NETWORK];
 
 /// Installs whichever packages of `groups` are missing, with apt-get.
 ///

@@ -9,6 +9,7 @@ mod bench;
 mod demo;
 mod http;
 mod middleware;
+mod netns;
 mod oidc;
 mod postgres;
 mod process;

@@ -65,12 +65,23 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
         .env("SPARKS_TEST_PYTHON", venv.python());
     println!("Running `{}`…", process::describe(&command));
     let outcome = run_teed(&mut command);
+    let interop = livekit_tests(&ws, &venv, passthrough);
     middleware.stop();
     provider.stop();
     server.stop();
     drop(postgres);
     drop(dir);
     let (status, summary) = outcome?;
+    if let Some((interop_status, interop_summary)) = interop? {
+        println!(
+            "==> LiveKit interop tests: {}",
+            interop_summary.as_deref().unwrap_or("no summary line")
+        );
+        if !interop_status.success() {
+            println!("==> The LiveKit interop tests failed.");
+            return Ok(exit_code(interop_status));
+        }
+    }
     if let Some((keyring_status, keyring_summary)) = keyring {
         println!(
             "==> OS keyring tests: {}",
@@ -132,6 +143,42 @@ fn keyring_tests(
         }
     }
     println!("Running the OS keyring tests in a private D-Bus session…");
+    run_teed(&mut command).map(Some)
+}
+
+/// The meeting engine's interop tests with LiveKit's official Python SDK (ignored in the main
+/// run), inside a network namespace of their own.
+fn livekit_tests(
+    ws: &Workspace,
+    venv: &venv::Venv,
+    passthrough: &[String],
+) -> Result<Option<(ExitStatus, Option<String>)>> {
+    if std::env::var_os(COMMAND_OVERRIDE_ENV).is_some() || !passthrough.is_empty() {
+        return Ok(None);
+    }
+    let namespace = crate::netns::Namespace::create()?;
+    let nextest = ws.cargo([
+        "nextest",
+        "run",
+        "--workspace",
+        "--run-ignored",
+        "only",
+        "-E",
+        "package(sparks-call)",
+    ]);
+    let mut command = namespace.exec();
+    command
+        .arg(nextest.get_program())
+        .args(nextest.get_args())
+        .current_dir(ws.root())
+        .env("SPARKS_TEST_MEDIA_IP", crate::netns::MEDIA_IP)
+        .env("SPARKS_TEST_LIVEKIT_PYTHON", venv.python());
+    for (key, value) in nextest.get_envs() {
+        if let Some(value) = value {
+            command.env(key, value);
+        }
+    }
+    println!("Running the LiveKit interop tests in a network namespace of their own…");
     run_teed(&mut command).map(Some)
 }
 

@@ -33,8 +33,14 @@ impl Venv {
 /// What the test servers and peers need: (module to import, pip requirement).
 ///
 /// matrix-nio with libolm (the `python-olm` wheel) is the independent Matrix client the E2EE
-/// interop tests talk to: its encryption is not matrix-rust-sdk's.
-const PACKAGES: [(&str, &str); 2] = [("synapse", "matrix-synapse"), ("nio", "matrix-nio[e2e]")];
+/// interop tests talk to: its encryption is not matrix-rust-sdk's. `livekit` is LiveKit's
+/// official Python SDK (its wheel carries LiveKit's own engine and libwebrtc), the official
+/// client the meeting engine and the SFU fixture are checked against.
+const PACKAGES: [(&str, &str); 3] = [
+    ("synapse", "matrix-synapse"),
+    ("nio", "matrix-nio[e2e]"),
+    ("livekit.rtc", "livekit"),
+];
 
 /// Makes sure `.dev/venv` exists and has [`PACKAGES`] installed, creating and installing what
 /// is missing.

@@ -1,8 +1,10 @@
 //! A LiveKit-protocol SFU fixture for tests (no LiveKit server can be installed here), on
-//! 127.0.0.1. It speaks LiveKit's signalling as `livekit-server` does, from the public protocol
+//! 127.0.0.1 (or the address [`Options::ip`] names, inside a test's own network namespace).
+//! LiveKit's official Python SDK joins it and exchanges data through it. It speaks LiveKit's signalling as `livekit-server` does, from the public protocol
 //! definitions (`livekit-protocol`):
 //!
-//! - `/rtc/v1?join_request=…` (a base64url `WrappedJoinRequest`, gzip or not) and `/rtc?…`,
+//! - `/rtc/v1?join_request=…` (a base64url `WrappedJoinRequest`, gzip or not, whose bundled
+//!   publisher offer is answered right after the join) and `/rtc?…`,
 //!   with the access token as a bearer header or `access_token`, checked with the API secret
 //!   (`roomJoin` and the room must be granted); a bad token is refused with 401 before the
 //!   upgrade, like the real server. [`Options::v1`] off makes `/rtc/v1` answer 404, as servers
@@ -61,6 +63,9 @@ pub enum Behaviour {
 
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The address the fixture listens on (signalling and media). 127.0.0.1 unless a test
+    /// runs in a network namespace of its own, for clients that skip loopback interfaces.
+    pub ip: std::net::IpAddr,
     pub api_key: String,
     pub api_secret: String,
     /// Whether `/rtc/v1` exists.
@@ -73,6 +78,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
+            ip: std::net::IpAddr::from([127, 0, 0, 1]),
             api_key: "testkit".into(),
             api_secret: "testkit-secret-that-is-long-enough-for-hs256".into(),
             v1: true,
@@ -146,7 +152,7 @@ fn random_id(prefix: &str) -> String {
 impl Sfu {
     /// Starts the fixture on a free port of 127.0.0.1.
     pub async fn start(options: Options) -> std::io::Result<Sfu> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind((options.ip, 0)).await?;
         let url = format!("ws://{}", listener.local_addr()?);
         let (wake, _) = tokio::sync::broadcast::channel(16);
         let shared = Arc::new(Shared {
@@ -302,6 +308,8 @@ async fn validate(
 struct Join {
     grant: Grant,
     resume: Option<String>,
+    /// The offer a `/rtc/v1` join may carry, answered right after the join.
+    offer: Option<proto::SessionDescription>,
 }
 
 async fn v0(
@@ -316,7 +324,12 @@ async fn v0(
     };
     let resume = (query.get("reconnect").map(String::as_str) == Some("1"))
         .then(|| query.get("sid").cloned().unwrap_or_default());
-    accept(shared, "/rtc", Join { grant, resume }, upgrade)
+    let join = Join {
+        grant,
+        resume,
+        offer: None,
+    };
+    accept(shared, "/rtc", join, upgrade)
 }
 
 async fn v1(
@@ -333,7 +346,12 @@ async fn v1(
         return (StatusCode::BAD_REQUEST, "join_request is required").into_response();
     };
     let resume = request.reconnect.then_some(request.participant_sid);
-    accept(shared, "/rtc/v1", Join { grant, resume }, upgrade)
+    let join = Join {
+        grant,
+        resume,
+        offer: request.publisher_offer,
+    };
+    accept(shared, "/rtc/v1", join, upgrade)
 }
 
 /// Decodes `join_request`: base64url (padded or not) of a `WrappedJoinRequest`.
@@ -424,6 +442,12 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
     if socket.send(encode(first)).await.is_err() {
         return;
     }
+    if let Some(offer) = join.offer.clone()
+        && let Some(answer) = answer(&shared, &room_name, &sid, offer).await
+        && socket.send(encode(answer)).await.is_err()
+    {
+        return;
+    }
     let goodbye = loop {
         tokio::select! {
             frame = socket.recv() => {
@@ -451,24 +475,9 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
                     }
                     Some(signal_request::Message::Leave(_)) => break true,
                     Some(signal_request::Message::Offer(offer)) => {
-                        let Some(peer) = peer_of(&shared, &room_name, &sid).await else { break false };
-                        let (tx, rx) = tokio::sync::oneshot::channel();
-                        peer.command(peer::Command::Offer(offer.sdp, tx));
-                        let answer = match tokio::time::timeout(std::time::Duration::from_secs(5), rx).await {
-                            Ok(Ok(Ok(sdp))) => sdp,
-                            Ok(Ok(Err(problem))) => {
-                                tracing::warn!(problem, "the fixture could not answer an offer");
-                                continue;
-                            }
-                            _ => break false,
-                        };
-                        let answer = signal_response::Message::Answer(proto::SessionDescription {
-                            r#type: "answer".into(),
-                            sdp: answer,
-                            id: offer.id,
-                            ..Default::default()
-                        });
-                        if socket.send(encode(answer)).await.is_err() {
+                        if let Some(answer) = answer(&shared, &room_name, &sid, offer).await
+                            && socket.send(encode(answer)).await.is_err()
+                        {
                             break false;
                         }
                     }
@@ -588,6 +597,33 @@ fn server_info() -> proto::ServerInfo {
     }
 }
 
+/// The answer to a participant's offer, from its peer connection.
+async fn answer(
+    shared: &Arc<Shared>,
+    room: &str,
+    sid: &str,
+    offer: proto::SessionDescription,
+) -> Option<signal_response::Message> {
+    let peer = peer_of(shared, room, sid).await?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    peer.command(peer::Command::Offer(offer.sdp, tx));
+    match tokio::time::timeout(std::time::Duration::from_secs(5), rx).await {
+        Ok(Ok(Ok(sdp))) => Some(signal_response::Message::Answer(
+            proto::SessionDescription {
+                r#type: "answer".into(),
+                sdp,
+                id: offer.id,
+                ..Default::default()
+            },
+        )),
+        Ok(Ok(Err(problem))) => {
+            tracing::warn!(problem, "the fixture could not answer an offer");
+            None
+        }
+        _ => None,
+    }
+}
+
 /// The participant's peer connection, started on its first offer.
 async fn peer_of(shared: &Arc<Shared>, room: &str, sid: &str) -> Option<Arc<peer::Peer>> {
     if let Some(peer) = shared.rooms.lock().ok().and_then(|rooms| {
@@ -599,7 +635,7 @@ async fn peer_of(shared: &Arc<Shared>, room: &str, sid: &str) -> Option<Arc<peer
     }) {
         return Some(peer);
     }
-    let (peer, mut received) = peer::Peer::start().await.ok()?;
+    let (peer, mut received) = peer::Peer::start(shared.options.ip).await.ok()?;
     let peer = Arc::new(peer);
     {
         let mut rooms = shared.rooms.lock().ok()?;

@@ -1,5 +1,5 @@
 //! The fixture's side of a participant's peer connection: an ICE-lite str0m instance on
-//! 127.0.0.1 that answers the participant's offers and relays `DataPacket`s between the
+//! the fixture's address that answers the participant's offers and relays `DataPacket`s between the
 //! participants of a room, on the channels the client opened (`_reliable`, `_lossy`), as
 //! `livekit-server` does in single peer connection mode.
 
@@ -43,8 +43,10 @@ impl Drop for Peer {
 }
 
 impl Peer {
-    pub async fn start() -> std::io::Result<(Peer, mpsc::UnboundedReceiver<Received>)> {
-        let socket = UdpSocket::bind("127.0.0.1:0").await?;
+    pub async fn start(
+        ip: std::net::IpAddr,
+    ) -> std::io::Result<(Peer, mpsc::UnboundedReceiver<Received>)> {
+        let socket = UdpSocket::bind((ip, 0)).await?;
         let local = socket.local_addr()?;
         let mut rtc = Rtc::builder().set_ice_lite(true).build(Instant::now());
         let candidate =
