@@ -18,7 +18,7 @@ pub struct Group {
 /// Building the workspace.
 pub const BUILD: Group = Group {
     name: "build",
-    reason: "C toolchain, cmake and nasm for the aws-lc-rs crypto, SQLite for the Matrix store",
+    reason: "C toolchain, cmake and nasm for the aws-lc-rs crypto and libopus, SQLite for the Matrix store, libvpx for VP8",
     packages: &[
         "build-essential",
         "pkg-config",
@@ -26,6 +26,7 @@ pub const BUILD: Group = Group {
         "nasm",
         "libclang-dev",
         "libsqlite3-dev",
+        "libvpx-dev",
     ],
 };
 

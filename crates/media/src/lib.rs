@@ -8,12 +8,15 @@
 //! and [`read_stamp`] the capture time (glass-to-glass latency) and [`bar_colours`] the bars.
 //!
 //! [`OpusEncoder`] and [`OpusDecoder`] turn audio frames into the Opus packets LiveKit carries
-//! and back (with loss concealment for packets that never came).
+//! and back (with loss concealment for packets that never came); [`Vp8Encoder`] and
+//! [`Vp8Decoder`] do the same for pictures with libvpx.
 
 mod audio;
 mod opus;
 mod video;
+mod vp8;
 
 pub use audio::{AudioFrame, AudioSource, SAMPLE_RATE, SAMPLES_PER_FRAME, Tone, frequency};
 pub use opus::{CodecError, OpusDecoder, OpusEncoder};
 pub use video::{BARS, TestPattern, VideoFrame, VideoSource, bar_colours, read_stamp};
+pub use vp8::{Vp8Decoder, Vp8Encoder, Vp8Error, Vp8Frame};

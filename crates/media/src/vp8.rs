@@ -1,0 +1,403 @@
+//! VP8 through libvpx (Debian's libvpx-dev, bound by `env-libvpx-sys`): the meetings' video
+//! codec, real-time, error resilient, in constant bitrate. This module is the only unsafe code
+//! in Sparks: the FFI calls, each with the invariant it relies on next to it.
+
+#![allow(unsafe_code)]
+
+use std::mem::MaybeUninit;
+use std::ptr;
+
+use vpx_sys as vpx;
+
+use crate::video::VideoFrame;
+
+/// The RTP clock of video.
+const CLOCK: i32 = 90_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the VP8 codec failed: {0}")]
+pub struct Vp8Error(String);
+
+fn check(result: vpx::vpx_codec_err_t, what: &str) -> Result<(), Vp8Error> {
+    if result == vpx::vpx_codec_err_t::VPX_CODEC_OK {
+        Ok(())
+    } else {
+        Err(Vp8Error(format!("{what}: {result:?}")))
+    }
+}
+
+/// One encoded picture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vp8Frame {
+    pub data: Vec<u8>,
+    pub keyframe: bool,
+}
+
+pub struct Vp8Encoder {
+    context: Box<vpx::vpx_codec_ctx_t>,
+    image: *mut vpx::vpx_image_t,
+    width: u32,
+    height: u32,
+}
+
+// The context and image are only touched through `&mut self`.
+unsafe impl Send for Vp8Encoder {}
+
+impl Vp8Encoder {
+    /// An encoder for `width` × `height` (even sizes) at `kbps`.
+    pub fn new(width: u32, height: u32, kbps: u32) -> Result<Vp8Encoder, Vp8Error> {
+        if width == 0 || height == 0 || !width.is_multiple_of(2) || !height.is_multiple_of(2) {
+            return Err(Vp8Error(format!("{width}×{height} is not an even size")));
+        }
+        // SAFETY: the interface is a static of libvpx; the configuration is written by
+        // libvpx before it is read.
+        let mut config = unsafe {
+            let mut config = MaybeUninit::<vpx::vpx_codec_enc_cfg_t>::zeroed();
+            check(
+                vpx::vpx_codec_enc_config_default(vpx::vpx_codec_vp8_cx(), config.as_mut_ptr(), 0),
+                "default configuration",
+            )?;
+            config.assume_init()
+        };
+        config.g_w = width;
+        config.g_h = height;
+        config.g_timebase = vpx::vpx_rational { num: 1, den: CLOCK };
+        config.g_threads = 2;
+        config.g_lag_in_frames = 0;
+        config.g_error_resilient = vpx::VPX_ERROR_RESILIENT_DEFAULT;
+        config.rc_end_usage = vpx::vpx_rc_mode::VPX_CBR;
+        config.rc_target_bitrate = kbps;
+        config.kf_max_dist = 300;
+        // SAFETY: a zeroed context is what vpx_codec_enc_init_ver expects to fill in; it is
+        // boxed so its address stays put for libvpx.
+        let mut context: Box<vpx::vpx_codec_ctx_t> =
+            Box::new(unsafe { MaybeUninit::zeroed().assume_init() });
+        check(
+            unsafe {
+                vpx::vpx_codec_enc_init_ver(
+                    &mut *context,
+                    vpx::vpx_codec_vp8_cx(),
+                    &config,
+                    0,
+                    vpx::VPX_ENCODER_ABI_VERSION as i32,
+                )
+            },
+            "encoder",
+        )?;
+        // SAFETY: libvpx allocates (and later frees) the image itself.
+        let image = unsafe {
+            vpx::vpx_img_alloc(
+                ptr::null_mut(),
+                vpx::vpx_img_fmt::VPX_IMG_FMT_I420,
+                width,
+                height,
+                16,
+            )
+        };
+        if image.is_null() {
+            // SAFETY: the context was initialised above.
+            unsafe { vpx::vpx_codec_destroy(&mut *context) };
+            return Err(Vp8Error("no memory for the picture".into()));
+        }
+        Ok(Vp8Encoder {
+            context,
+            image,
+            width,
+            height,
+        })
+    }
+
+    /// Encodes `frame` (of the encoder's size) taken at `timestamp` (90 kHz); `keyframe`
+    /// forces a picture that decodes on its own (after a loss, for a new subscriber).
+    pub fn encode(
+        &mut self,
+        frame: &VideoFrame,
+        timestamp: u32,
+        keyframe: bool,
+    ) -> Result<Vec<Vp8Frame>, Vp8Error> {
+        if (frame.width, frame.height) != (self.width, self.height)
+            || frame.rgba.len() < (frame.width * frame.height * 4) as usize
+        {
+            return Err(Vp8Error(format!(
+                "a {}×{} picture for a {}×{} encoder",
+                frame.width, frame.height, self.width, self.height
+            )));
+        }
+        // SAFETY: the image was allocated as I420 of exactly this size; its planes and
+        // strides describe buffers of at least stride × rows bytes.
+        unsafe {
+            let image = &*self.image;
+            let planes = [image.planes[0], image.planes[1], image.planes[2]];
+            let strides = [
+                image.stride[0] as usize,
+                image.stride[1] as usize,
+                image.stride[2] as usize,
+            ];
+            let (w, h) = (self.width as usize, self.height as usize);
+            let y = std::slice::from_raw_parts_mut(planes[0], strides[0] * h);
+            let u = std::slice::from_raw_parts_mut(planes[1], strides[1] * h / 2);
+            let v = std::slice::from_raw_parts_mut(planes[2], strides[2] * h / 2);
+            rgba_to_i420(
+                &frame.rgba,
+                w,
+                h,
+                (y, strides[0]),
+                (u, strides[1]),
+                (v, strides[2]),
+            );
+        }
+        let flags = if keyframe {
+            vpx::VPX_EFLAG_FORCE_KF as i64
+        } else {
+            0
+        };
+        // SAFETY: the context is initialised and the image filled in.
+        check(
+            unsafe {
+                vpx::vpx_codec_encode(
+                    &mut *self.context,
+                    self.image,
+                    i64::from(timestamp),
+                    3_000,
+                    flags,
+                    u64::from(vpx::VPX_DL_REALTIME),
+                )
+            },
+            "encode",
+        )?;
+        let mut frames = Vec::new();
+        let mut iterator: vpx::vpx_codec_iter_t = ptr::null();
+        loop {
+            // SAFETY: packets stay valid until the next encode call; they are copied at once.
+            let packet = unsafe { vpx::vpx_codec_get_cx_data(&mut *self.context, &mut iterator) };
+            if packet.is_null() {
+                break;
+            }
+            let packet = unsafe { &*packet };
+            if packet.kind != vpx::vpx_codec_cx_pkt_kind::VPX_CODEC_CX_FRAME_PKT {
+                continue;
+            }
+            let data = unsafe { packet.data.frame };
+            let bytes =
+                unsafe { std::slice::from_raw_parts(data.buf as *const u8, data.sz as usize) };
+            frames.push(Vp8Frame {
+                data: bytes.to_vec(),
+                keyframe: data.flags & vpx::VPX_FRAME_IS_KEY != 0,
+            });
+        }
+        Ok(frames)
+    }
+}
+
+impl Drop for Vp8Encoder {
+    fn drop(&mut self) {
+        // SAFETY: both were made in `new` and are freed once, here.
+        unsafe {
+            vpx::vpx_img_free(self.image);
+            vpx::vpx_codec_destroy(&mut *self.context);
+        }
+    }
+}
+
+pub struct Vp8Decoder {
+    context: Box<vpx::vpx_codec_ctx_t>,
+}
+
+// The context is only touched through `&mut self`.
+unsafe impl Send for Vp8Decoder {}
+
+impl Vp8Decoder {
+    pub fn new() -> Result<Vp8Decoder, Vp8Error> {
+        // SAFETY: as for the encoder; no configuration means libvpx's defaults.
+        let mut context: Box<vpx::vpx_codec_ctx_t> =
+            Box::new(unsafe { MaybeUninit::zeroed().assume_init() });
+        check(
+            unsafe {
+                vpx::vpx_codec_dec_init_ver(
+                    &mut *context,
+                    vpx::vpx_codec_vp8_dx(),
+                    ptr::null(),
+                    0,
+                    vpx::VPX_DECODER_ABI_VERSION as i32,
+                )
+            },
+            "decoder",
+        )?;
+        Ok(Vp8Decoder { context })
+    }
+
+    /// The picture in `data`, as RGBA; `None` when the frame shows nothing (yet). Data that
+    /// is not VP8 is an error.
+    pub fn decode(
+        &mut self,
+        data: &[u8],
+        timestamp_us: u64,
+    ) -> Result<Option<VideoFrame>, Vp8Error> {
+        let length = u32::try_from(data.len()).map_err(|_| Vp8Error("a frame too large".into()))?;
+        // SAFETY: libvpx reads `length` bytes from `data` during the call only.
+        check(
+            unsafe {
+                vpx::vpx_codec_decode(
+                    &mut *self.context,
+                    data.as_ptr(),
+                    length,
+                    ptr::null_mut(),
+                    0,
+                )
+            },
+            "decode",
+        )?;
+        let mut iterator: vpx::vpx_codec_iter_t = ptr::null();
+        let mut last = None;
+        loop {
+            // SAFETY: the image stays valid until the next decode call; it is converted now.
+            let image = unsafe { vpx::vpx_codec_get_frame(&mut *self.context, &mut iterator) };
+            if image.is_null() {
+                break;
+            }
+            let image = unsafe { &*image };
+            if image.fmt != vpx::vpx_img_fmt::VPX_IMG_FMT_I420 {
+                return Err(Vp8Error(format!("a picture in {:?}", image.fmt)));
+            }
+            let (w, h) = (image.d_w as usize, image.d_h as usize);
+            let strides = [
+                image.stride[0] as usize,
+                image.stride[1] as usize,
+                image.stride[2] as usize,
+            ];
+            let (y, u, v) = unsafe {
+                (
+                    std::slice::from_raw_parts(image.planes[0], strides[0] * h),
+                    std::slice::from_raw_parts(image.planes[1], strides[1] * h.div_ceil(2)),
+                    std::slice::from_raw_parts(image.planes[2], strides[2] * h.div_ceil(2)),
+                )
+            };
+            last = Some(VideoFrame {
+                width: w as u32,
+                height: h as u32,
+                rgba: i420_to_rgba(w, h, (y, strides[0]), (u, strides[1]), (v, strides[2])),
+                timestamp_us,
+            });
+        }
+        Ok(last)
+    }
+}
+
+impl Drop for Vp8Decoder {
+    fn drop(&mut self) {
+        // SAFETY: made in `new`, freed once here.
+        unsafe {
+            vpx::vpx_codec_destroy(&mut *self.context);
+        }
+    }
+}
+
+type Plane<'a> = (&'a mut [u8], usize);
+type PlaneRef<'a> = (&'a [u8], usize);
+
+/// BT.601, limited range, chroma averaged over 2 × 2 pixels.
+fn rgba_to_i420(rgba: &[u8], w: usize, h: usize, y: Plane<'_>, u: Plane<'_>, v: Plane<'_>) {
+    let (y, ys) = y;
+    let (u, us) = u;
+    let (v, vs) = v;
+    let at = |x: usize, row: usize| {
+        let i = (row * w + x) * 4;
+        (
+            f32::from(rgba[i]),
+            f32::from(rgba[i + 1]),
+            f32::from(rgba[i + 2]),
+        )
+    };
+    for row in 0..h {
+        for x in 0..w {
+            let (r, g, b) = at(x, row);
+            y[row * ys + x] = (16.0 + 0.257 * r + 0.504 * g + 0.098 * b)
+                .round()
+                .clamp(0.0, 255.0) as u8;
+        }
+    }
+    for row in 0..h / 2 {
+        for x in 0..w / 2 {
+            let mut sum = (0.0, 0.0, 0.0);
+            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                let (r, g, b) = at(2 * x + dx, 2 * row + dy);
+                sum = (sum.0 + r / 4.0, sum.1 + g / 4.0, sum.2 + b / 4.0);
+            }
+            let (r, g, b) = sum;
+            u[row * us + x] = (128.0 - 0.148 * r - 0.291 * g + 0.439 * b)
+                .round()
+                .clamp(0.0, 255.0) as u8;
+            v[row * vs + x] = (128.0 + 0.439 * r - 0.368 * g - 0.071 * b)
+                .round()
+                .clamp(0.0, 255.0) as u8;
+        }
+    }
+}
+
+fn i420_to_rgba(w: usize, h: usize, y: PlaneRef<'_>, u: PlaneRef<'_>, v: PlaneRef<'_>) -> Vec<u8> {
+    let mut rgba = Vec::with_capacity(w * h * 4);
+    for row in 0..h {
+        for x in 0..w {
+            let luma = 1.164 * (f32::from(y.0[row * y.1 + x]) - 16.0);
+            let cb = f32::from(u.0[(row / 2) * u.1 + x / 2]) - 128.0;
+            let cr = f32::from(v.0[(row / 2) * v.1 + x / 2]) - 128.0;
+            let clamp = |c: f32| c.round().clamp(0.0, 255.0) as u8;
+            rgba.extend_from_slice(&[
+                clamp(luma + 1.596 * cr),
+                clamp(luma - 0.392 * cb - 0.813 * cr),
+                clamp(luma + 2.017 * cb),
+                255,
+            ]);
+        }
+    }
+    rgba
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::video::{BARS, TestPattern, VideoSource, bar_colours, read_stamp};
+
+    #[test]
+    fn the_test_pattern_reads_back_after_vp8() -> Result<(), Vp8Error> {
+        let mut pattern = TestPattern::new(640, 360);
+        let mut encoder = Vp8Encoder::new(640, 360, 800)?;
+        let mut decoder = Vp8Decoder::new()?;
+        let mut decoded = 0;
+        for n in 0..30u32 {
+            let wallclock = 1_795_341_600_000 + u64::from(n) * 33;
+            let frame = pattern.next_frame(u64::from(n) * 33_333, wallclock);
+            let packets = encoder.encode(&frame, n * 3_000, n == 0)?;
+            for packet in packets {
+                assert_eq!(packet.keyframe, n == 0, "only the first is a keyframe");
+                let Some(picture) = decoder.decode(&packet.data, frame.timestamp_us)? else {
+                    continue;
+                };
+                decoded += 1;
+                assert_eq!((picture.width, picture.height), (640, 360));
+                let stamp = read_stamp(&picture).expect("the stamp survives VP8");
+                assert_eq!(u64::from(stamp.0), wallclock % (1 << 32));
+                let bars = bar_colours(&picture).expect("bars");
+                for (seen, wanted) in bars.iter().zip(BARS) {
+                    assert!(
+                        seen.iter().zip(wanted).all(|(a, b)| a.abs_diff(b) <= 24),
+                        "{seen:?} should be {wanted:?}"
+                    );
+                }
+            }
+        }
+        assert!(decoded >= 25, "{decoded} pictures decoded");
+        Ok(())
+    }
+
+    #[test]
+    fn bad_input_is_an_error() -> Result<(), Vp8Error> {
+        let mut decoder = Vp8Decoder::new()?;
+        assert!(decoder.decode(&[0x12, 0x34, 0x56, 0x78, 0x9a], 0).is_err());
+        assert!(Vp8Encoder::new(641, 360, 500).is_err());
+        let mut encoder = Vp8Encoder::new(320, 180, 300)?;
+        let wrong = TestPattern::new(640, 360).next_frame(0, 0);
+        assert!(encoder.encode(&wrong, 0, true).is_err());
+        Ok(())
+    }
+}
