@@ -2,22 +2,123 @@
 LiveKit's own Rust engine and libwebrtc), for the meeting engine's interop tests.
 
     livekit_peer.py --url ws://HOST:PORT --token JWT --send TEXT --expect N --timeout S
+    livekit_peer.py --url ws://HOST:PORT --token JWT --publish R,G,B:HZ --listen S
 
 Joins, sends TEXT on the reliable data channel (topic "chat") once someone else is in the room,
 and prints one JSON line per event: {"event": "connected"}, {"event": "data", "from": ...,
 "topic": ..., "payload": ...}; it leaves after N data messages or S seconds, printing
 {"event": "done", "received": N}.
+
+With --publish it sends a tone of HZ and a 320x240 picture of colour R,G,B, listens for S
+seconds to what others send, and prints {"event": "media", "from": ..., "kind": "audio",
+"frames": N, "pitch": HZ} or {..., "kind": "video", "frames": N, "colour": [R, G, B]} per track.
 """
 import argparse
 import asyncio
 import json
+import math
 import sys
 
 from livekit import rtc
 
+WIDTH, HEIGHT = 320, 240
+RATE = 48000
+
 
 def say(**fields):
     print(json.dumps(fields), flush=True)
+
+
+def pitch(samples):
+    """Rising zero crossings per second of a (mostly) pure tone."""
+    crossings = [i for i in range(1, len(samples)) if samples[i - 1] <= 0 < samples[i]]
+    if len(crossings) < 2:
+        return None
+    return (len(crossings) - 1) * RATE / (crossings[-1] - crossings[0])
+
+
+async def send_tone(source, hz, stop):
+    n = 0
+    while not stop.is_set():
+        frame = rtc.AudioFrame.create(RATE, 1, RATE // 100)
+        data = memoryview(frame.data)
+        for i in range(RATE // 100):
+            data[i] = int(0.4 * 32767 * math.sin(2 * math.pi * hz * (n + i) / RATE))
+        n += RATE // 100
+        await source.capture_frame(frame)
+
+
+async def send_picture(source, colour, stop):
+    picture = bytes([*colour, 255]) * (WIDTH * HEIGHT)
+    k = 0
+    while not stop.is_set():
+        source.capture_frame(rtc.VideoFrame(WIDTH, HEIGHT, rtc.VideoBufferType.RGBA, picture),
+                             timestamp_us=k * 33333)
+        k += 1
+        await asyncio.sleep(1 / 30)
+
+
+async def watch(track, participant, stop, results):
+    key = (participant.identity, "audio" if track.kind == rtc.TrackKind.KIND_AUDIO else "video")
+    result = results.setdefault(key, {"frames": 0, "samples": [], "colour": None, "black": 0, "size": None})
+    stream = (rtc.AudioStream(track, sample_rate=RATE, num_channels=1)
+              if key[1] == "audio" else rtc.VideoStream(track))
+    async for event in stream:
+        result["frames"] += 1
+        if key[1] == "audio":
+            if len(result["samples"]) < RATE:
+                result["samples"].extend(memoryview(event.frame.data).tolist())
+        else:
+            rgba = event.frame.convert(rtc.VideoBufferType.RGBA)
+            w, h = rgba.width, rgba.height
+            at = ((h // 2) * w + w // 2) * 4
+            colour = list(bytes(rgba.data[at:at + 3]))
+            result["size"] = [w, h]
+            if max(colour) < 8:
+                # Black: a picture the decoder made up before it had a keyframe.
+                result["black"] += 1
+            else:
+                result["colour"] = colour
+        if stop.is_set():
+            break
+
+
+async def publish_and_listen(room, args):
+    colour_text, hz = args.publish.split(":")
+    colour = [int(c) for c in colour_text.split(",")]
+    stop = asyncio.Event()
+    results = {}
+    watchers = []
+
+    @room.on("track_subscribed")
+    def on_track(track, publication, participant):
+        say(event="subscribed", **{"from": participant.identity}, kind=str(track.kind))
+        watchers.append(asyncio.ensure_future(watch(track, participant, stop, results)))
+
+    audio = rtc.AudioSource(RATE, 1)
+    video = rtc.VideoSource(WIDTH, HEIGHT)
+    await room.local_participant.publish_track(
+        rtc.LocalAudioTrack.create_audio_track("tone", audio),
+        rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE))
+    await room.local_participant.publish_track(
+        rtc.LocalVideoTrack.create_video_track("pattern", video),
+        rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA))
+    say(event="published")
+    senders = [asyncio.ensure_future(send_tone(audio, float(hz), stop)),
+               asyncio.ensure_future(send_picture(video, colour, stop))]
+    await asyncio.sleep(args.listen)
+    stop.set()
+    for task in senders + watchers:
+        task.cancel()
+    for (identity, kind), result in sorted(results.items()):
+        fields = {"from": identity, "kind": kind, "frames": result["frames"]}
+        if kind == "audio":
+            fields["pitch"] = pitch(result["samples"][RATE // 4:])
+        else:
+            fields["colour"] = result["colour"]
+            fields["black"] = result["black"]
+            fields["size"] = result["size"]
+        say(event="media", **fields)
 
 
 async def main():
@@ -27,6 +128,8 @@ async def main():
     parser.add_argument("--send", default="")
     parser.add_argument("--expect", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--publish", default="")
+    parser.add_argument("--listen", type=float, default=6)
     args = parser.parse_args()
 
     room = rtc.Room()
@@ -57,6 +160,11 @@ async def main():
         say(event="error", error=str(error))
         return 1
     say(event="connected", sid=room.local_participant.sid)
+    if args.publish:
+        await publish_and_listen(room, args)
+        say(event="done", received=len(received))
+        await room.disconnect()
+        return 0
     if room.remote_participants:
         someone.set()
     try:

@@ -97,3 +97,96 @@ async fn the_official_python_client_and_sparks_exchange_data() -> Result<(), Err
     sparks.leave().await;
     Ok(())
 }
+
+/// Runs the Python peer with `args` and collects the JSON lines it prints.
+async fn python_peer(python: &str, args: Vec<String>) -> Result<Vec<serde_json::Value>, Error> {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/peers/livekit_peer.py"
+    );
+    let output = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::process::Command::new(python)
+            .arg(script)
+            .args(args)
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await??;
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_default())
+        .collect())
+}
+
+/// What one peer says it got from `from`, of `kind`.
+fn media<'a>(
+    seen: &'a [serde_json::Value],
+    from: &str,
+    kind: &str,
+) -> Option<&'a serde_json::Value> {
+    seen.iter()
+        .find(|e| e["event"] == "media" && e["from"] == from && e["kind"] == kind)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs LiveKit's Python SDK in a network namespace: `cargo xtask test` runs it"]
+async fn two_official_python_clients_hear_and_see_each_other() -> Result<(), Error> {
+    let python = std::env::var("SPARKS_TEST_LIVEKIT_PYTHON")
+        .map_err(|_| "SPARKS_TEST_LIVEKIT_PYTHON is not set: run with `cargo xtask test`")?;
+    let ip = std::env::var("SPARKS_TEST_MEDIA_IP")
+        .map_err(|_| "SPARKS_TEST_MEDIA_IP is not set: run with `cargo xtask test`")?
+        .parse()?;
+    let sfu = Sfu::start(Options {
+        ip,
+        ..Options::default()
+    })
+    .await?;
+    let peer = |identity: &str, publish: &str| {
+        vec![
+            "--url".into(),
+            sfu.url().to_owned(),
+            "--token".into(),
+            sfu.token(identity, "av"),
+            "--publish".into(),
+            publish.to_owned(),
+            "--listen".into(),
+            "8".into(),
+        ]
+    };
+    let (alice, bob) = tokio::join!(
+        python_peer(&python, peer("alice", "200,40,40:440")),
+        python_peer(&python, peer("bob", "40,40,200:660")),
+    );
+    let (alice, bob) = (alice?, bob?);
+    for (seen, other, hz, colour) in [
+        (&alice, "bob", 660.0, [40, 40, 200]),
+        (&bob, "alice", 440.0, [200, 40, 40]),
+    ] {
+        let audio = media(seen, other, "audio")
+            .ok_or_else(|| format!("no audio from {other}: {seen:?}"))?;
+        assert!(audio["frames"].as_u64().unwrap_or(0) > 100, "{audio}");
+        let pitch = audio["pitch"]
+            .as_f64()
+            .ok_or_else(|| format!("no pitch: {audio}"))?;
+        assert!(
+            (pitch - hz).abs() < 10.0,
+            "{other}'s tone heard at {pitch} Hz"
+        );
+        let video = media(seen, other, "video")
+            .ok_or_else(|| format!("no video from {other}: {seen:?}"))?;
+        assert!(video["frames"].as_u64().unwrap_or(0) > 30, "{video}");
+        let seen_colour: Vec<i64> = video["colour"]
+            .as_array()
+            .map(|c| c.iter().filter_map(|v| v.as_i64()).collect())
+            .unwrap_or_default();
+        assert_eq!(seen_colour.len(), 3, "{video}");
+        for (got, wanted) in seen_colour.iter().zip(colour) {
+            assert!(
+                (got - wanted).abs() < 40,
+                "{other}'s picture is {seen_colour:?}, not {colour:?}: {video}"
+            );
+        }
+    }
+    Ok(())
+}

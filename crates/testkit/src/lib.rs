@@ -21,14 +21,22 @@
 //! answers with bytes that are not protobuf ([`Behaviour::Garbage`]), and dropping a
 //! participant's connection without a goodbye ([`Sfu::drop_connection`]).
 //!
-//! - The peer connection (`peer`, str0m, ICE-lite on 127.0.0.1): offers are answered, and
-//!   `DataPacket`s on `_reliable` and `_lossy` are relayed to the room's other participants (or
-//!   to `destination_identities`), stamped with the sender's identity and sid. In `/rtc` mode
-//!   the same happens on the publisher connection (`subscriber_primary` is false, which the
+//! - The peer connection (`peer`, str0m, ICE-lite): offers are answered, and `DataPacket`s
+//!   on `_reliable` and `_lossy` are relayed to the room's other participants (or to
+//!   `destination_identities`), stamped with the sender's identity and sid. In `/rtc` mode the
+//!   same happens on the publisher connection (`subscriber_primary` is false, which the
 //!   protocol allows).
+//! - Tracks: `add_track` gets `track_published` (a `TR_…` sid); when the media arrives (matched
+//!   by the msid's cid, or the first pending track of its kind, as livekit-server does) the
+//!   others get a `ParticipantUpdate` with it, the track on one of their receive-only m-lines
+//!   (asked for with `media_sections_requirement`, answered with the msid
+//!   `PA_publisher|TR_track` and `mid_to_track_id`), the frames forwarded as they come, and
+//!   keyframes asked from the publisher when they start receiving or lose a picture.
 //!
-//! Not (yet) here: audio and video forwarding, simulcast layer selection, speakers and
-//! connection quality.
+//! Limits: single peer connection only for media (no server offers on a subscriber
+//! connection), three audio and three video tracks per subscriber (the m-lines a client's first
+//! offer carries), no simulcast layer selection (every layer is forwarded as it comes), no
+//! speakers, connection quality or bandwidth estimation.
 
 mod peer;
 
@@ -93,6 +101,10 @@ struct Participant {
     info: proto::ParticipantInfo,
     /// The participant's peer connection; it outlives dropped signalling connections.
     peer: Option<Arc<peer::Peer>>,
+    /// Tracks announced with `add_track` and not yet seen on the peer connection, by cid.
+    pending: HashMap<String, proto::TrackInfo>,
+    /// The tracks it sends, by the m-line they arrive on.
+    sending: HashMap<str0m::media::Mid, String>,
     /// The live connection's outbox and its kill switch; `None` while it is away.
     connection: Option<(mpsc::UnboundedSender<signal_response::Message>, u64)>,
 }
@@ -474,6 +486,13 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
                         let _ = socket.send(encode(signal_response::Message::Pong(now_ms()))).await;
                     }
                     Some(signal_request::Message::Leave(_)) => break true,
+                    Some(signal_request::Message::AddTrack(request)) => {
+                        if let Some(published) = add_track(&shared, &room_name, &sid, request)
+                            && socket.send(encode(published)).await.is_err()
+                        {
+                            break false;
+                        }
+                    }
                     Some(signal_request::Message::Offer(offer)) => {
                         if let Some(answer) = answer(&shared, &room_name, &sid, offer).await
                             && socket.send(encode(answer)).await.is_err()
@@ -582,6 +601,8 @@ fn enter(
         Participant {
             info,
             peer: None,
+            pending: HashMap::new(),
+            sending: HashMap::new(),
             connection: Some((outbox, connection)),
         },
     );
@@ -608,14 +629,29 @@ async fn answer(
     let (tx, rx) = tokio::sync::oneshot::channel();
     peer.command(peer::Command::Offer(offer.sdp, tx));
     match tokio::time::timeout(std::time::Duration::from_secs(5), rx).await {
-        Ok(Ok(Ok(sdp))) => Some(signal_response::Message::Answer(
-            proto::SessionDescription {
-                r#type: "answer".into(),
-                sdp,
-                id: offer.id,
-                ..Default::default()
-            },
-        )),
+        Ok(Ok(Ok((sdp, mid_to_track_id)))) => {
+            // The subscriber decodes nothing before a keyframe: ask the publishers for one
+            // now that it receives, and once more when its connection has settled.
+            let tracks: Vec<String> = mid_to_track_id.values().cloned().collect();
+            for track in &tracks {
+                keyframe(shared, room, track);
+            }
+            let (later, room) = (shared.clone(), room.to_owned());
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+                for track in &tracks {
+                    keyframe(&later, &room, track);
+                }
+            });
+            Some(signal_response::Message::Answer(
+                proto::SessionDescription {
+                    r#type: "answer".into(),
+                    sdp,
+                    id: offer.id,
+                    mid_to_track_id,
+                },
+            ))
+        }
         Ok(Ok(Err(problem))) => {
             tracing::warn!(problem, "the fixture could not answer an offer");
             None
@@ -642,18 +678,210 @@ async fn peer_of(shared: &Arc<Shared>, room: &str, sid: &str) -> Option<Arc<peer
         let participant = rooms.rooms.get_mut(room)?.participants.get_mut(sid)?;
         participant.peer = Some(peer.clone());
     }
+    subscribe_to_everyone(shared, room, sid);
     let (shared, room, sid) = (shared.clone(), room.to_owned(), sid.to_owned());
     tokio::spawn(async move {
-        while let Some(data) = received.recv().await {
-            relay(&shared, &room, &sid, data);
+        while let Some(event) = received.recv().await {
+            match event {
+                peer::Received::Data { reliable, bytes } => {
+                    relay(&shared, &room, &sid, reliable, &bytes)
+                }
+                peer::Received::Track { mid, cid, kind } => {
+                    track_arrived(&shared, &room, &sid, mid, &cid, kind)
+                }
+                peer::Received::Media { mid, frame } => forward(&shared, &room, &sid, mid, frame),
+                peer::Received::KeyframeWanted { track } => keyframe(&shared, &room, &track),
+            }
         }
     });
     Some(peer)
 }
 
+/// `add_track`: a pending track with a fresh sid, confirmed with `track_published`.
+fn add_track(
+    shared: &Shared,
+    room: &str,
+    sid: &str,
+    request: proto::AddTrackRequest,
+) -> Option<signal_response::Message> {
+    let mut rooms = shared.rooms.lock().ok()?;
+    let participant = rooms.rooms.get_mut(room)?.participants.get_mut(sid)?;
+    let kind = if request.r#type == proto::TrackType::Video as i32 {
+        "V"
+    } else {
+        "A"
+    };
+    let track = proto::TrackInfo {
+        sid: random_id(&format!("TR_{kind}")),
+        r#type: request.r#type,
+        name: request.name.clone(),
+        source: request.source,
+        width: request.width,
+        height: request.height,
+        muted: request.muted,
+        stream: if request.source == proto::TrackSource::ScreenShare as i32 {
+            "screen"
+        } else {
+            "camera"
+        }
+        .into(),
+        ..Default::default()
+    };
+    participant
+        .pending
+        .insert(request.cid.clone(), track.clone());
+    Some(signal_response::Message::TrackPublished(
+        proto::TrackPublishedResponse {
+            cid: request.cid,
+            track: Some(track),
+        },
+    ))
+}
+
+fn kind_of(track: &proto::TrackInfo) -> str0m::media::MediaKind {
+    if track.r#type == proto::TrackType::Video as i32 {
+        str0m::media::MediaKind::Video
+    } else {
+        str0m::media::MediaKind::Audio
+    }
+}
+
+/// Puts `track` of `publisher` on `subscriber`'s connection and asks it to offer again.
+fn subscribe(
+    subscriber: &Participant,
+    publisher: &proto::ParticipantInfo,
+    track: &proto::TrackInfo,
+) {
+    let (Some(peer), Some((outbox, _))) = (&subscriber.peer, &subscriber.connection) else {
+        return;
+    };
+    peer.command(peer::Command::Subscribe {
+        track: track.sid.clone(),
+        stream: format!("{}|{}", publisher.sid, track.sid),
+        kind: kind_of(track),
+    });
+    // Single peer connection: the server cannot offer, so the client offers again.
+    let _ = outbox.send(signal_response::Message::MediaSectionsRequirement(
+        proto::MediaSectionsRequirement::default(),
+    ));
+}
+
+/// The media of a track the participant announced arrives on `mid`: everyone else hears of
+/// the track and gets it.
+fn track_arrived(
+    shared: &Shared,
+    room: &str,
+    sid: &str,
+    mid: str0m::media::Mid,
+    cid: &str,
+    kind: str0m::media::MediaKind,
+) {
+    let Ok(mut rooms) = shared.rooms.lock() else {
+        return;
+    };
+    let Some(room) = rooms.rooms.get_mut(room) else {
+        return;
+    };
+    let Some(publisher) = room.participants.get_mut(sid) else {
+        return;
+    };
+    // By the cid in the msid, or the first pending track of the kind (as livekit-server).
+    let key = if publisher.pending.contains_key(cid) {
+        Some(cid.to_owned())
+    } else {
+        publisher
+            .pending
+            .iter()
+            .find(|(_, t)| kind_of(t) == kind)
+            .map(|(c, _)| c.clone())
+    };
+    let Some(mut track) = key.and_then(|key| publisher.pending.remove(&key)) else {
+        return;
+    };
+    track.mid = mid.to_string();
+    publisher.sending.insert(mid, track.sid.clone());
+    publisher.info.tracks.push(track.clone());
+    let info = publisher.info.clone();
+    if let Some(peer) = &publisher.peer {
+        peer.command(peer::Command::Keyframe(mid));
+    }
+    broadcast(room, sid, &update(info.clone()));
+    for (other, participant) in &room.participants {
+        if other != sid {
+            subscribe(participant, &info, &track);
+        }
+    }
+}
+
+/// A newcomer gets every track already sent in the room.
+fn subscribe_to_everyone(shared: &Shared, room: &str, sid: &str) {
+    let Ok(rooms) = shared.rooms.lock() else {
+        return;
+    };
+    let Some(room) = rooms.rooms.get(room) else {
+        return;
+    };
+    let Some(newcomer) = room.participants.get(sid) else {
+        return;
+    };
+    for (other, publisher) in &room.participants {
+        if other == sid {
+            continue;
+        }
+        for track in &publisher.info.tracks {
+            subscribe(newcomer, &publisher.info, track);
+            if let Some(peer) = &publisher.peer
+                && let Some((mid, _)) = publisher.sending.iter().find(|(_, t)| **t == track.sid)
+            {
+                peer.command(peer::Command::Keyframe(*mid));
+            }
+        }
+    }
+}
+
+/// A frame from a publisher goes to everyone else (those not subscribed drop it).
+fn forward(shared: &Shared, room: &str, sid: &str, mid: str0m::media::Mid, frame: peer::Frame) {
+    let Ok(rooms) = shared.rooms.lock() else {
+        return;
+    };
+    let Some(room) = rooms.rooms.get(room) else {
+        return;
+    };
+    let Some(track) = room.participants.get(sid).and_then(|p| p.sending.get(&mid)) else {
+        return;
+    };
+    for (other, participant) in &room.participants {
+        if other != sid
+            && let Some(peer) = &participant.peer
+        {
+            peer.command(peer::Command::Media {
+                track: track.clone(),
+                frame: frame.clone(),
+            });
+        }
+    }
+}
+
+/// A subscriber lost a picture: the publisher of `track` is asked for a keyframe.
+fn keyframe(shared: &Shared, room: &str, track: &str) {
+    let Ok(rooms) = shared.rooms.lock() else {
+        return;
+    };
+    let Some(room) = rooms.rooms.get(room) else {
+        return;
+    };
+    for participant in room.participants.values() {
+        if let Some((mid, _)) = participant.sending.iter().find(|(_, t)| *t == track)
+            && let Some(peer) = &participant.peer
+        {
+            peer.command(peer::Command::Keyframe(*mid));
+        }
+    }
+}
+
 /// Forwards a participant's data packet to the others in the room (or those it names).
-fn relay(shared: &Shared, room: &str, sender: &str, data: peer::Received) {
-    let Ok(mut packet) = proto::DataPacket::decode(data.bytes.as_slice()) else {
+fn relay(shared: &Shared, room: &str, sender: &str, reliable: bool, bytes: &[u8]) {
+    let Ok(mut packet) = proto::DataPacket::decode(bytes) else {
         tracing::warn!("the fixture got data that is not a DataPacket");
         return;
     };
@@ -671,7 +899,7 @@ fn relay(shared: &Shared, room: &str, sender: &str, data: peer::Received) {
     // Older clients still read the deprecated kind; the server sets it from the channel.
     #[allow(deprecated)]
     let kind = &mut packet.kind;
-    *kind = if data.reliable {
+    *kind = if reliable {
         proto::data_packet::Kind::Reliable as i32
     } else {
         proto::data_packet::Kind::Lossy as i32
@@ -685,7 +913,7 @@ fn relay(shared: &Shared, room: &str, sender: &str, data: peer::Received) {
             && let Some(peer) = &participant.peer
         {
             peer.command(peer::Command::Send {
-                reliable: data.reliable,
+                reliable,
                 bytes: bytes.clone(),
             });
         }

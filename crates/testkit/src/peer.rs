@@ -5,30 +5,75 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use str0m::change::SdpOffer;
 use str0m::channel::ChannelId;
+use str0m::format::PayloadParams;
+use str0m::media::{Direction, KeyframeRequestKind, MediaKind, MediaTime, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, Input, Output, Rtc};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
+/// An answer and which of its m-lines carry which track (`mid_to_track_id`).
+pub type Answer = (String, HashMap<String, String>);
+
+/// One encoded frame of a track, as it goes from the publisher to the subscribers.
+#[derive(Clone)]
+pub struct Frame {
+    pub params: PayloadParams,
+    pub time: MediaTime,
+    pub network_time: Instant,
+    pub data: Arc<[u8]>,
+}
+
 pub enum Command {
     /// The participant's offer; the answer comes back on the sender.
-    Offer(String, oneshot::Sender<Result<String, String>>),
+    Offer(String, oneshot::Sender<Result<Answer, String>>),
     Candidate(String),
     /// A packet for the participant, on the reliable or the lossy channel.
     Send {
         reliable: bool,
         bytes: Vec<u8>,
     },
+    /// Send track `track` (msid stream `stream`) to the participant on a free m-line of
+    /// `kind`; the next answer says so.
+    Subscribe {
+        track: String,
+        stream: String,
+        kind: MediaKind,
+    },
+    /// A frame of a track the participant is subscribed to.
+    Media {
+        track: String,
+        frame: Frame,
+    },
+    /// Ask the participant for a keyframe of what it sends on `mid`.
+    Keyframe(Mid),
 }
 
-/// Data the participant sent.
-pub struct Received {
-    pub reliable: bool,
-    pub bytes: Vec<u8>,
+/// What the participant's connection brought.
+pub enum Received {
+    Data {
+        reliable: bool,
+        bytes: Vec<u8>,
+    },
+    /// The participant sends a track on `mid`, whose msid names `cid`.
+    Track {
+        mid: Mid,
+        cid: String,
+        kind: MediaKind,
+    },
+    Media {
+        mid: Mid,
+        frame: Frame,
+    },
+    /// A subscriber lost a picture of `track`.
+    KeyframeWanted {
+        track: String,
+    },
 }
 
 pub struct Peer {
@@ -63,6 +108,39 @@ impl Peer {
     }
 }
 
+/// `answer` with the msid of every m-line that carries a track set to the track's (as
+/// `livekit-server` names them: stream `PA_publisher|TR_track`, track `TR_track`).
+fn retag(answer: &str, msids: &HashMap<Mid, (String, String)>) -> String {
+    let lines: Vec<&str> = answer.split("\r\n").collect();
+    // Each m-section's track, found by its a=mid wherever it stands in the section.
+    let mut owner: Vec<Option<&(String, String)>> = vec![None; lines.len()];
+    let mut start = 0;
+    for end in (1..=lines.len()).filter(|&i| i == lines.len() || lines[i].starts_with("m=")) {
+        let ids = lines[start..end]
+            .iter()
+            .find_map(|line| line.strip_prefix("a=mid:"))
+            .and_then(|mid| msids.iter().find(|(m, _)| m.to_string() == mid))
+            .map(|(_, ids)| ids);
+        owner[start..end].fill(ids);
+        start = end;
+    }
+    lines
+        .iter()
+        .zip(owner)
+        .map(|(line, ids)| match ids {
+            Some((stream, track)) if line.starts_with("a=msid:") => {
+                format!("a=msid:{stream} {track}")
+            }
+            Some((stream, track)) if line.starts_with("a=ssrc:") && line.contains(" msid:") => {
+                let ssrc = line.split(' ').next().unwrap_or(line);
+                format!("{ssrc} msid:{stream} {track}")
+            }
+            _ => (*line).to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
 async fn drive(
     mut rtc: Rtc,
     socket: UdpSocket,
@@ -71,6 +149,10 @@ async fn drive(
     received: mpsc::UnboundedSender<Received>,
 ) {
     let mut labels: HashMap<ChannelId, bool> = HashMap::new();
+    // m-lines we may send on (the client's receive-only ones), and the tracks put on them.
+    let mut free: Vec<(Mid, MediaKind)> = Vec::new();
+    let mut sending: HashMap<String, Mid> = HashMap::new();
+    let mut msids: HashMap<Mid, (String, String)> = HashMap::new();
     let mut channels: [Option<ChannelId>; 2] = [None, None];
     let mut waiting: Vec<(bool, Vec<u8>)> = Vec::new();
     let mut buffer = vec![0u8; 2048];
@@ -95,9 +177,42 @@ async fn drive(
                 Ok(Output::Event(Event::ChannelData(data))) => {
                     // The channel decides what kind a packet is, not its (deprecated) kind field.
                     if let Some(reliable) = labels.get(&data.id).copied() {
-                        let _ = received.send(Received {
+                        let _ = received.send(Received::Data {
                             reliable,
                             bytes: data.data,
+                        });
+                    }
+                }
+                Ok(Output::Event(Event::MediaAdded(added))) => match added.direction {
+                    Direction::SendOnly => free.push((added.mid, added.kind)),
+                    Direction::RecvOnly | Direction::SendRecv => {
+                        let cid = rtc
+                            .media(added.mid)
+                            .map(|m| m.track_id().to_owned())
+                            .unwrap_or_default();
+                        let _ = received.send(Received::Track {
+                            mid: added.mid,
+                            cid,
+                            kind: added.kind,
+                        });
+                    }
+                    Direction::Inactive => {}
+                },
+                Ok(Output::Event(Event::MediaData(data))) => {
+                    let _ = received.send(Received::Media {
+                        mid: data.mid,
+                        frame: Frame {
+                            params: data.params,
+                            time: data.time,
+                            network_time: data.network_time,
+                            data: data.data,
+                        },
+                    });
+                }
+                Ok(Output::Event(Event::KeyframeRequest(request))) => {
+                    if let Some((track, _)) = sending.iter().find(|(_, mid)| **mid == request.mid) {
+                        let _ = received.send(Received::KeyframeWanted {
+                            track: track.clone(),
                         });
                     }
                 }
@@ -152,8 +267,36 @@ async fn drive(
                                 .accept_offer(offer)
                                 .map_err(|e| format!("the offer cannot be answered: {e}"))
                         })
-                        .map(|answer| answer.to_sdp_string());
+                        .map(|answer| {
+                            let tracks = msids
+                                .iter()
+                                .map(|(mid, (_, track))| (mid.to_string(), track.clone()))
+                                .collect();
+                            (retag(&answer.to_sdp_string(), &msids), tracks)
+                        });
                     let _ = answer.send(result);
+                }
+                Some(Command::Subscribe { track, stream, kind }) => {
+                    if !sending.contains_key(&track)
+                        && let Some(at) = free.iter().position(|(_, k)| *k == kind)
+                    {
+                        let (mid, _) = free.remove(at);
+                        sending.insert(track.clone(), mid);
+                        msids.insert(mid, (stream, track));
+                    }
+                }
+                Some(Command::Media { track, frame }) => {
+                    if let Some(mid) = sending.get(&track)
+                        && let Some(writer) = rtc.writer(*mid)
+                        && let Some(pt) = writer.match_params(frame.params)
+                    {
+                        let _ = writer.write(pt, frame.network_time, frame.time, frame.data);
+                    }
+                }
+                Some(Command::Keyframe(mid)) => {
+                    if let Some(mut writer) = rtc.writer(mid) {
+                        let _ = writer.request_keyframe(None, KeyframeRequestKind::Pli);
+                    }
                 }
                 Some(Command::Candidate(line)) => {
                     if let Ok(candidate) = Candidate::from_sdp_string(&line) {
