@@ -14,6 +14,7 @@ mod oidc;
 mod postgres;
 mod process;
 mod server;
+mod service;
 mod stack;
 mod synapse;
 mod testrun;

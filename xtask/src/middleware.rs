@@ -2,15 +2,11 @@
 //! (the Synapse's users are the tenant's, SQLite in the state folder), the workspace's
 //! `sparks-middleware` binary, and a wait until `/readyz` answers.
 
-use std::fs::File;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 use crate::Result;
-use crate::http;
-use crate::process;
+use crate::service::Service;
 use crate::synapse::Layout;
 use crate::workspace::Workspace;
 
@@ -19,9 +15,8 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running middleware; dropping it stops it.
 pub struct Middleware {
-    child: Option<Child>,
+    service: Service,
     port: u16,
-    log: PathBuf,
 }
 
 /// The configuration for one tenant whose homeserver is the Synapse of `synapse`.
@@ -56,56 +51,16 @@ impl Middleware {
         let config_path = dir.join("middleware.toml");
         std::fs::write(&config_path, config(dir, port, synapse))
             .map_err(|error| format!("cannot write {}: {error}", config_path.display()))?;
-        let log = dir.join("middleware.log");
-        let out = File::create(&log)
-            .map_err(|error| format!("cannot create {}: {error}", log.display()))?;
-        let err = out
-            .try_clone()
-            .map_err(|error| format!("cannot reuse {}: {error}", log.display()))?;
         let mut command = ws.binary("sparks-middleware");
-        command
-            .arg(&config_path)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .process_group(0);
-        let child = process::spawn(&mut command)?;
-        let mut middleware = Middleware {
-            child: Some(child),
-            port,
-            log,
-        };
-        middleware.wait_ready()?;
-        Ok(middleware)
-    }
-
-    fn wait_ready(&mut self) -> Result<()> {
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            if http::get(self.port, "/readyz").is_ok_and(|r| r.status == 200) {
-                return Ok(());
-            }
-            process::check_interrupted()?;
-            let exited = self
-                .child
-                .as_mut()
-                .and_then(|child| child.try_wait().ok().flatten());
-            if let Some(status) = exited {
-                return Err(self.failure(&format!("the middleware exited ({status})")));
-            }
-            if Instant::now() >= deadline {
-                return Err(self.failure("the middleware did not get ready"));
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn failure(&self, headline: &str) -> String {
-        format!(
-            "{headline}.\n--- last lines of {} ---\n{}",
-            self.log.display(),
-            process::tail(&self.log, 30)
-        )
+        command.arg(&config_path);
+        let service = Service::start(
+            "the middleware",
+            command,
+            dir.join("middleware.log"),
+            (port, "/readyz"),
+            START_TIMEOUT,
+        )?;
+        Ok(Middleware { service, port })
     }
 
     /// Where clients reach it.
@@ -114,19 +69,11 @@ impl Middleware {
     }
 
     pub fn log(&self) -> &Path {
-        &self.log
+        self.service.log()
     }
 
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            process::stop_child(&mut child, "the middleware", true);
-        }
-    }
-}
-
-impl Drop for Middleware {
-    fn drop(&mut self) {
-        self.stop();
+        self.service.stop();
     }
 }
 
@@ -138,6 +85,7 @@ pub fn url(port: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
     fn the_config_names_the_synapse_as_the_tenants_homeserver() {

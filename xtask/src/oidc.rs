@@ -2,15 +2,13 @@
 //! from the npm registry (installed once into `~/.cache/sparks/oidc-provider`), running
 //! `tests/peers/oidc_provider.mjs` on 127.0.0.1.
 
-use std::fs::File;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::Result;
-use crate::http;
 use crate::process;
+use crate::service::Service;
 use crate::workspace::{self, Workspace};
 
 /// The major version the provider script is written for.
@@ -18,9 +16,8 @@ const PACKAGE: &str = "oidc-provider@9";
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Provider {
-    child: Option<Child>,
+    service: Service,
     port: u16,
-    log: PathBuf,
 }
 
 /// Installs Node.js from Debian if there is none, and the provider package if it is missing.
@@ -64,52 +61,19 @@ impl Provider {
         std::fs::copy(ws.root().join("tests/peers/oidc_provider.mjs"), &script)
             .map_err(|error| format!("cannot copy the provider script: {error}"))?;
         workspace::create_dir(state)?;
-        let log = state.join("oidc-provider.log");
-        let out = File::create(&log)
-            .map_err(|error| format!("cannot create {}: {error}", log.display()))?;
-        let err = out
-            .try_clone()
-            .map_err(|error| format!("cannot reuse {}: {error}", log.display()))?;
         let mut command = Command::new("node");
         command
             .arg(&script)
             .env("PORT", port.to_string())
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .process_group(0);
-        let mut provider = Provider {
-            child: Some(process::spawn(&mut command)?),
-            port,
-            log,
-        };
-        provider.wait_ready()?;
-        Ok(provider)
-    }
-
-    fn wait_ready(&mut self) -> Result<()> {
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            if http::get(self.port, "/.well-known/openid-configuration")
-                .is_ok_and(|r| r.status == 200)
-            {
-                return Ok(());
-            }
-            process::check_interrupted()?;
-            let exited = self
-                .child
-                .as_mut()
-                .and_then(|child| child.try_wait().ok().flatten());
-            if exited.is_some() || Instant::now() >= deadline {
-                return Err(format!(
-                    "the OpenID provider did not start.\n--- last lines of {} ---\n{}",
-                    self.log.display(),
-                    process::tail(&self.log, 30)
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+            .current_dir(&dir);
+        let service = Service::start(
+            "the OpenID provider",
+            command,
+            state.join("oidc-provider.log"),
+            (port, "/.well-known/openid-configuration"),
+            START_TIMEOUT,
+        )?;
+        Ok(Provider { service, port })
     }
 
     /// Its issuer, as its tokens name it.
@@ -118,14 +82,6 @@ impl Provider {
     }
 
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            process::stop_child(&mut child, "the OpenID provider", true);
-        }
-    }
-}
-
-impl Drop for Provider {
-    fn drop(&mut self) {
-        self.stop();
+        self.service.stop();
     }
 }

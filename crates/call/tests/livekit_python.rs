@@ -17,9 +17,8 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs LiveKit's Python SDK in a network namespace: `cargo xtask test` runs it"]
-async fn the_official_python_client_and_sparks_exchange_data() -> Result<(), Error> {
+/// The Python with LiveKit's SDK, and the SFU fixture on the namespace's address.
+async fn fixture() -> Result<(String, Sfu), Error> {
     let python = std::env::var("SPARKS_TEST_LIVEKIT_PYTHON")
         .map_err(|_| "SPARKS_TEST_LIVEKIT_PYTHON is not set: run with `cargo xtask test`")?;
     let ip = std::env::var("SPARKS_TEST_MEDIA_IP")
@@ -30,6 +29,13 @@ async fn the_official_python_client_and_sparks_exchange_data() -> Result<(), Err
         ..Options::default()
     })
     .await?;
+    Ok((python, sfu))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs LiveKit's Python SDK in a network namespace: `cargo xtask test` runs it"]
+async fn the_official_python_client_and_sparks_exchange_data() -> Result<(), Error> {
+    let (python, sfu) = fixture().await?;
     let (sparks, mut events) = Call::join(sfu.url(), &sfu.token("sparks", "interop")).await?;
 
     let script = concat!(
@@ -132,16 +138,7 @@ fn media<'a>(
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs LiveKit's Python SDK in a network namespace: `cargo xtask test` runs it"]
 async fn two_official_python_clients_hear_and_see_each_other() -> Result<(), Error> {
-    let python = std::env::var("SPARKS_TEST_LIVEKIT_PYTHON")
-        .map_err(|_| "SPARKS_TEST_LIVEKIT_PYTHON is not set: run with `cargo xtask test`")?;
-    let ip = std::env::var("SPARKS_TEST_MEDIA_IP")
-        .map_err(|_| "SPARKS_TEST_MEDIA_IP is not set: run with `cargo xtask test`")?
-        .parse()?;
-    let sfu = Sfu::start(Options {
-        ip,
-        ..Options::default()
-    })
-    .await?;
+    let (python, sfu) = fixture().await?;
     let peer = |identity: &str, publish: &str| {
         vec![
             "--url".into(),
