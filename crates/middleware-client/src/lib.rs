@@ -96,12 +96,28 @@ pub async fn discover(homeserver: &Url, server_name: &str) -> Result<Option<Url>
             .ok_or_else(|| {
                 ClientError::Protocol(format!("{WELL_KNOWN_KEY}.base_url is not a web address"))
             })?;
+        // The OpenID token goes there: never in the clear unless the homeserver itself is
+        // plain HTTP on this machine (a local test or demo set-up).
+        if base.scheme() == "http" && !(homeserver.scheme() == "http" && is_loopback(&base)) {
+            return Err(ClientError::Protocol(format!(
+                "{WELL_KNOWN_KEY}.base_url must be https://, not {base}"
+            )));
+        }
         return Ok(Some(base));
     }
     match last_error {
         // Nothing answered at all: say so rather than "not announced".
         Some(error) => Err(error),
         None => Ok(None),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
     }
 }
 
@@ -390,6 +406,53 @@ mod tests {
         // The fresh token keeps working without renewing again.
         assert!(middleware.services().await.is_ok());
         assert_eq!(refreshes.load(Ordering::SeqCst), 1);
+    }
+
+    /// A homeserver whose `.well-known` announces `base_url`.
+    async fn announcing(base_url: &str) -> Url {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let homeserver =
+            Url::parse(&format!("http://{}", listener.local_addr().expect("addr"))).expect("url");
+        let document = serde_json::json!({
+            "m.homeserver": { "base_url": homeserver.as_str() },
+            WELL_KNOWN_KEY: { "base_url": base_url },
+        });
+        let app = axum::Router::new().route(
+            "/.well-known/matrix/client",
+            get(move || async move { Json(document) }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        homeserver
+    }
+
+    #[tokio::test]
+    async fn the_announced_middleware_is_found_and_tokens_never_go_out_in_the_clear() {
+        let local = announcing("http://127.0.0.1:8090").await;
+        let name = local.authority().to_owned();
+        assert_eq!(
+            discover(&local, &name).await,
+            Ok(Some(Url::parse("http://127.0.0.1:8090").expect("url")))
+        );
+        let secure = announcing("https://sparks.example.org").await;
+        assert_eq!(
+            discover(&secure, &secure.authority().to_owned())
+                .await
+                .map(|u| u.map(|u| u.to_string())),
+            Ok(Some("https://sparks.example.org/".into()))
+        );
+        // Plain HTTP to another machine would carry the OpenID token in the clear.
+        let insecure = announcing("http://sparks.example.org").await;
+        assert!(matches!(
+            discover(&insecure, &insecure.authority().to_owned()).await,
+            Err(ClientError::Protocol(_))
+        ));
+        let broken = announcing("not a url").await;
+        assert!(matches!(
+            discover(&broken, &broken.authority().to_owned()).await,
+            Err(ClientError::Protocol(_))
+        ));
     }
 
     #[tokio::test]
