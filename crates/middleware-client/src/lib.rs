@@ -437,7 +437,7 @@ mod tests {
         );
         let secure = announcing("https://sparks.example.org").await;
         assert_eq!(
-            discover(&secure, &secure.authority().to_owned())
+            discover(&secure, secure.authority())
                 .await
                 .map(|u| u.map(|u| u.to_string())),
             Ok(Some("https://sparks.example.org/".into()))
@@ -445,12 +445,12 @@ mod tests {
         // Plain HTTP to another machine would carry the OpenID token in the clear.
         let insecure = announcing("http://sparks.example.org").await;
         assert!(matches!(
-            discover(&insecure, &insecure.authority().to_owned()).await,
+            discover(&insecure, insecure.authority()).await,
             Err(ClientError::Protocol(_))
         ));
         let broken = announcing("not a url").await;
         assert!(matches!(
-            discover(&broken, &broken.authority().to_owned()).await,
+            discover(&broken, broken.authority()).await,
             Err(ClientError::Protocol(_))
         ));
     }
