@@ -12,6 +12,9 @@ use prost::Message as _;
 use proto::{signal_request, signal_response};
 use tokio::sync::mpsc;
 
+use sparks_media::{AudioFrame, AudioSource, OpusDecoder, OpusEncoder};
+use str0m::media::{MediaKind, Mid};
+
 use crate::peer::{Command, Peer, PeerEvent};
 use crate::signal::{self, JoinOptions, Mode, Signal, SignalError, SignalEvent};
 
@@ -57,6 +60,16 @@ pub enum CallEvent {
         identity: String,
     },
     Data(Data),
+    /// Our track is published under this sid.
+    Published {
+        sid: String,
+    },
+    /// 10 ms of someone's audio, decoded.
+    Audio {
+        from: String,
+        track: String,
+        frame: AudioFrame,
+    },
     /// The signalling connection dropped; the session is being resumed.
     Reconnecting,
     Reconnected,
@@ -73,6 +86,7 @@ pub struct Me {
 }
 
 enum Request {
+    PublishAudio(Box<dyn AudioSource>),
     Send {
         reliable: bool,
         topic: Option<String>,
@@ -139,6 +153,18 @@ impl Call {
                 .collect(),
             sequence: 0,
             connected: false,
+            publishing: HashMap::new(),
+            tracks: join
+                .other_participants
+                .iter()
+                .flat_map(|p| {
+                    p.tracks
+                        .iter()
+                        .map(|t| (t.sid.clone(), (p.identity.clone(), t.r#type)))
+                })
+                .collect(),
+            mids: HashMap::new(),
+            decoders: HashMap::new(),
         };
         tokio::spawn(engine.run(inbox, peer_events));
         Ok((Call { requests, me }, receiver))
@@ -146,6 +172,14 @@ impl Call {
 
     pub fn me(&self) -> &Me {
         &self.me
+    }
+
+    /// Publishes the audio of `source` (Opus, 10 ms packets); [`CallEvent::Published`]
+    /// follows.
+    pub fn publish_audio(&self, source: Box<dyn AudioSource>) -> Result<(), CallError> {
+        self.requests
+            .send(Request::PublishAudio(source))
+            .map_err(|_| CallError::Ended)
     }
 
     /// Sends `payload` to everyone in the meeting: `reliable` on the ordered, retransmitted
@@ -215,6 +249,13 @@ struct Engine {
     others: HashMap<String, String>,
     sequence: u32,
     connected: bool,
+    /// Tracks asked for with `add_track`, by cid, until the server confirms them.
+    publishing: HashMap<String, Box<dyn AudioSource>>,
+    /// Everyone else's tracks: publisher identity and track type, by sid.
+    tracks: HashMap<String, (String, i32)>,
+    /// Which track the SFU sends on which of our m-lines (the answers' `mid_to_track_id`).
+    mids: HashMap<String, String>,
+    decoders: HashMap<Mid, OpusDecoder>,
 }
 
 impl Engine {
@@ -255,11 +296,19 @@ impl Engine {
                         let _ = self.events.send(CallEvent::Connected);
                     }
                     Some(PeerEvent::Data { reliable, bytes }) => self.on_data(reliable, &bytes),
+                    Some(PeerEvent::Offer(sdp)) => {
+                        let offer = proto::SessionDescription { r#type: "offer".into(), sdp, ..Default::default() };
+                        if let Err(error) = self.signal.send(signal_request::Message::Offer(offer)) {
+                            tracing::warn!(%error, "offer not sent");
+                        }
+                    }
+                    Some(PeerEvent::Media { mid, data }) => self.on_media(mid, &data),
                     Some(PeerEvent::Disconnected) => tracing::info!("the media path is interrupted"),
                     Some(PeerEvent::Failed(problem)) => break CallError::Media(problem),
                     None => break CallError::Media("the media connection stopped".into()),
                 },
                 request = requests.recv() => match request {
+                    Some(Request::PublishAudio(source)) => self.add_audio_track(source),
                     Some(Request::Send { reliable, topic, payload }) => self.send(reliable, topic, payload),
                     Some(Request::Leave(done)) => {
                         self.signal.leave().await;
@@ -283,7 +332,21 @@ impl Engine {
     fn on_signal(&mut self, message: signal_response::Message) -> Result<(), CallError> {
         use signal_response::Message as M;
         match message {
-            M::Answer(answer) => self.peer.command(Command::Answer(answer.sdp)),
+            M::Answer(answer) => {
+                self.mids.extend(answer.mid_to_track_id);
+                self.peer.command(Command::Answer(answer.sdp));
+            }
+            M::MediaSectionsRequirement(wanted) => self.peer.command(Command::MoreSlots {
+                audio: wanted.num_audios,
+                video: wanted.num_videos,
+            }),
+            M::TrackPublished(published) => {
+                if let (Some(source), Some(track)) =
+                    (self.publishing.remove(&published.cid), published.track)
+                {
+                    self.start_audio(published.cid, track.sid, source);
+                }
+            }
             M::Trickle(trickle) => {
                 let candidate = serde_json::from_str::<serde_json::Value>(&trickle.candidate_init)
                     .ok()
@@ -310,7 +373,13 @@ impl Engine {
                                 identity: participant.identity,
                             });
                         }
-                    } else if !self.others.contains_key(&participant.sid) {
+                        continue;
+                    }
+                    for track in &participant.tracks {
+                        let who = (participant.identity.clone(), track.r#type);
+                        self.tracks.insert(track.sid.clone(), who);
+                    }
+                    if !self.others.contains_key(&participant.sid) {
                         self.others
                             .insert(participant.sid.clone(), participant.identity.clone());
                         let _ = self.events.send(CallEvent::ParticipantJoined {
@@ -331,6 +400,97 @@ impl Engine {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Asks the server for an audio track; the media starts once it is confirmed.
+    fn add_audio_track(&mut self, source: Box<dyn AudioSource>) {
+        let cid = format!(
+            "TRcid_{}_{}",
+            self.me.sid,
+            self.publishing.len() + self.sequence as usize + 1
+        );
+        let request = proto::AddTrackRequest {
+            cid: cid.clone(),
+            name: "microphone".into(),
+            r#type: proto::TrackType::Audio as i32,
+            source: proto::TrackSource::Microphone as i32,
+            ..Default::default()
+        };
+        if let Err(error) = self.signal.send(signal_request::Message::AddTrack(request)) {
+            tracing::warn!(%error, "track not published");
+            return;
+        }
+        self.publishing.insert(cid, source);
+    }
+
+    /// The server took the track: negotiate its m-line and feed it 10 ms at a time.
+    fn start_audio(&mut self, cid: String, sid: String, mut source: Box<dyn AudioSource>) {
+        let (reply, mid) = tokio::sync::oneshot::channel();
+        self.peer.command(Command::Publish {
+            kind: MediaKind::Audio,
+            cid,
+            mid: reply,
+        });
+        let commands = self.peer.commander();
+        let _ = self.events.send(CallEvent::Published { sid });
+        tokio::spawn(async move {
+            let Ok(mid) = mid.await else { return };
+            let mut encoder = match OpusEncoder::new(32_000) {
+                Ok(encoder) => encoder,
+                Err(error) => {
+                    tracing::error!(%error, "no Opus encoder");
+                    return;
+                }
+            };
+            let mut tick = tokio::time::interval(Duration::from_millis(10));
+            loop {
+                tick.tick().await;
+                let frame = source.next_frame();
+                let Ok(packet) = encoder.encode(&frame) else {
+                    continue;
+                };
+                if commands
+                    .send(Command::Audio {
+                        mid,
+                        timestamp: frame.timestamp,
+                        packet,
+                    })
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+    }
+
+    /// A frame the SFU forwards: decoded when it is someone's audio.
+    fn on_media(&mut self, mid: Mid, data: &[u8]) {
+        let Some(track) = self.mids.get(&mid.to_string()) else {
+            return;
+        };
+        let Some((from, kind)) = self.tracks.get(track) else {
+            return;
+        };
+        if *kind != proto::TrackType::Audio as i32 {
+            return;
+        }
+        let decoder = match self.decoders.entry(mid) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => match OpusDecoder::new() {
+                Ok(decoder) => entry.insert(decoder),
+                Err(_) => return,
+            },
+        };
+        match decoder.decode(data) {
+            Ok(frame) => {
+                let _ = self.events.send(CallEvent::Audio {
+                    from: from.clone(),
+                    track: track.clone(),
+                    frame,
+                });
+            }
+            Err(error) => tracing::debug!(%error, "an audio packet that does not decode"),
+        }
     }
 
     fn send(&mut self, reliable: bool, topic: Option<String>, payload: Vec<u8>) {

@@ -7,10 +7,13 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use str0m::change::{SdpAnswer, SdpPendingOffer};
 use str0m::channel::{ChannelConfig, ChannelId, Reliability};
+use str0m::format::Codec;
+use str0m::media::{Direction, MediaKind, MediaTime, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 use tokio::net::UdpSocket;
@@ -21,6 +24,10 @@ pub const LOSSY: &str = "_lossy";
 /// Messages queued while the channels open; more than this and the oldest lossy ones go.
 const QUEUE_LIMIT: usize = 1024;
 
+/// Receive-only m-lines of each kind in the first offer, for the tracks the SFU forwards (as
+/// LiveKit's own clients offer).
+const RECEIVE_SLOTS: usize = 3;
+
 pub enum Command {
     /// The SFU's answer to our offer.
     Answer(String),
@@ -30,12 +37,36 @@ pub enum Command {
         reliable: bool,
         bytes: Vec<u8>,
     },
+    /// Start sending a track whose msid track id is `cid`; its m-line comes back.
+    Publish {
+        kind: MediaKind,
+        cid: String,
+        mid: tokio::sync::oneshot::Sender<Mid>,
+    },
+    /// The SFU wants more receive-only m-lines (and a new offer).
+    MoreSlots {
+        audio: u32,
+        video: u32,
+    },
+    /// One encoded Opus packet for the audio track on `mid`, at `timestamp` (48 kHz).
+    Audio {
+        mid: Mid,
+        timestamp: u64,
+        packet: Vec<u8>,
+    },
 }
 
 #[derive(Debug)]
 pub enum PeerEvent {
+    /// An offer to send to the SFU.
+    Offer(String),
     /// ICE and DTLS are up, and both data channels are open.
     Connected,
+    /// An encoded frame of a track the SFU forwards, on `mid`.
+    Media {
+        mid: Mid,
+        data: Arc<[u8]>,
+    },
     Data {
         reliable: bool,
         bytes: Vec<u8>,
@@ -83,6 +114,10 @@ impl Peer {
             negotiated: None,
             protocol: String::new(),
         });
+        for _ in 0..RECEIVE_SLOTS {
+            changes.add_media(MediaKind::Audio, Direction::RecvOnly, None, None, None);
+            changes.add_media(MediaKind::Video, Direction::RecvOnly, None, None, None);
+        }
         let (offer, pending) = changes
             .apply()
             .ok_or_else(|| std::io::Error::other("nothing to offer"))?;
@@ -95,16 +130,31 @@ impl Peer {
     pub fn command(&self, command: Command) {
         let _ = self.commands.send(command);
     }
+
+    /// A sender for commands, for tasks that feed media.
+    pub fn commander(&self) -> mpsc::UnboundedSender<Command> {
+        self.commands.clone()
+    }
+}
+
+/// A change to the session waiting for the offer under way to be answered.
+enum Change {
+    Send(MediaKind, String, tokio::sync::oneshot::Sender<Mid>),
+    Receive(MediaKind),
 }
 
 struct State {
     rtc: Rtc,
     pending: Option<SdpPendingOffer>,
+    /// Changes for the next offer.
+    changes: Vec<Change>,
     channels: HashMap<ChannelId, bool>,
     open: [Option<ChannelId>; 2],
     queued: VecDeque<(bool, Vec<u8>)>,
     announced: bool,
     connected: bool,
+    /// Offers made, for the engine to send.
+    outgoing: Vec<String>,
 }
 
 impl State {
@@ -143,6 +193,37 @@ impl State {
                     .sdp_api()
                     .accept_answer(pending, answer)
                     .map_err(|e| format!("an answer that does not fit the offer: {e}"))?;
+                self.negotiate();
+            }
+            Command::Publish { kind, cid, mid } => {
+                self.changes.push(Change::Send(kind, cid, mid));
+                self.negotiate();
+            }
+            Command::MoreSlots { audio, video } => {
+                let audio = (0..audio.max(u32::from(audio == 0 && video == 0)))
+                    .map(|_| Change::Receive(MediaKind::Audio));
+                let video = (0..video).map(|_| Change::Receive(MediaKind::Video));
+                self.changes.extend(audio.chain(video));
+                self.negotiate();
+            }
+            Command::Audio {
+                mid,
+                timestamp,
+                packet,
+            } => {
+                if let Some(writer) = self.rtc.writer(mid) {
+                    let pt = writer
+                        .payload_params()
+                        .find(|p| p.spec().codec == Codec::Opus)
+                        .map(|p| p.pt());
+                    if let Some(pt) = pt {
+                        let time =
+                            MediaTime::new(timestamp, str0m::media::Frequency::FORTY_EIGHT_KHZ);
+                        if let Err(error) = writer.write(pt, Instant::now(), time, packet) {
+                            tracing::debug!(%error, "audio not sent");
+                        }
+                    }
+                }
             }
             Command::Candidate(line) => {
                 if line.is_empty() {
@@ -159,8 +240,47 @@ impl State {
         Ok(())
     }
 
+    /// Makes an offer of the waiting changes, unless one is under way already.
+    fn negotiate(&mut self) {
+        if self.pending.is_some() || self.changes.is_empty() {
+            return;
+        }
+        let mut api = self.rtc.sdp_api();
+        let mut replies = Vec::new();
+        for change in self.changes.drain(..) {
+            match change {
+                Change::Send(kind, cid, reply) => {
+                    let mid = api.add_media(
+                        kind,
+                        Direction::SendOnly,
+                        Some(format!("sparks-{cid}")),
+                        Some(cid),
+                        None,
+                    );
+                    replies.push((reply, mid));
+                }
+                Change::Receive(kind) => {
+                    api.add_media(kind, Direction::RecvOnly, None, None, None);
+                }
+            }
+        }
+        if let Some((offer, pending)) = api.apply() {
+            self.pending = Some(pending);
+            self.outgoing.push(offer.to_sdp_string());
+        }
+        for (reply, mid) in replies {
+            let _ = reply.send(mid);
+        }
+    }
+
     fn on_event(&mut self, event: Event, events: &mpsc::UnboundedSender<PeerEvent>) {
         match event {
+            Event::MediaData(data) => {
+                let _ = events.send(PeerEvent::Media {
+                    mid: data.mid,
+                    data: data.data,
+                });
+            }
             Event::Connected => self.connected = true,
             Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
                 let _ = events.send(PeerEvent::Disconnected);
@@ -214,6 +334,8 @@ async fn drive(
         queued: VecDeque::new(),
         announced: false,
         connected: false,
+        outgoing: Vec::new(),
+        changes: Vec::new(),
     };
     let mut buffer = vec![0u8; 2048];
     loop {
@@ -236,6 +358,9 @@ async fn drive(
         if !state.rtc.is_alive() {
             let _ = events.send(PeerEvent::Failed("the connection closed".into()));
             return;
+        }
+        for offer in state.outgoing.drain(..) {
+            let _ = events.send(PeerEvent::Offer(offer));
         }
         if state.ready() && !state.announced {
             state.announced = true;

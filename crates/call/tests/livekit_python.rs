@@ -19,6 +19,11 @@ const WAIT: Duration = Duration::from_secs(30);
 
 /// The Python with LiveKit's SDK, and the SFU fixture on the namespace's address.
 async fn fixture() -> Result<(String, Sfu), Error> {
+    // `SPARKS_LOG=debug` shows the engine's and the fixture's logs.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("SPARKS_LOG"))
+        .with_test_writer()
+        .try_init();
     let python = std::env::var("SPARKS_TEST_LIVEKIT_PYTHON")
         .map_err(|_| "SPARKS_TEST_LIVEKIT_PYTHON is not set: run with `cargo xtask test`")?;
     let ip = std::env::var("SPARKS_TEST_MEDIA_IP")
@@ -105,14 +110,17 @@ async fn the_official_python_client_and_sparks_exchange_data() -> Result<(), Err
 }
 
 /// Runs the Python peer with `args` and collects the JSON lines it prints.
-async fn python_peer(python: &str, args: Vec<String>) -> Result<Vec<serde_json::Value>, Error> {
+async fn python_peer(
+    python: impl AsRef<std::ffi::OsStr>,
+    args: Vec<String>,
+) -> Result<Vec<serde_json::Value>, Error> {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/peers/livekit_peer.py"
     );
     let output = tokio::time::timeout(
         Duration::from_secs(60),
-        tokio::process::Command::new(python)
+        tokio::process::Command::new(python.as_ref())
             .arg(script)
             .args(args)
             .kill_on_drop(true)
@@ -185,5 +193,56 @@ async fn two_official_python_clients_hear_and_see_each_other() -> Result<(), Err
             );
         }
     }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs LiveKit's Python SDK in a network namespace: `cargo xtask test` runs it"]
+async fn sparks_and_the_official_python_client_hear_each_other() -> Result<(), Error> {
+    let (python, sfu) = fixture().await?;
+    let (sparks, mut events) = Call::join(sfu.url(), &sfu.token("sparks", "talk")).await?;
+    sparks.publish_audio(Box::new(sparks_media::Tone::new(660.0, 0.4)))?;
+    let args = vec![
+        "--url".into(),
+        sfu.url().to_owned(),
+        "--token".into(),
+        sfu.token("python", "talk"),
+        "--publish".into(),
+        "200,40,40:440".into(),
+        "--listen".into(),
+        "8".into(),
+    ];
+    let peer = tokio::spawn(python_peer(python, args));
+
+    // Sparks hears the official client's tone, decoded from its Opus packets.
+    let mut heard = Vec::new();
+    while heard.len() < sparks_media::SAMPLE_RATE as usize * 2 {
+        let event = tokio::time::timeout(WAIT, events.recv())
+            .await
+            .map_err(|_| format!("only {} samples from the Python client", heard.len()))?
+            .ok_or("the call ended")?;
+        match event {
+            CallEvent::Audio { from, frame, .. } if from == "python" => heard.extend(frame.samples),
+            CallEvent::Disconnected(error) => return Err(error.into()),
+            _ => {}
+        }
+    }
+    // The first half second settles (the jitter of joining, the decoder's start).
+    let pitch = sparks_media::frequency(&heard[24_000..], sparks_media::SAMPLE_RATE)
+        .ok_or("no pitch in what Sparks heard")?;
+    assert!((pitch - 440.0).abs() < 10.0, "Sparks heard {pitch} Hz");
+
+    // And the official client hears Sparks' tone.
+    let seen = peer.await??;
+    let audio =
+        media(&seen, "sparks", "audio").ok_or_else(|| format!("no audio from Sparks: {seen:?}"))?;
+    let pitch = audio["pitch"]
+        .as_f64()
+        .ok_or_else(|| format!("no pitch: {audio}"))?;
+    assert!(
+        (pitch - 660.0).abs() < 10.0,
+        "the Python client heard Sparks at {pitch} Hz"
+    );
+    sparks.leave().await;
     Ok(())
 }

@@ -760,9 +760,14 @@ fn subscribe(
         stream: format!("{}|{}", publisher.sid, track.sid),
         kind: kind_of(track),
     });
-    // Single peer connection: the server cannot offer, so the client offers again.
+    // Single peer connection: the server cannot offer, so the client offers again, with one
+    // more receive-only m-line of the kind for the track after this one.
+    let video = kind_of(track) == str0m::media::MediaKind::Video;
     let _ = outbox.send(signal_response::Message::MediaSectionsRequirement(
-        proto::MediaSectionsRequirement::default(),
+        proto::MediaSectionsRequirement {
+            num_audios: u32::from(!video),
+            num_videos: u32::from(video),
+        },
     ));
 }
 
@@ -796,8 +801,10 @@ fn track_arrived(
             .map(|(c, _)| c.clone())
     };
     let Some(mut track) = key.and_then(|key| publisher.pending.remove(&key)) else {
+        tracing::warn!(cid, "media arrived for a track nobody announced");
         return;
     };
+    tracing::info!(cid, track = %track.sid, %mid, "a track arrived");
     track.mid = mid.to_string();
     publisher.sending.insert(mid, track.sid.clone());
     publisher.info.tracks.push(track.clone());

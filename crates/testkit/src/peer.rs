@@ -141,6 +141,24 @@ fn retag(answer: &str, msids: &HashMap<Mid, (String, String)>) -> String {
         .join("\r\n")
 }
 
+/// Puts wanted tracks on free m-lines of their kind.
+fn assign(
+    wanted: &mut Vec<(String, String, MediaKind)>,
+    free: &mut Vec<(Mid, MediaKind)>,
+    sending: &mut HashMap<String, Mid>,
+    msids: &mut HashMap<Mid, (String, String)>,
+) {
+    wanted.retain(|(track, stream, kind)| {
+        let Some(at) = free.iter().position(|(_, k)| k == kind) else {
+            return true;
+        };
+        let (mid, _) = free.remove(at);
+        sending.insert(track.clone(), mid);
+        msids.insert(mid, (stream.clone(), track.clone()));
+        false
+    });
+}
+
 async fn drive(
     mut rtc: Rtc,
     socket: UdpSocket,
@@ -153,6 +171,8 @@ async fn drive(
     let mut free: Vec<(Mid, MediaKind)> = Vec::new();
     let mut sending: HashMap<String, Mid> = HashMap::new();
     let mut msids: HashMap<Mid, (String, String)> = HashMap::new();
+    // Subscriptions waiting for a free m-line (the client's first offer may not be in yet).
+    let mut wanted: Vec<(String, String, MediaKind)> = Vec::new();
     let mut channels: [Option<ChannelId>; 2] = [None, None];
     let mut waiting: Vec<(bool, Vec<u8>)> = Vec::new();
     let mut buffer = vec![0u8; 2048];
@@ -184,7 +204,10 @@ async fn drive(
                     }
                 }
                 Ok(Output::Event(Event::MediaAdded(added))) => match added.direction {
-                    Direction::SendOnly => free.push((added.mid, added.kind)),
+                    Direction::SendOnly => {
+                        free.push((added.mid, added.kind));
+                        assign(&mut wanted, &mut free, &mut sending, &mut msids);
+                    }
                     Direction::RecvOnly | Direction::SendRecv => {
                         let cid = rtc
                             .media(added.mid)
@@ -277,12 +300,9 @@ async fn drive(
                     let _ = answer.send(result);
                 }
                 Some(Command::Subscribe { track, stream, kind }) => {
-                    if !sending.contains_key(&track)
-                        && let Some(at) = free.iter().position(|(_, k)| *k == kind)
-                    {
-                        let (mid, _) = free.remove(at);
-                        sending.insert(track.clone(), mid);
-                        msids.insert(mid, (stream, track));
+                    if !sending.contains_key(&track) {
+                        wanted.push((track, stream, kind));
+                        assign(&mut wanted, &mut free, &mut sending, &mut msids);
                     }
                 }
                 Some(Command::Media { track, frame }) => {
