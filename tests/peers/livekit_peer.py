@@ -15,6 +15,7 @@ seconds to what others send, and prints {"event": "media", "from": ..., "kind": 
 """
 import argparse
 import asyncio
+import collections
 import json
 import math
 import sys
@@ -60,14 +61,15 @@ async def send_picture(source, colour, stop):
 
 async def watch(track, participant, stop, results):
     key = (participant.identity, "audio" if track.kind == rtc.TrackKind.KIND_AUDIO else "video")
-    result = results.setdefault(key, {"frames": 0, "samples": [], "colour": None, "black": 0, "size": None})
+    # The last second of audio: the first may be the jitter buffer filling.
+    result = results.setdefault(key, {"frames": 0, "samples": collections.deque(maxlen=RATE),
+                                      "colour": None, "black": 0, "size": None})
     stream = (rtc.AudioStream(track, sample_rate=RATE, num_channels=1)
               if key[1] == "audio" else rtc.VideoStream(track))
     async for event in stream:
         result["frames"] += 1
         if key[1] == "audio":
-            if len(result["samples"]) < RATE:
-                result["samples"].extend(memoryview(event.frame.data).tolist())
+            result["samples"].extend(memoryview(event.frame.data).tolist())
         else:
             rgba = event.frame.convert(rtc.VideoBufferType.RGBA)
             w, h = rgba.width, rgba.height
@@ -113,7 +115,7 @@ async def publish_and_listen(room, args):
     for (identity, kind), result in sorted(results.items()):
         fields = {"from": identity, "kind": kind, "frames": result["frames"]}
         if kind == "audio":
-            fields["pitch"] = pitch(result["samples"][RATE // 4:])
+            fields["pitch"] = pitch(list(result["samples"]))
         else:
             fields["colour"] = result["colour"]
             fields["black"] = result["black"]

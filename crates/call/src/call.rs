@@ -12,7 +12,15 @@ use prost::Message as _;
 use proto::{signal_request, signal_response};
 use tokio::sync::mpsc;
 
-use sparks_media::{AudioFrame, AudioSource, OpusDecoder, OpusEncoder};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sparks_media::{
+    AudioFrame, AudioSource, OpusDecoder, OpusEncoder, VideoFrame, VideoSource, Vp8Decoder,
+    Vp8Encoder,
+};
+use str0m::format::Codec;
+use str0m::media::{Frequency, MediaTime};
 use str0m::media::{MediaKind, Mid};
 
 use crate::peer::{Command, Peer, PeerEvent};
@@ -70,6 +78,12 @@ pub enum CallEvent {
         track: String,
         frame: AudioFrame,
     },
+    /// A picture of someone's video, decoded.
+    Video {
+        from: String,
+        track: String,
+        frame: VideoFrame,
+    },
     /// The signalling connection dropped; the session is being resumed.
     Reconnecting,
     Reconnected,
@@ -85,8 +99,14 @@ pub struct Me {
     pub identity: String,
 }
 
+/// What a published track is fed from.
+enum Source {
+    Audio(Box<dyn AudioSource>),
+    Video(Box<dyn VideoSource>),
+}
+
 enum Request {
-    PublishAudio(Box<dyn AudioSource>),
+    Publish(Source),
     Send {
         reliable: bool,
         topic: Option<String>,
@@ -154,6 +174,8 @@ impl Call {
             sequence: 0,
             connected: false,
             publishing: HashMap::new(),
+            keyframes: HashMap::new(),
+            video_decoders: HashMap::new(),
             tracks: join
                 .other_participants
                 .iter()
@@ -178,7 +200,15 @@ impl Call {
     /// follows.
     pub fn publish_audio(&self, source: Box<dyn AudioSource>) -> Result<(), CallError> {
         self.requests
-            .send(Request::PublishAudio(source))
+            .send(Request::Publish(Source::Audio(source)))
+            .map_err(|_| CallError::Ended)
+    }
+
+    /// Publishes the pictures of `source` (VP8, 30 a second, keyframes when the SFU asks);
+    /// [`CallEvent::Published`] follows.
+    pub fn publish_video(&self, source: Box<dyn VideoSource>) -> Result<(), CallError> {
+        self.requests
+            .send(Request::Publish(Source::Video(source)))
             .map_err(|_| CallError::Ended)
     }
 
@@ -250,7 +280,10 @@ struct Engine {
     sequence: u32,
     connected: bool,
     /// Tracks asked for with `add_track`, by cid, until the server confirms them.
-    publishing: HashMap<String, Box<dyn AudioSource>>,
+    publishing: HashMap<String, Source>,
+    /// Keyframe wishes of the SFU for our video tracks, by cid.
+    keyframes: HashMap<String, Arc<AtomicBool>>,
+    video_decoders: HashMap<Mid, Vp8Decoder>,
     /// Everyone else's tracks: publisher identity and track type, by sid.
     tracks: HashMap<String, (String, i32)>,
     /// Which track the SFU sends on which of our m-lines (the answers' `mid_to_track_id`).
@@ -303,12 +336,17 @@ impl Engine {
                         }
                     }
                     Some(PeerEvent::Media { mid, data }) => self.on_media(mid, &data),
+                    Some(PeerEvent::KeyframeWanted { cid }) => {
+                        if let Some(flag) = self.keyframes.get(&cid) {
+                            flag.store(true, Ordering::Relaxed);
+                        }
+                    }
                     Some(PeerEvent::Disconnected) => tracing::info!("the media path is interrupted"),
                     Some(PeerEvent::Failed(problem)) => break CallError::Media(problem),
                     None => break CallError::Media("the media connection stopped".into()),
                 },
                 request = requests.recv() => match request {
-                    Some(Request::PublishAudio(source)) => self.add_audio_track(source),
+                    Some(Request::Publish(source)) => self.add_track(source),
                     Some(Request::Send { reliable, topic, payload }) => self.send(reliable, topic, payload),
                     Some(Request::Leave(done)) => {
                         self.signal.leave().await;
@@ -344,7 +382,7 @@ impl Engine {
                 if let (Some(source), Some(track)) =
                     (self.publishing.remove(&published.cid), published.track)
                 {
-                    self.start_audio(published.cid, track.sid, source);
+                    self.start(published.cid, track.sid, source);
                 }
             }
             M::Trickle(trickle) => {
@@ -402,19 +440,33 @@ impl Engine {
         Ok(())
     }
 
-    /// Asks the server for an audio track; the media starts once it is confirmed.
-    fn add_audio_track(&mut self, source: Box<dyn AudioSource>) {
+    /// Asks the server for a track; the media starts once it is confirmed.
+    fn add_track(&mut self, source: Source) {
         let cid = format!(
             "TRcid_{}_{}",
             self.me.sid,
-            self.publishing.len() + self.sequence as usize + 1
+            self.publishing.len() + self.keyframes.len() + self.sequence as usize + 1
         );
-        let request = proto::AddTrackRequest {
-            cid: cid.clone(),
-            name: "microphone".into(),
-            r#type: proto::TrackType::Audio as i32,
-            source: proto::TrackSource::Microphone as i32,
-            ..Default::default()
+        let request = match &source {
+            Source::Audio(_) => proto::AddTrackRequest {
+                cid: cid.clone(),
+                name: "microphone".into(),
+                r#type: proto::TrackType::Audio as i32,
+                source: proto::TrackSource::Microphone as i32,
+                ..Default::default()
+            },
+            Source::Video(video) => {
+                let (width, height) = video.size();
+                proto::AddTrackRequest {
+                    cid: cid.clone(),
+                    name: "camera".into(),
+                    r#type: proto::TrackType::Video as i32,
+                    source: proto::TrackSource::Camera as i32,
+                    width,
+                    height,
+                    ..Default::default()
+                }
+            }
         };
         if let Err(error) = self.signal.send(signal_request::Message::AddTrack(request)) {
             tracing::warn!(%error, "track not published");
@@ -423,11 +475,17 @@ impl Engine {
         self.publishing.insert(cid, source);
     }
 
-    /// The server took the track: negotiate its m-line and feed it 10 ms at a time.
-    fn start_audio(&mut self, cid: String, sid: String, mut source: Box<dyn AudioSource>) {
+    /// The server took the track: negotiate its m-line and feed it.
+    fn start(&mut self, cid: String, sid: String, source: Source) {
         let (reply, mid) = tokio::sync::oneshot::channel();
+        let kind = match source {
+            Source::Audio(_) => MediaKind::Audio,
+            Source::Video(_) => MediaKind::Video,
+        };
+        let keyframe = Arc::new(AtomicBool::new(true));
+        self.keyframes.insert(cid.clone(), keyframe.clone());
         self.peer.command(Command::Publish {
-            kind: MediaKind::Audio,
+            kind,
             cid,
             mid: reply,
         });
@@ -435,29 +493,14 @@ impl Engine {
         let _ = self.events.send(CallEvent::Published { sid });
         tokio::spawn(async move {
             let Ok(mid) = mid.await else { return };
-            let mut encoder = match OpusEncoder::new(32_000) {
-                Ok(encoder) => encoder,
-                Err(error) => {
-                    tracing::error!(%error, "no Opus encoder");
-                    return;
-                }
-            };
-            let mut tick = tokio::time::interval(Duration::from_millis(10));
-            loop {
-                tick.tick().await;
-                let frame = source.next_frame();
-                let Ok(packet) = encoder.encode(&frame) else {
-                    continue;
-                };
-                if commands
-                    .send(Command::Audio {
-                        mid,
-                        timestamp: frame.timestamp,
-                        packet,
+            match source {
+                Source::Audio(source) => feed_audio(source, mid, commands).await,
+                // Encoding pictures is heavy: on a thread of its own, not the runtime's.
+                Source::Video(source) => {
+                    let _ = tokio::task::spawn_blocking(move || {
+                        feed_video(source, mid, &commands, &keyframe);
                     })
-                    .is_err()
-                {
-                    return;
+                    .await;
                 }
             }
         });
@@ -471,7 +514,25 @@ impl Engine {
         let Some((from, kind)) = self.tracks.get(track) else {
             return;
         };
-        if *kind != proto::TrackType::Audio as i32 {
+        if *kind == proto::TrackType::Video as i32 {
+            let decoder = match self.video_decoders.entry(mid) {
+                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(entry) => match Vp8Decoder::new() {
+                    Ok(decoder) => entry.insert(decoder),
+                    Err(_) => return,
+                },
+            };
+            match decoder.decode(data, 0) {
+                Ok(Some(frame)) => {
+                    let _ = self.events.send(CallEvent::Video {
+                        from: from.clone(),
+                        track: track.clone(),
+                        frame,
+                    });
+                }
+                Ok(None) => {}
+                Err(error) => tracing::debug!(%error, "a picture that does not decode"),
+            }
             return;
         }
         let decoder = match self.decoders.entry(mid) {
@@ -569,5 +630,88 @@ impl Engine {
             }
         }
         Err(last.into())
+    }
+}
+
+/// Sends `source`'s audio on `mid`: an Opus packet every 10 ms.
+async fn feed_audio(
+    mut source: Box<dyn AudioSource>,
+    mid: Mid,
+    commands: mpsc::UnboundedSender<Command>,
+) {
+    let mut encoder = match OpusEncoder::new(32_000) {
+        Ok(encoder) => encoder,
+        Err(error) => {
+            tracing::error!(%error, "no Opus encoder");
+            return;
+        }
+    };
+    let mut tick = tokio::time::interval(Duration::from_millis(10));
+    loop {
+        tick.tick().await;
+        let frame = source.next_frame();
+        let Ok(data) = encoder.encode(&frame) else {
+            continue;
+        };
+        let time = MediaTime::new(frame.timestamp, Frequency::FORTY_EIGHT_KHZ);
+        if commands
+            .send(Command::Write {
+                mid,
+                codec: Codec::Opus,
+                time,
+                data,
+            })
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Sends `source`'s pictures on `mid`: VP8, 30 a second, a keyframe whenever `keyframe` is set.
+fn feed_video(
+    mut source: Box<dyn VideoSource>,
+    mid: Mid,
+    commands: &mpsc::UnboundedSender<Command>,
+    keyframe: &AtomicBool,
+) {
+    let (width, height) = source.size();
+    let mut encoder = match Vp8Encoder::new(width, height, 600) {
+        Ok(encoder) => encoder,
+        Err(error) => {
+            tracing::error!(%error, "no VP8 encoder");
+            return;
+        }
+    };
+    let started = std::time::Instant::now();
+    let period = Duration::from_micros(33_333);
+    for n in 0u32.. {
+        // Paced by the clock, not by how long encoding took.
+        let due = started + period * n;
+        std::thread::sleep(due.saturating_duration_since(std::time::Instant::now()));
+        let elapsed = started.elapsed();
+        let wallclock = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let frame = source.next_frame(elapsed.as_micros() as u64, wallclock);
+        let timestamp = (elapsed.as_micros() * 9 / 100) as u32;
+        let forced = keyframe.swap(false, Ordering::Relaxed);
+        let Ok(encoded) = encoder.encode(&frame, timestamp, forced) else {
+            continue;
+        };
+        for picture in encoded {
+            let time = MediaTime::new(u64::from(timestamp), Frequency::NINETY_KHZ);
+            if commands
+                .send(Command::Write {
+                    mid,
+                    codec: Codec::Vp8,
+                    time,
+                    data: picture.data,
+                })
+                .is_err()
+            {
+                return;
+            }
+        }
     }
 }

@@ -48,11 +48,12 @@ pub enum Command {
         audio: u32,
         video: u32,
     },
-    /// One encoded Opus packet for the audio track on `mid`, at `timestamp` (48 kHz).
-    Audio {
+    /// One encoded frame (`codec`) for the track on `mid`, at `time`.
+    Write {
         mid: Mid,
-        timestamp: u64,
-        packet: Vec<u8>,
+        codec: Codec,
+        time: MediaTime,
+        data: Vec<u8>,
     },
 }
 
@@ -66,6 +67,10 @@ pub enum PeerEvent {
     Media {
         mid: Mid,
         data: Arc<[u8]>,
+    },
+    /// The SFU wants a keyframe of our track `cid`.
+    KeyframeWanted {
+        cid: String,
     },
     Data {
         reliable: bool,
@@ -148,6 +153,8 @@ struct State {
     pending: Option<SdpPendingOffer>,
     /// Changes for the next offer.
     changes: Vec<Change>,
+    /// Our tracks' cids, by the m-line they go out on.
+    published: HashMap<Mid, String>,
     channels: HashMap<ChannelId, bool>,
     open: [Option<ChannelId>; 2],
     queued: VecDeque<(bool, Vec<u8>)>,
@@ -206,22 +213,21 @@ impl State {
                 self.changes.extend(audio.chain(video));
                 self.negotiate();
             }
-            Command::Audio {
+            Command::Write {
                 mid,
-                timestamp,
-                packet,
+                codec,
+                time,
+                data,
             } => {
                 if let Some(writer) = self.rtc.writer(mid) {
                     let pt = writer
                         .payload_params()
-                        .find(|p| p.spec().codec == Codec::Opus)
+                        .find(|p| p.spec().codec == codec)
                         .map(|p| p.pt());
-                    if let Some(pt) = pt {
-                        let time =
-                            MediaTime::new(timestamp, str0m::media::Frequency::FORTY_EIGHT_KHZ);
-                        if let Err(error) = writer.write(pt, Instant::now(), time, packet) {
-                            tracing::debug!(%error, "audio not sent");
-                        }
+                    if let Some(pt) = pt
+                        && let Err(error) = writer.write(pt, Instant::now(), time, data)
+                    {
+                        tracing::debug!(%error, "media not sent");
                     }
                 }
             }
@@ -250,13 +256,10 @@ impl State {
         for change in self.changes.drain(..) {
             match change {
                 Change::Send(kind, cid, reply) => {
-                    let mid = api.add_media(
-                        kind,
-                        Direction::SendOnly,
-                        Some(format!("sparks-{cid}")),
-                        Some(cid),
-                        None,
-                    );
+                    let stream = Some(format!("sparks-{cid}"));
+                    let mid =
+                        api.add_media(kind, Direction::SendOnly, stream, Some(cid.clone()), None);
+                    self.published.insert(mid, cid);
                     replies.push((reply, mid));
                 }
                 Change::Receive(kind) => {
@@ -275,6 +278,11 @@ impl State {
 
     fn on_event(&mut self, event: Event, events: &mpsc::UnboundedSender<PeerEvent>) {
         match event {
+            Event::KeyframeRequest(request) => {
+                if let Some(cid) = self.published.get(&request.mid) {
+                    let _ = events.send(PeerEvent::KeyframeWanted { cid: cid.clone() });
+                }
+            }
             Event::MediaData(data) => {
                 let _ = events.send(PeerEvent::Media {
                     mid: data.mid,
@@ -336,6 +344,7 @@ async fn drive(
         connected: false,
         outgoing: Vec::new(),
         changes: Vec::new(),
+        published: HashMap::new(),
     };
     let mut buffer = vec![0u8; 2048];
     loop {

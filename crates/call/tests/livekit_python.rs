@@ -198,10 +198,11 @@ async fn two_official_python_clients_hear_and_see_each_other() -> Result<(), Err
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs LiveKit's Python SDK in a network namespace: `cargo xtask test` runs it"]
-async fn sparks_and_the_official_python_client_hear_each_other() -> Result<(), Error> {
+async fn sparks_and_the_official_python_client_hear_and_see_each_other() -> Result<(), Error> {
     let (python, sfu) = fixture().await?;
     let (sparks, mut events) = Call::join(sfu.url(), &sfu.token("sparks", "talk")).await?;
     sparks.publish_audio(Box::new(sparks_media::Tone::new(660.0, 0.4)))?;
+    sparks.publish_video(Box::new(sparks_media::TestPattern::new(320, 240)))?;
     let args = vec![
         "--url".into(),
         sfu.url().to_owned(),
@@ -214,15 +215,25 @@ async fn sparks_and_the_official_python_client_hear_each_other() -> Result<(), E
     ];
     let peer = tokio::spawn(python_peer(python, args));
 
-    // Sparks hears the official client's tone, decoded from its Opus packets.
+    // Sparks hears the official client's tone, decoded from its Opus packets, and sees its
+    // picture, decoded from VP8.
     let mut heard = Vec::new();
-    while heard.len() < sparks_media::SAMPLE_RATE as usize * 2 {
+    let mut picture = None;
+    while heard.len() < sparks_media::SAMPLE_RATE as usize * 2 || picture.is_none() {
         let event = tokio::time::timeout(WAIT, events.recv())
             .await
             .map_err(|_| format!("only {} samples from the Python client", heard.len()))?
             .ok_or("the call ended")?;
         match event {
             CallEvent::Audio { from, frame, .. } if from == "python" => heard.extend(frame.samples),
+            CallEvent::Video { from, frame, .. } if from == "python" => {
+                let at = ((frame.height / 2 * frame.width + frame.width / 2) * 4) as usize;
+                let colour = frame.rgba.get(at..at + 3).map(<[u8]>::to_vec);
+                // The decoder's first pictures may be black, before its keyframe.
+                if colour.as_ref().is_some_and(|c| c.iter().any(|v| *v > 8)) {
+                    picture = colour;
+                }
+            }
             CallEvent::Disconnected(error) => return Err(error.into()),
             _ => {}
         }
@@ -231,6 +242,10 @@ async fn sparks_and_the_official_python_client_hear_each_other() -> Result<(), E
     let pitch = sparks_media::frequency(&heard[24_000..], sparks_media::SAMPLE_RATE)
         .ok_or("no pitch in what Sparks heard")?;
     assert!((pitch - 440.0).abs() < 10.0, "Sparks heard {pitch} Hz");
+    let picture = picture.unwrap_or_default();
+    for (got, wanted) in picture.iter().zip([200u8, 40, 40]) {
+        assert!(got.abs_diff(wanted) < 40, "Sparks saw {picture:?}");
+    }
 
     // And the official client hears Sparks' tone.
     let seen = peer.await??;
