@@ -21,12 +21,14 @@ use crate::screen::room::{self, Command};
 use crate::widget::Element;
 use crate::{errors, theme, time};
 
+mod desktop;
 mod media;
 mod room_settings;
 mod security;
 mod services;
 mod streams;
 
+use desktop::{open_link, show_notification};
 pub use services::ServicesError;
 pub use streams::{Job, JobId};
 use streams::{
@@ -729,28 +731,6 @@ impl Sparks {
     }
 }
 
-/// Shows a desktop notification (freedesktop notification spec on Linux). A desktop without a
-/// notification service is not an error worth more than a log line.
-fn show_notification(notification: &Notification, fallback: &str) {
-    let title = if notification.sender_name == notification.room_name {
-        notification.sender_name.clone()
-    } else {
-        format!("{} · {}", notification.sender_name, notification.room_name)
-    };
-    let mut desktop = notify_rust::Notification::new();
-    desktop
-        .appname("Sparks")
-        .summary(&title)
-        .body(notification.body.as_deref().unwrap_or(fallback))
-        .icon("org.sparks.Sparks");
-    if notification.sound {
-        desktop.sound_name("message-new-instant");
-    }
-    if let Err(error) = desktop.show() {
-        tracing::info!(%error, "no desktop notification service");
-    }
-}
-
 /// Runs a room command on the backend; a failure comes back as a sentence under the composer.
 fn run(room: OpenRoom, command: Command) -> Task<Message> {
     if command == Command::LoadOlder {
@@ -769,19 +749,6 @@ fn run(room: OpenRoom, command: Command) -> Task<Message> {
         },
         move |result| Message::Done(id.clone(), result),
     )
-}
-
-/// Opens a web or mail link in the desktop's browser or mail program. Other schemes (the
-/// sanitizer also lets `ftp:` and `magnet:` through) are not handed to the desktop.
-fn open_link(url: &str) {
-    let allowed = ["https://", "http://", "mailto:"];
-    if !allowed.iter().any(|scheme| url.starts_with(scheme)) {
-        tracing::warn!(url, "not opening a link of this kind");
-        return;
-    }
-    if let Err(error) = open::that_detached(url) {
-        tracing::error!(%error, url, "could not open the link");
-    }
 }
 
 fn load_older(room: OpenRoom) -> Task<Message> {

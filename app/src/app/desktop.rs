@@ -1,0 +1,38 @@
+//! What the app asks of the desktop: notifications and opening links.
+
+use sparks_domain::Notification;
+
+/// Shows a desktop notification (freedesktop notification spec on Linux). A desktop without a
+/// notification service is not an error worth more than a log line.
+pub(super) fn show_notification(notification: &Notification, fallback: &str) {
+    let title = if notification.sender_name == notification.room_name {
+        notification.sender_name.clone()
+    } else {
+        format!("{} · {}", notification.sender_name, notification.room_name)
+    };
+    let mut desktop = notify_rust::Notification::new();
+    desktop
+        .appname("Sparks")
+        .summary(&title)
+        .body(notification.body.as_deref().unwrap_or(fallback))
+        .icon("org.sparks.Sparks");
+    if notification.sound {
+        desktop.sound_name("message-new-instant");
+    }
+    if let Err(error) = desktop.show() {
+        tracing::info!(%error, "no desktop notification service");
+    }
+}
+
+/// Opens a web or mail link in the desktop's browser or mail program. Other schemes (the
+/// sanitizer also lets `ftp:` and `magnet:` through) are not handed to the desktop.
+pub(super) fn open_link(url: &str) {
+    let allowed = ["https://", "http://", "mailto:"];
+    if !allowed.iter().any(|scheme| url.starts_with(scheme)) {
+        tracing::warn!(url, "not opening a link of this kind");
+        return;
+    }
+    if let Err(error) = open::that_detached(url) {
+        tracing::error!(%error, url, "could not open the link");
+    }
+}
