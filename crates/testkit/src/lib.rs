@@ -292,14 +292,15 @@ fn bearer<'a>(headers: &'a HeaderMap, query: &'a HashMap<String, String>) -> Opt
         .or_else(|| query.get("access_token").map(String::as_str))
 }
 
-/// The grant of `token`, or why it lets nobody in (answered with 401).
-fn check(shared: &Shared, token: Option<&str>) -> Result<Grant, String> {
-    let token = token.ok_or("no access token")?;
+/// The grant of `token`, or the 401 that says why it lets nobody in.
+fn check(shared: &Shared, token: Option<&str>) -> Result<Grant, (StatusCode, String)> {
+    let refuse = |why: String| (StatusCode::UNAUTHORIZED, why);
+    let token = token.ok_or_else(|| refuse("no access token".into()))?;
     let claims = TokenVerifier::with_api_key(&shared.options.api_key, &shared.options.api_secret)
         .verify(token)
-        .map_err(|e| format!("invalid token: {e}"))?;
+        .map_err(|e| refuse(format!("invalid token: {e}")))?;
     if !claims.video.room_join || claims.video.room.is_empty() || claims.sub.is_empty() {
-        return Err("the token does not grant joining a room".into());
+        return Err(refuse("the token does not grant joining a room".into()));
     }
     Ok(Grant {
         identity: claims.sub,
@@ -315,7 +316,7 @@ async fn validate(
 ) -> Response {
     match check(&shared, bearer(&headers, &query)) {
         Ok(_) => "success".into_response(),
-        Err(why) => (StatusCode::UNAUTHORIZED, why).into_response(),
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -335,7 +336,7 @@ async fn v0(
 ) -> Response {
     let grant = match check(&shared, bearer(&headers, &query)) {
         Ok(grant) => grant,
-        Err(why) => return (StatusCode::UNAUTHORIZED, why).into_response(),
+        Err(refusal) => return refusal.into_response(),
     };
     let resume = (query.get("reconnect").map(String::as_str) == Some("1"))
         .then(|| query.get("sid").cloned().unwrap_or_default());
@@ -355,7 +356,7 @@ async fn v1(
 ) -> Response {
     let grant = match check(&shared, bearer(&headers, &query)) {
         Ok(grant) => grant,
-        Err(why) => return (StatusCode::UNAUTHORIZED, why).into_response(),
+        Err(refusal) => return refusal.into_response(),
     };
     let Some(request) = query.get("join_request").and_then(|b64| join_request(b64)) else {
         return (StatusCode::BAD_REQUEST, "join_request is required").into_response();
