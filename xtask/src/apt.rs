@@ -18,7 +18,7 @@ pub struct Group {
 /// Building the workspace.
 pub const BUILD: Group = Group {
     name: "build",
-    reason: "C toolchain, cmake and nasm for the aws-lc-rs crypto and libopus, SQLite for the Matrix store, libvpx for VP8",
+    reason: "C toolchain, cmake and nasm for the aws-lc-rs crypto and libopus, SQLite for the Matrix store, libvpx for VP8, ALSA for audio devices",
     packages: &[
         "build-essential",
         "pkg-config",
@@ -27,6 +27,7 @@ pub const BUILD: Group = Group {
         "libclang-dev",
         "libsqlite3-dev",
         "libvpx-dev",
+        "libasound2-dev",
     ],
 };
 

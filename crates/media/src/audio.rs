@@ -19,6 +19,12 @@ pub trait AudioSource: Send {
     fn next_frame(&mut self) -> AudioFrame;
 }
 
+/// Something that plays audio: a speaker, or a recorder in tests. Called every 10 ms with
+/// the meeting's mix; it must not block.
+pub trait AudioSink: Send {
+    fn play(&mut self, frame: &AudioFrame);
+}
+
 /// A sine at `frequency` Hz.
 #[derive(Debug, Clone)]
 pub struct Tone {

@@ -16,7 +16,7 @@ mod opus;
 mod video;
 mod vp8;
 
-pub use audio::{AudioFrame, AudioSource, SAMPLE_RATE, SAMPLES_PER_FRAME, Tone, frequency};
+pub use audio::{AudioFrame, AudioSink, AudioSource, SAMPLE_RATE, SAMPLES_PER_FRAME, Tone, frequency};
 pub use opus::{CodecError, OpusDecoder, OpusEncoder};
 pub use video::{BARS, TestPattern, VideoFrame, VideoSource, bar_colours, read_stamp};
 pub use vp8::{Vp8Decoder, Vp8Encoder, Vp8Error, Vp8Frame};
