@@ -13,17 +13,14 @@ use proto::{signal_request, signal_response};
 use tokio::sync::mpsc;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
-use sparks_media::{
-    AudioFrame, AudioSource, OpusDecoder, OpusEncoder, VideoFrame, VideoSource, Vp8Decoder,
-    Vp8Encoder,
-};
-use str0m::format::Codec;
-use str0m::media::{Frequency, MediaTime};
+use sparks_media::{AudioSink, AudioSource, Mixer, VideoFrame, VideoSource, Vp8Decoder};
 use str0m::media::{MediaKind, Mid};
 
 use crate::peer::{Command, Peer, PeerEvent};
+use crate::publish::{self, Controls};
 use crate::signal::{self, JoinOptions, Mode, Signal, SignalError, SignalEvent};
 
 /// How long ICE, DTLS and the data channels may take after the join.
@@ -55,6 +52,30 @@ pub struct Data {
     pub reliable: bool,
 }
 
+/// Audio or video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrackKind {
+    Audio,
+    Video,
+}
+
+/// How well someone's connection to the SFU carries their media, as the SFU judges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quality {
+    Excellent,
+    Good,
+    Poor,
+    Lost,
+}
+
+/// Someone speaking now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Speaker {
+    pub identity: String,
+    /// 0.0 (quiet) to 1.0 (loudest).
+    pub level: f32,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallEvent {
     /// The media connection is up: data (and later media) flows.
@@ -71,12 +92,25 @@ pub enum CallEvent {
     /// Our track is published under this sid.
     Published {
         sid: String,
+        kind: TrackKind,
     },
-    /// 10 ms of someone's audio, decoded.
-    Audio {
+    /// Someone's track reaches us now (audio goes to the output; video comes as
+    /// [`CallEvent::Video`]).
+    TrackSubscribed {
         from: String,
         track: String,
-        frame: AudioFrame,
+        kind: TrackKind,
+    },
+    /// The track was unpublished, or its publisher left.
+    TrackUnsubscribed {
+        from: String,
+        track: String,
+    },
+    /// Someone muted or unmuted a track.
+    TrackMuted {
+        from: String,
+        track: String,
+        muted: bool,
     },
     /// A picture of someone's video, decoded.
     Video {
@@ -84,6 +118,10 @@ pub enum CallEvent {
         track: String,
         frame: VideoFrame,
     },
+    /// Who is speaking now, loudest first (empty: nobody). Includes us.
+    Speakers(Vec<Speaker>),
+    /// The connection quality of participants (and ours) that changed.
+    Quality(Vec<(String, Quality)>),
     /// The signalling connection dropped; the session is being resumed.
     Reconnecting,
     Reconnected,
@@ -105,14 +143,67 @@ enum Source {
     Video(Box<dyn VideoSource>),
 }
 
+impl Source {
+    fn kind(&self) -> TrackKind {
+        match self {
+            Source::Audio(_) => TrackKind::Audio,
+            Source::Video(_) => TrackKind::Video,
+        }
+    }
+}
+
 enum Request {
     Publish(Source),
+    Mute(TrackKind, bool),
+    Output(Box<dyn AudioSink>),
+    View {
+        track: String,
+        width: u32,
+        height: u32,
+    },
     Send {
         reliable: bool,
         topic: Option<String>,
         payload: Vec<u8>,
     },
     Leave(tokio::sync::oneshot::Sender<()>),
+}
+
+/// One of our tracks, while the server confirms it and after.
+struct Local {
+    kind: TrackKind,
+    /// The server's sid, once confirmed.
+    sid: Option<String>,
+    /// The source until the track is confirmed and its feeder starts.
+    source: Option<Source>,
+    audio: Arc<Controls<dyn AudioSource>>,
+    video: Arc<Controls<dyn VideoSource>>,
+}
+
+impl Local {
+    fn set_muted(&self, muted: bool) {
+        self.audio.muted.store(muted, Ordering::Relaxed);
+        self.video.muted.store(muted, Ordering::Relaxed);
+        if !muted {
+            self.video.keyframe.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        self.audio.stopped.store(true, Ordering::Relaxed);
+        self.video.stopped.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Someone else's track.
+struct Remote {
+    from: String,
+    kind: TrackKind,
+    muted: bool,
+    /// Announced with [`CallEvent::TrackSubscribed`].
+    subscribed: bool,
 }
 
 /// The handle of a running call. Cheap to clone; the call ends when [`Call::leave`] is called
@@ -173,20 +264,22 @@ impl Call {
                 .collect(),
             sequence: 0,
             connected: false,
-            publishing: HashMap::new(),
-            keyframes: HashMap::new(),
+            local: HashMap::new(),
+            muted: HashMap::new(),
             video_decoders: HashMap::new(),
-            tracks: join
+            remote: join
                 .other_participants
                 .iter()
                 .flat_map(|p| {
                     p.tracks
                         .iter()
-                        .map(|t| (t.sid.clone(), (p.identity.clone(), t.r#type)))
+                        .map(|t| (t.sid.clone(), remote(&p.identity, t)))
                 })
                 .collect(),
             mids: HashMap::new(),
-            decoders: HashMap::new(),
+            mixer: Mixer::new(),
+            output: None,
+            speaking: Vec::new(),
         };
         tokio::spawn(engine.run(inbox, peer_events));
         Ok((Call { requests, me }, receiver))
@@ -197,19 +290,42 @@ impl Call {
     }
 
     /// Publishes the audio of `source` (Opus, 10 ms packets); [`CallEvent::Published`]
-    /// follows.
+    /// follows. With audio published already, the track is fed from `source` from now on:
+    /// switching microphones in the meeting, without anyone noticing more than the sound.
     pub fn publish_audio(&self, source: Box<dyn AudioSource>) -> Result<(), CallError> {
-        self.requests
-            .send(Request::Publish(Source::Audio(source)))
-            .map_err(|_| CallError::Ended)
+        self.request(Request::Publish(Source::Audio(source)))
     }
 
-    /// Publishes the pictures of `source` (VP8, 30 a second, keyframes when the SFU asks);
-    /// [`CallEvent::Published`] follows.
+    /// Publishes the pictures of `source` (VP8, 30 a second, keyframes when the SFU asks;
+    /// three simulcast layers from 640 pixels wide); [`CallEvent::Published`] follows. With
+    /// video published already, it switches to `source` (another camera).
     pub fn publish_video(&self, source: Box<dyn VideoSource>) -> Result<(), CallError> {
-        self.requests
-            .send(Request::Publish(Source::Video(source)))
-            .map_err(|_| CallError::Ended)
+        self.request(Request::Publish(Source::Video(source)))
+    }
+
+    /// Mutes or unmutes our audio or video: nothing is sent while muted, and everyone sees
+    /// the track as muted. Muting before publishing publishes muted.
+    pub fn set_muted(&self, kind: TrackKind, muted: bool) -> Result<(), CallError> {
+        self.request(Request::Mute(kind, muted))
+    }
+
+    /// Where everyone's audio goes: mixed, every 10 ms. Without one it is played nowhere.
+    pub fn set_output(&self, sink: Box<dyn AudioSink>) -> Result<(), CallError> {
+        self.request(Request::Output(sink))
+    }
+
+    /// Tells the SFU how large someone's video `track` is shown, so it forwards the simulcast
+    /// layer that fits (0 × 0: not shown, send nothing).
+    pub fn set_view(&self, track: &str, width: u32, height: u32) -> Result<(), CallError> {
+        self.request(Request::View {
+            track: track.to_owned(),
+            width,
+            height,
+        })
+    }
+
+    fn request(&self, request: Request) -> Result<(), CallError> {
+        self.requests.send(request).map_err(|_| CallError::Ended)
     }
 
     /// Sends `payload` to everyone in the meeting: `reliable` on the ordered, retransmitted
@@ -220,13 +336,11 @@ impl Call {
         topic: Option<String>,
         reliable: bool,
     ) -> Result<(), CallError> {
-        self.requests
-            .send(Request::Send {
-                reliable,
-                topic,
-                payload,
-            })
-            .map_err(|_| CallError::Ended)
+        self.request(Request::Send {
+            reliable,
+            topic,
+            payload,
+        })
     }
 
     /// Leaves the meeting, saying goodbye to the server.
@@ -279,16 +393,41 @@ struct Engine {
     others: HashMap<String, String>,
     sequence: u32,
     connected: bool,
-    /// Tracks asked for with `add_track`, by cid, until the server confirms them.
-    publishing: HashMap<String, Source>,
-    /// Keyframe wishes of the SFU for our video tracks, by cid.
-    keyframes: HashMap<String, Arc<AtomicBool>>,
+    /// Our tracks, by cid.
+    local: HashMap<String, Local>,
+    /// What the user muted, published or not yet.
+    muted: HashMap<TrackKind, bool>,
     video_decoders: HashMap<Mid, Vp8Decoder>,
-    /// Everyone else's tracks: publisher identity and track type, by sid.
-    tracks: HashMap<String, (String, i32)>,
+    /// Everyone else's tracks, by sid.
+    remote: HashMap<String, Remote>,
     /// Which track the SFU sends on which of our m-lines (the answers' `mid_to_track_id`).
     mids: HashMap<String, String>,
-    decoders: HashMap<Mid, OpusDecoder>,
+    mixer: Mixer,
+    output: Option<Box<dyn AudioSink>>,
+    /// Who spoke at the last speaker update (sids).
+    speaking: Vec<String>,
+}
+
+fn remote(from: &str, track: &proto::TrackInfo) -> Remote {
+    Remote {
+        from: from.to_owned(),
+        kind: if track.r#type == proto::TrackType::Video as i32 {
+            TrackKind::Video
+        } else {
+            TrackKind::Audio
+        },
+        muted: track.muted,
+        subscribed: false,
+    }
+}
+
+fn quality(value: i32) -> Quality {
+    match proto::ConnectionQuality::try_from(value) {
+        Ok(proto::ConnectionQuality::Excellent) => Quality::Excellent,
+        Ok(proto::ConnectionQuality::Good) => Quality::Good,
+        Ok(proto::ConnectionQuality::Lost) => Quality::Lost,
+        _ => Quality::Poor,
+    }
 }
 
 impl Engine {
@@ -299,6 +438,8 @@ impl Engine {
     ) {
         let connect_deadline = tokio::time::sleep(CONNECT_TIMEOUT);
         tokio::pin!(connect_deadline);
+        let mut playout = tokio::time::interval(Duration::from_millis(10));
+        playout.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let end = loop {
             tokio::select! {
                 event = self.signal.next() => match event {
@@ -335,10 +476,10 @@ impl Engine {
                             tracing::warn!(%error, "offer not sent");
                         }
                     }
-                    Some(PeerEvent::Media { mid, data }) => self.on_media(mid, &data),
+                    Some(PeerEvent::Media { mid, time, data }) => self.on_media(mid, time, &data),
                     Some(PeerEvent::KeyframeWanted { cid }) => {
-                        if let Some(flag) = self.keyframes.get(&cid) {
-                            flag.store(true, Ordering::Relaxed);
+                        if let Some(local) = self.local.get(&cid) {
+                            local.video.keyframe.store(true, Ordering::Relaxed);
                         }
                     }
                     Some(PeerEvent::Disconnected) => tracing::info!("the media path is interrupted"),
@@ -347,6 +488,9 @@ impl Engine {
                 },
                 request = requests.recv() => match request {
                     Some(Request::Publish(source)) => self.add_track(source),
+                    Some(Request::Mute(kind, muted)) => self.mute(kind, muted),
+                    Some(Request::Output(sink)) => self.output = Some(sink),
+                    Some(Request::View { track, width, height }) => self.view(track, width, height),
                     Some(Request::Send { reliable, topic, payload }) => self.send(reliable, topic, payload),
                     Some(Request::Leave(done)) => {
                         self.signal.leave().await;
@@ -359,6 +503,12 @@ impl Engine {
                         return;
                     }
                 },
+                _ = playout.tick() => {
+                    let mix = self.mixer.pull();
+                    if let Some(output) = &mut self.output {
+                        output.play(&mix);
+                    }
+                }
                 () = &mut connect_deadline, if !self.connected => {
                     break CallError::Media("the media connection did not come up in time".into());
                 }
@@ -373,16 +523,30 @@ impl Engine {
             M::Answer(answer) => {
                 self.mids.extend(answer.mid_to_track_id);
                 self.peer.command(Command::Answer(answer.sdp));
+                self.announce_subscriptions();
             }
             M::MediaSectionsRequirement(wanted) => self.peer.command(Command::MoreSlots {
                 audio: wanted.num_audios,
                 video: wanted.num_videos,
             }),
             M::TrackPublished(published) => {
-                if let (Some(source), Some(track)) =
-                    (self.publishing.remove(&published.cid), published.track)
-                {
-                    self.start(published.cid, track.sid, source);
+                if let Some(track) = published.track {
+                    self.start(published.cid, track.sid);
+                }
+            }
+            M::RefreshToken(token) => self.token = token,
+            M::SpeakersChanged(changed) => self.on_speakers(changed.speakers),
+            M::ConnectionQuality(update) => {
+                let changes: Vec<(String, Quality)> = update
+                    .updates
+                    .iter()
+                    .filter_map(|info| {
+                        let identity = self.identity_of(&info.participant_sid)?;
+                        Some((identity, quality(info.quality)))
+                    })
+                    .collect();
+                if !changes.is_empty() {
+                    let _ = self.events.send(CallEvent::Quality(changes));
                 }
             }
             M::Trickle(trickle) => {
@@ -404,6 +568,12 @@ impl Engine {
                     }
                     let gone =
                         participant.state == proto::participant_info::State::Disconnected as i32;
+                    let kept: Vec<&str> = if gone {
+                        Vec::new()
+                    } else {
+                        participant.tracks.iter().map(|t| t.sid.as_str()).collect()
+                    };
+                    self.drop_tracks(&participant.identity, &kept);
                     if gone {
                         if self.others.remove(&participant.sid).is_some() {
                             let _ = self.events.send(CallEvent::ParticipantLeft {
@@ -414,8 +584,7 @@ impl Engine {
                         continue;
                     }
                     for track in &participant.tracks {
-                        let who = (participant.identity.clone(), track.r#type);
-                        self.tracks.insert(track.sid.clone(), who);
+                        self.on_track(&participant.identity, track);
                     }
                     if !self.others.contains_key(&participant.sid) {
                         self.others
@@ -426,6 +595,7 @@ impl Engine {
                         });
                     }
                 }
+                self.announce_subscriptions();
             }
             M::Leave(leave) => {
                 let reason = proto::DisconnectReason::try_from(leave.reason)
@@ -440,19 +610,29 @@ impl Engine {
         Ok(())
     }
 
-    /// Asks the server for a track; the media starts once it is confirmed.
+    /// Asks the server for a track; the media starts once it is confirmed. A second source
+    /// of a kind already published replaces the first (a device switch).
     fn add_track(&mut self, source: Source) {
-        let cid = format!(
-            "TRcid_{}_{}",
-            self.me.sid,
-            self.publishing.len() + self.keyframes.len() + self.sequence as usize + 1
-        );
+        let kind = source.kind();
+        if let Some(local) = self.local.values_mut().find(|l| l.kind == kind) {
+            match (source, local.source.as_mut()) {
+                // Not confirmed yet: the feeder will start on the new source.
+                (source, Some(waiting)) => *waiting = source,
+                (Source::Audio(source), None) => local.audio.switch(source),
+                (Source::Video(source), None) => local.video.switch(source),
+            }
+            return;
+        }
+        self.sequence += 1;
+        let cid = format!("TRcid_{}_{}", self.me.sid, self.sequence);
+        let muted = self.muted.get(&kind).copied().unwrap_or(false);
         let request = match &source {
             Source::Audio(_) => proto::AddTrackRequest {
                 cid: cid.clone(),
                 name: "microphone".into(),
                 r#type: proto::TrackType::Audio as i32,
                 source: proto::TrackSource::Microphone as i32,
+                muted,
                 ..Default::default()
             },
             Source::Video(video) => {
@@ -464,6 +644,8 @@ impl Engine {
                     source: proto::TrackSource::Camera as i32,
                     width,
                     height,
+                    muted,
+                    layers: publish::video_layers(width, height),
                     ..Default::default()
                 }
             }
@@ -472,33 +654,50 @@ impl Engine {
             tracing::warn!(%error, "track not published");
             return;
         }
-        self.publishing.insert(cid, source);
+        let local = Local {
+            kind,
+            sid: None,
+            source: Some(source),
+            audio: Controls::new(muted),
+            video: Controls::new(muted),
+        };
+        self.local.insert(cid, local);
     }
 
     /// The server took the track: negotiate its m-line and feed it.
-    fn start(&mut self, cid: String, sid: String, source: Source) {
-        let (reply, mid) = tokio::sync::oneshot::channel();
-        let kind = match source {
-            Source::Audio(_) => MediaKind::Audio,
-            Source::Video(_) => MediaKind::Video,
+    fn start(&mut self, cid: String, sid: String) {
+        let Some(local) = self.local.get_mut(&cid) else {
+            return;
         };
-        let keyframe = Arc::new(AtomicBool::new(true));
-        self.keyframes.insert(cid.clone(), keyframe.clone());
+        let Some(source) = local.source.take() else {
+            return;
+        };
+        local.sid = Some(sid.clone());
+        let (reply, mid) = tokio::sync::oneshot::channel();
+        let (kind, rids) = match &source {
+            Source::Audio(_) => (MediaKind::Audio, Vec::new()),
+            Source::Video(video) => (MediaKind::Video, publish::rids(video.size().0)),
+        };
         self.peer.command(Command::Publish {
             kind,
             cid,
+            rids,
             mid: reply,
         });
         let commands = self.peer.commander();
-        let _ = self.events.send(CallEvent::Published { sid });
+        let (audio, video) = (local.audio.clone(), local.video.clone());
+        let _ = self.events.send(CallEvent::Published {
+            sid,
+            kind: local.kind,
+        });
         tokio::spawn(async move {
             let Ok(mid) = mid.await else { return };
             match source {
-                Source::Audio(source) => feed_audio(source, mid, commands).await,
+                Source::Audio(source) => publish::feed_audio(source, mid, commands, audio).await,
                 // Encoding pictures is heavy: on a thread of its own, not the runtime's.
                 Source::Video(source) => {
                     let _ = tokio::task::spawn_blocking(move || {
-                        feed_video(source, mid, &commands, &keyframe);
+                        publish::feed_video(source, mid, &commands, &video);
                     })
                     .await;
                 }
@@ -506,51 +705,161 @@ impl Engine {
         });
     }
 
-    /// A frame the SFU forwards: decoded when it is someone's audio.
-    fn on_media(&mut self, mid: Mid, data: &[u8]) {
+    fn mute(&mut self, kind: TrackKind, muted: bool) {
+        self.muted.insert(kind, muted);
+        for local in self.local.values().filter(|l| l.kind == kind) {
+            local.set_muted(muted);
+            if let Some(sid) = &local.sid {
+                let request = proto::MuteTrackRequest {
+                    sid: sid.clone(),
+                    muted,
+                };
+                if let Err(error) = self.signal.send(signal_request::Message::Mute(request)) {
+                    tracing::warn!(%error, "mute not sent");
+                }
+            }
+        }
+    }
+
+    fn view(&mut self, track: String, width: u32, height: u32) {
+        let settings = proto::UpdateTrackSettings {
+            track_sids: vec![track],
+            disabled: width == 0 || height == 0,
+            width,
+            height,
+            ..Default::default()
+        };
+        if let Err(error) = self
+            .signal
+            .send(signal_request::Message::TrackSetting(settings))
+        {
+            tracing::warn!(%error, "track settings not sent");
+        }
+    }
+
+    /// A track in a participant update: new, or muted or unmuted.
+    fn on_track(&mut self, from: &str, track: &proto::TrackInfo) {
+        match self.remote.get_mut(&track.sid) {
+            Some(known) => {
+                if known.muted != track.muted {
+                    known.muted = track.muted;
+                    let _ = self.events.send(CallEvent::TrackMuted {
+                        from: from.to_owned(),
+                        track: track.sid.clone(),
+                        muted: track.muted,
+                    });
+                }
+            }
+            None => {
+                self.remote.insert(track.sid.clone(), remote(from, track));
+            }
+        }
+    }
+
+    /// Forgets `from`'s tracks that are not in `kept` (unpublished, or `from` left).
+    fn drop_tracks(&mut self, from: &str, kept: &[&str]) {
+        let gone: Vec<String> = self
+            .remote
+            .iter()
+            .filter(|(sid, r)| r.from == from && !kept.contains(&sid.as_str()))
+            .map(|(sid, _)| sid.clone())
+            .collect();
+        for sid in gone {
+            let Some(track) = self.remote.remove(&sid) else {
+                continue;
+            };
+            self.mixer.remove(&sid);
+            self.mids.retain(|_, t| *t != sid);
+            if track.subscribed {
+                let _ = self.events.send(CallEvent::TrackUnsubscribed {
+                    from: track.from,
+                    track: sid,
+                });
+            }
+        }
+    }
+
+    /// Tracks that now have an m-line of ours and a known publisher are subscribed.
+    fn announce_subscriptions(&mut self) {
+        for track in self.mids.values() {
+            if let Some(remote) = self.remote.get_mut(track)
+                && !remote.subscribed
+            {
+                remote.subscribed = true;
+                let _ = self.events.send(CallEvent::TrackSubscribed {
+                    from: remote.from.clone(),
+                    track: track.clone(),
+                    kind: remote.kind,
+                });
+            }
+        }
+    }
+
+    fn identity_of(&self, sid: &str) -> Option<String> {
+        if sid == self.me.sid {
+            return Some(self.me.identity.clone());
+        }
+        self.others.get(sid).cloned()
+    }
+
+    /// The SFU's speaker update: the levels of those who changed. Those it calls inactive
+    /// stop speaking; the rest (and who spoke before and is not mentioned) speak on.
+    fn on_speakers(&mut self, changed: Vec<proto::SpeakerInfo>) {
+        let mut levels: HashMap<String, f32> = HashMap::new();
+        for sid in &self.speaking {
+            levels.insert(sid.clone(), 0.0);
+        }
+        for info in changed {
+            if info.active {
+                levels.insert(info.sid, info.level);
+            } else {
+                levels.remove(&info.sid);
+            }
+        }
+        let mut speakers: Vec<(String, f32)> = levels.into_iter().collect();
+        speakers.sort_by(|a, b| b.1.total_cmp(&a.1));
+        self.speaking = speakers.iter().map(|(sid, _)| sid.clone()).collect();
+        let named = speakers
+            .into_iter()
+            .filter_map(|(sid, level)| {
+                Some(Speaker {
+                    identity: self.identity_of(&sid)?,
+                    level,
+                })
+            })
+            .collect();
+        let _ = self.events.send(CallEvent::Speakers(named));
+    }
+
+    /// A frame the SFU forwards: audio to the mixer, pictures decoded.
+    fn on_media(&mut self, mid: Mid, time: u64, data: &[u8]) {
         let Some(track) = self.mids.get(&mid.to_string()) else {
             return;
         };
-        let Some((from, kind)) = self.tracks.get(track) else {
+        let Some(remote) = self.remote.get(track) else {
             return;
         };
-        if *kind == proto::TrackType::Video as i32 {
-            let decoder = match self.video_decoders.entry(mid) {
-                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-                std::collections::hash_map::Entry::Vacant(entry) => match Vp8Decoder::new() {
-                    Ok(decoder) => entry.insert(decoder),
-                    Err(_) => return,
-                },
-            };
-            match decoder.decode(data, 0) {
-                Ok(Some(frame)) => {
-                    let _ = self.events.send(CallEvent::Video {
-                        from: from.clone(),
-                        track: track.clone(),
-                        frame,
-                    });
-                }
-                Ok(None) => {}
-                Err(error) => tracing::debug!(%error, "a picture that does not decode"),
-            }
+        if remote.kind == TrackKind::Audio {
+            self.mixer.push(track, time, data.to_vec(), Instant::now());
             return;
         }
-        let decoder = match self.decoders.entry(mid) {
+        let decoder = match self.video_decoders.entry(mid) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::hash_map::Entry::Vacant(entry) => match OpusDecoder::new() {
+            std::collections::hash_map::Entry::Vacant(entry) => match Vp8Decoder::new() {
                 Ok(decoder) => entry.insert(decoder),
                 Err(_) => return,
             },
         };
-        match decoder.decode(data) {
-            Ok(frame) => {
-                let _ = self.events.send(CallEvent::Audio {
-                    from: from.clone(),
+        match decoder.decode(data, 0) {
+            Ok(Some(frame)) => {
+                let _ = self.events.send(CallEvent::Video {
+                    from: remote.from.clone(),
                     track: track.clone(),
                     frame,
                 });
             }
-            Err(error) => tracing::debug!(%error, "an audio packet that does not decode"),
+            Ok(None) => {}
+            Err(error) => tracing::debug!(%error, "a picture that does not decode"),
         }
     }
 
@@ -630,88 +939,5 @@ impl Engine {
             }
         }
         Err(last.into())
-    }
-}
-
-/// Sends `source`'s audio on `mid`: an Opus packet every 10 ms.
-async fn feed_audio(
-    mut source: Box<dyn AudioSource>,
-    mid: Mid,
-    commands: mpsc::UnboundedSender<Command>,
-) {
-    let mut encoder = match OpusEncoder::new(32_000) {
-        Ok(encoder) => encoder,
-        Err(error) => {
-            tracing::error!(%error, "no Opus encoder");
-            return;
-        }
-    };
-    let mut tick = tokio::time::interval(Duration::from_millis(10));
-    loop {
-        tick.tick().await;
-        let frame = source.next_frame();
-        let Ok(data) = encoder.encode(&frame) else {
-            continue;
-        };
-        let time = MediaTime::new(frame.timestamp, Frequency::FORTY_EIGHT_KHZ);
-        if commands
-            .send(Command::Write {
-                mid,
-                codec: Codec::Opus,
-                time,
-                data,
-            })
-            .is_err()
-        {
-            return;
-        }
-    }
-}
-
-/// Sends `source`'s pictures on `mid`: VP8, 30 a second, a keyframe whenever `keyframe` is set.
-fn feed_video(
-    mut source: Box<dyn VideoSource>,
-    mid: Mid,
-    commands: &mpsc::UnboundedSender<Command>,
-    keyframe: &AtomicBool,
-) {
-    let (width, height) = source.size();
-    let mut encoder = match Vp8Encoder::new(width, height, 600) {
-        Ok(encoder) => encoder,
-        Err(error) => {
-            tracing::error!(%error, "no VP8 encoder");
-            return;
-        }
-    };
-    let started = std::time::Instant::now();
-    let period = Duration::from_micros(33_333);
-    for n in 0u32.. {
-        // Paced by the clock, not by how long encoding took.
-        let due = started + period * n;
-        std::thread::sleep(due.saturating_duration_since(std::time::Instant::now()));
-        let elapsed = started.elapsed();
-        let wallclock = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
-        let frame = source.next_frame(elapsed.as_micros() as u64, wallclock);
-        let timestamp = (elapsed.as_micros() * 9 / 100) as u32;
-        let forced = keyframe.swap(false, Ordering::Relaxed);
-        let Ok(encoded) = encoder.encode(&frame, timestamp, forced) else {
-            continue;
-        };
-        for picture in encoded {
-            let time = MediaTime::new(u64::from(timestamp), Frequency::NINETY_KHZ);
-            if commands
-                .send(Command::Write {
-                    mid,
-                    codec: Codec::Vp8,
-                    time,
-                    data: picture.data,
-                })
-                .is_err()
-            {
-                return;
-            }
-        }
     }
 }

@@ -13,8 +13,9 @@
 
 mod call;
 mod peer;
+mod publish;
 pub mod signal;
 
-pub use call::{Call, CallError, CallEvent, Data, Me};
+pub use call::{Call, CallError, CallEvent, Data, Me, Quality, Speaker, TrackKind};
 
 pub use signal::{JoinOptions, Mode, Signal, SignalError, SignalEvent};

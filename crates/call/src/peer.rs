@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use str0m::change::{SdpAnswer, SdpPendingOffer};
 use str0m::channel::{ChannelConfig, ChannelId, Reliability};
 use str0m::format::Codec;
-use str0m::media::{Direction, MediaKind, MediaTime, Mid};
+use str0m::media::{Direction, MediaKind, MediaTime, Mid, Rid, Simulcast, SimulcastLayer};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 use tokio::net::UdpSocket;
@@ -37,10 +37,12 @@ pub enum Command {
         reliable: bool,
         bytes: Vec<u8>,
     },
-    /// Start sending a track whose msid track id is `cid`; its m-line comes back.
+    /// Start sending a track whose msid track id is `cid`, as the simulcast layers `rids`
+    /// (none: one stream); its m-line comes back.
     Publish {
         kind: MediaKind,
         cid: String,
+        rids: Vec<&'static str>,
         mid: tokio::sync::oneshot::Sender<Mid>,
     },
     /// The SFU wants more receive-only m-lines (and a new offer).
@@ -48,11 +50,15 @@ pub enum Command {
         audio: u32,
         video: u32,
     },
-    /// One encoded frame (`codec`) for the track on `mid`, at `time`.
+    /// One encoded frame (`codec`) for the track on `mid` (simulcast layer `rid`), at
+    /// `time`; audio says how loud it is (dBov, 0 down to -127) for the SFU's speaker
+    /// detection.
     Write {
         mid: Mid,
+        rid: Option<&'static str>,
         codec: Codec,
         time: MediaTime,
+        level: Option<i8>,
         data: Vec<u8>,
     },
 }
@@ -63,9 +69,11 @@ pub enum PeerEvent {
     Offer(String),
     /// ICE and DTLS are up, and both data channels are open.
     Connected,
-    /// An encoded frame of a track the SFU forwards, on `mid`.
+    /// An encoded frame of a track the SFU forwards, on `mid`, with its RTP time in the
+    /// codec's clock.
     Media {
         mid: Mid,
+        time: u64,
         data: Arc<[u8]>,
     },
     /// The SFU wants a keyframe of our track `cid`.
@@ -144,7 +152,12 @@ impl Peer {
 
 /// A change to the session waiting for the offer under way to be answered.
 enum Change {
-    Send(MediaKind, String, tokio::sync::oneshot::Sender<Mid>),
+    Send(
+        MediaKind,
+        String,
+        Vec<&'static str>,
+        tokio::sync::oneshot::Sender<Mid>,
+    ),
     Receive(MediaKind),
 }
 
@@ -202,8 +215,13 @@ impl State {
                     .map_err(|e| format!("an answer that does not fit the offer: {e}"))?;
                 self.negotiate();
             }
-            Command::Publish { kind, cid, mid } => {
-                self.changes.push(Change::Send(kind, cid, mid));
+            Command::Publish {
+                kind,
+                cid,
+                rids,
+                mid,
+            } => {
+                self.changes.push(Change::Send(kind, cid, rids, mid));
                 self.negotiate();
             }
             Command::MoreSlots { audio, video } => {
@@ -215,15 +233,23 @@ impl State {
             }
             Command::Write {
                 mid,
+                rid,
                 codec,
                 time,
+                level,
                 data,
             } => {
-                if let Some(writer) = self.rtc.writer(mid) {
+                if let Some(mut writer) = self.rtc.writer(mid) {
                     let pt = writer
                         .payload_params()
                         .find(|p| p.spec().codec == codec)
                         .map(|p| p.pt());
+                    if let Some(rid) = rid {
+                        writer = writer.rid(Rid::from(rid));
+                    }
+                    if let Some(level) = level {
+                        writer = writer.audio_level(level.min(0), level > -50);
+                    }
                     if let Some(pt) = pt
                         && let Err(error) = writer.write(pt, Instant::now(), time, data)
                     {
@@ -255,10 +281,19 @@ impl State {
         let mut replies = Vec::new();
         for change in self.changes.drain(..) {
             match change {
-                Change::Send(kind, cid, reply) => {
+                Change::Send(kind, cid, rids, reply) => {
                     let stream = Some(format!("sparks-{cid}"));
-                    let mid =
-                        api.add_media(kind, Direction::SendOnly, stream, Some(cid.clone()), None);
+                    let simulcast = (!rids.is_empty()).then(|| Simulcast {
+                        send: rids.iter().map(|rid| SimulcastLayer::new(rid)).collect(),
+                        recv: Vec::new(),
+                    });
+                    let mid = api.add_media(
+                        kind,
+                        Direction::SendOnly,
+                        stream,
+                        Some(cid.clone()),
+                        simulcast,
+                    );
                     self.published.insert(mid, cid);
                     replies.push((reply, mid));
                 }
@@ -286,6 +321,7 @@ impl State {
             Event::MediaData(data) => {
                 let _ = events.send(PeerEvent::Media {
                     mid: data.mid,
+                    time: data.time.numer(),
                     data: data.data,
                 });
             }

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use sparks_call::{Call, CallEvent, Data};
-use sparks_testkit::{Options, Sfu};
+use sparks_call::{Call, CallEvent, Data, TrackKind};
+use sparks_testkit::{Options, Recorder, Sfu};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -150,14 +150,16 @@ async fn a_participant_survives_a_dropped_signalling_connection() -> Result<(), 
 #[tokio::test(flavor = "multi_thread")]
 async fn sparks_participants_hear_and_see_each_other_through_the_sfu() -> Result<(), Error> {
     let sfu = Sfu::start(Options::default()).await?;
-    let ((alice, _alice_events), (_bob, mut bob_events)) = two(&sfu).await?;
+    let ((alice, _alice_events), (bob, mut bob_events)) = two(&sfu).await?;
     alice.publish_audio(Box::new(sparks_media::Tone::new(500.0, 0.4)))?;
     alice.publish_video(Box::new(sparks_media::TestPattern::new(320, 240)))?;
-    let mut heard = Vec::new();
+    let speaker = Recorder::new();
+    bob.set_output(Box::new(speaker.clone()))?;
+    let mut subscribed = Vec::new();
     let mut seen = None;
-    while heard.len() < sparks_media::SAMPLE_RATE as usize * 2 || seen.is_none() {
+    while speaker.heard().len() < sparks_media::SAMPLE_RATE as usize * 2 || seen.is_none() {
         match until(&mut bob_events, |e| Some(e.clone())).await? {
-            CallEvent::Audio { from, frame, .. } if from == "alice" => heard.extend(frame.samples),
+            CallEvent::TrackSubscribed { from, kind, .. } => subscribed.push((from, kind)),
             CallEvent::Video { from, frame, .. } if from == "alice" => {
                 // The picture carries its capture time; once it reads back, so do the bars.
                 if let Some((stamp, _)) = sparks_media::read_stamp(&frame) {
@@ -171,6 +173,16 @@ async fn sparks_participants_hear_and_see_each_other_through_the_sfu() -> Result
             _ => {}
         }
     }
+    subscribed.sort_by_key(|(_, kind)| *kind == TrackKind::Video);
+    assert_eq!(
+        subscribed,
+        [
+            ("alice".into(), TrackKind::Audio),
+            ("alice".into(), TrackKind::Video)
+        ]
+    );
+    // Bob's speaker plays Alice's tone, through the jitter buffer and the mixer.
+    let heard = speaker.heard();
     let pitch = sparks_media::frequency(&heard[24_000..], sparks_media::SAMPLE_RATE)
         .ok_or("no pitch in what Bob heard")?;
     assert!((pitch - 500.0).abs() < 10.0, "Bob heard {pitch} Hz");

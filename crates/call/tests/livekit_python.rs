@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use sparks_call::{Call, CallEvent};
-use sparks_testkit::{Options, Sfu};
+use sparks_testkit::{Options, Recorder, Sfu};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -215,17 +215,22 @@ async fn sparks_and_the_official_python_client_hear_and_see_each_other() -> Resu
     ];
     let peer = tokio::spawn(python_peer(python, args));
 
-    // Sparks hears the official client's tone, decoded from its Opus packets, and sees its
-    // picture, decoded from VP8.
-    let mut heard = Vec::new();
+    // Sparks hears the official client's tone, decoded from its Opus packets and played
+    // through the jitter buffer and the mixer, and sees its picture, decoded from VP8.
+    let speaker = Recorder::new();
+    sparks.set_output(Box::new(speaker.clone()))?;
     let mut picture = None;
-    while heard.len() < sparks_media::SAMPLE_RATE as usize * 2 || picture.is_none() {
+    while speaker.heard().len() < sparks_media::SAMPLE_RATE as usize * 2 || picture.is_none() {
         let event = tokio::time::timeout(WAIT, events.recv())
             .await
-            .map_err(|_| format!("only {} samples from the Python client", heard.len()))?
+            .map_err(|_| {
+                format!(
+                    "only {} samples from the Python client",
+                    speaker.heard().len()
+                )
+            })?
             .ok_or("the call ended")?;
         match event {
-            CallEvent::Audio { from, frame, .. } if from == "python" => heard.extend(frame.samples),
             CallEvent::Video { from, frame, .. } if from == "python" => {
                 let at = ((frame.height / 2 * frame.width + frame.width / 2) * 4) as usize;
                 let colour = frame.rgba.get(at..at + 3).map(<[u8]>::to_vec);
@@ -239,6 +244,7 @@ async fn sparks_and_the_official_python_client_hear_and_see_each_other() -> Resu
         }
     }
     // The first half second settles (the jitter of joining, the decoder's start).
+    let heard = speaker.heard();
     let pitch = sparks_media::frequency(&heard[24_000..], sparks_media::SAMPLE_RATE)
         .ok_or("no pitch in what Sparks heard")?;
     assert!((pitch - 440.0).abs() < 10.0, "Sparks heard {pitch} Hz");

@@ -56,10 +56,10 @@ impl Camera {
             None => list()?
                 .first()
                 .map(|camera| {
-                    camera
-                        .id
-                        .parse::<u32>()
-                        .map_or_else(|_| CameraIndex::String(camera.id.clone()), CameraIndex::Index)
+                    camera.id.parse::<u32>().map_or_else(
+                        |_| CameraIndex::String(camera.id.clone()),
+                        CameraIndex::Index,
+                    )
                 })
                 .ok_or(DeviceError::NoDevice(DeviceKind::Camera))?,
         };

@@ -126,7 +126,7 @@ fn pick_config(
     ranges.sort_by_key(|c| (c.channels(), c.sample_format() != SampleFormat::F32));
     if let Some(config) = ranges
         .iter()
-        .find_map(|c| c.clone().try_with_sample_rate(SAMPLE_RATE))
+        .find_map(|c| c.try_with_sample_rate(SAMPLE_RATE))
     {
         return Ok(config);
     }
@@ -231,7 +231,11 @@ impl AudioSource for Microphone {
     fn next_frame(&mut self) -> AudioFrame {
         let mut samples = Vec::with_capacity(SAMPLES_PER_FRAME);
         {
-            let mut recorded = self.shared.samples.lock().unwrap_or_else(|e| e.into_inner());
+            let mut recorded = self
+                .shared
+                .samples
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             let take = recorded.len().min(SAMPLES_PER_FRAME);
             samples.extend(recorded.drain(..take));
         }
@@ -332,7 +336,11 @@ impl AudioSink for Speaker {
     fn play(&mut self, frame: &AudioFrame) {
         self.converted.clear();
         self.resampler.process(&frame.samples, &mut self.converted);
-        let mut queued = self.shared.samples.lock().unwrap_or_else(|e| e.into_inner());
+        let mut queued = self
+            .shared
+            .samples
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         queued.extend(self.converted.iter().map(|s| s.clamp(-1.0, 1.0)));
         let excess = queued.len().saturating_sub(SPEAKER_BUFFER);
         queued.drain(..excess);
@@ -378,7 +386,11 @@ impl Resampler {
         while self.position <= end {
             let index = self.position.floor() as usize;
             let fraction = (self.position - index as f64) as f32;
-            let next = if index < input.len() { at(index + 1) } else { at(index) };
+            let next = if index < input.len() {
+                at(index + 1)
+            } else {
+                at(index)
+            };
             output.push(at(index) + (next - at(index)) * fraction);
             self.position += self.step;
         }

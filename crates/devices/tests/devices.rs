@@ -70,4 +70,3 @@ fn devices_that_are_not_there_are_errors() {
     }
     assert!(Camera::open(Some("/dev/no-such-camera"), 640, 360).is_err());
 }
-

@@ -9,14 +9,19 @@
 //!
 //! [`OpusEncoder`] and [`OpusDecoder`] turn audio frames into the Opus packets LiveKit carries
 //! and back (with loss concealment for packets that never came); [`Vp8Encoder`] and
-//! [`Vp8Decoder`] do the same for pictures with libvpx.
+//! [`Vp8Decoder`] do the same for pictures with libvpx. [`Mixer`] turns everyone's Opus
+//! packets into one stream for an [`AudioSink`]: a jitter buffer per track, then the mix.
 
 mod audio;
+mod mixer;
 mod opus;
 mod video;
 mod vp8;
 
-pub use audio::{AudioFrame, AudioSink, AudioSource, SAMPLE_RATE, SAMPLES_PER_FRAME, Tone, frequency};
+pub use audio::{
+    AudioFrame, AudioSink, AudioSource, SAMPLE_RATE, SAMPLES_PER_FRAME, Tone, frequency,
+};
+pub use mixer::Mixer;
 pub use opus::{CodecError, OpusDecoder, OpusEncoder};
 pub use video::{BARS, TestPattern, VideoFrame, VideoSource, bar_colours, read_stamp};
 pub use vp8::{Vp8Decoder, Vp8Encoder, Vp8Error, Vp8Frame};

@@ -11,6 +11,43 @@ pub struct VideoFrame {
     pub timestamp_us: u64,
 }
 
+impl VideoFrame {
+    /// The picture at 1/`factor` of its width and height (even sizes, as encoders want),
+    /// each pixel the mean of the block it stands for.
+    pub fn downscaled(&self, factor: u32) -> VideoFrame {
+        let factor = factor.max(1);
+        let width = (self.width / factor).max(2) & !1;
+        let height = (self.height / factor).max(2) & !1;
+        let mut rgba = Vec::with_capacity((width * height * 4) as usize);
+        let stride = self.width as usize * 4;
+        let area = factor * factor;
+        for y in 0..height {
+            for x in 0..width {
+                let mut sum = [0u32; 4];
+                for dy in 0..factor {
+                    let row = ((y * factor + dy) as usize).min(self.height as usize - 1) * stride;
+                    for dx in 0..factor {
+                        let at =
+                            row + ((x * factor + dx) as usize).min(self.width as usize - 1) * 4;
+                        if let Some(pixel) = self.rgba.get(at..at + 4) {
+                            for (s, p) in sum.iter_mut().zip(pixel) {
+                                *s += u32::from(*p);
+                            }
+                        }
+                    }
+                }
+                rgba.extend(sum.map(|s| (s / area) as u8));
+            }
+        }
+        VideoFrame {
+            width,
+            height,
+            rgba,
+            timestamp_us: self.timestamp_us,
+        }
+    }
+}
+
 /// Something that makes pictures: a camera, or the test pattern.
 pub trait VideoSource: Send {
     fn size(&self) -> (u32, u32);
@@ -80,26 +117,33 @@ impl VideoSource for TestPattern {
         let ms = (wallclock_ms % (1 << 32)) as u32;
         let bits: u64 =
             u64::from(ms) | (u64::from(count) << 32) | (u64::from(checksum(ms, count)) << 40);
-        let cell = w / CELLS;
         let band = band(h);
         let shift = offset(w, count);
         let bar = w / BARS.len() as u32;
+        // Every row of the band is the same, and so is every row of the bars: draw one of
+        // each and copy it.
+        let barcode: Vec<u8> = (0..w)
+            .flat_map(|x| {
+                // Cells in proportion to the width, so a scaled picture reads back too.
+                let index = x * CELLS / w;
+                let on = index < CELLS && (bits >> index) & 1 == 1;
+                if on {
+                    [255, 255, 255, 255]
+                } else {
+                    [0, 0, 0, 255]
+                }
+            })
+            .collect();
+        let bars: Vec<u8> = (0..w)
+            .flat_map(|x| {
+                let moved = (x + w - shift) % w;
+                let [r, g, b] = BARS[((moved / bar) as usize).min(BARS.len() - 1)];
+                [r, g, b, 255]
+            })
+            .collect();
         let mut rgba = Vec::with_capacity((w * h * 4) as usize);
         for y in 0..h {
-            for x in 0..w {
-                let colour = if y < band {
-                    let index = x / cell.max(1);
-                    if index < CELLS && (bits >> index) & 1 == 1 {
-                        [255, 255, 255]
-                    } else {
-                        [0, 0, 0]
-                    }
-                } else {
-                    let moved = (x + w - shift) % w;
-                    BARS[((moved / bar) as usize).min(BARS.len() - 1)]
-                };
-                rgba.extend_from_slice(&[colour[0], colour[1], colour[2], 255]);
-            }
+            rgba.extend_from_slice(if y < band { &barcode } else { &bars });
         }
         VideoFrame {
             width: w,
@@ -139,7 +183,8 @@ pub fn read_stamp(frame: &VideoFrame) -> Option<(u32, u8)> {
     let y = band(frame.height) / 2;
     let mut bits = 0u64;
     for index in 0..CELLS {
-        let [r, g, b] = sample(frame, index * cell + cell / 2, y, (cell / 2).max(1));
+        let centre = (2 * index + 1) * frame.width / (2 * CELLS);
+        let [r, g, b] = sample(frame, centre, y, (cell / 2).max(1));
         if (r + g + b) / 3.0 > 128.0 {
             bits |= 1 << index;
         }
@@ -222,5 +267,25 @@ mod tests {
         };
         assert_eq!(read_stamp(&grey), None);
         assert_eq!(bar_colours(&grey), None);
+    }
+
+    #[test]
+    fn downscaled_layers_keep_the_stamp_and_the_bars() {
+        let mut pattern = TestPattern::new(1280, 720);
+        let frame = pattern.next_frame(0, 987_654_321);
+        for (factor, size) in [(2, (640, 360)), (4, (320, 180))] {
+            let layer = frame.downscaled(factor);
+            assert_eq!((layer.width, layer.height), size);
+            assert_eq!(layer.rgba.len(), (size.0 * size.1 * 4) as usize);
+            assert_eq!(read_stamp(&layer), Some((987_654_321, 0)));
+            let bars = bar_colours(&layer).expect("bars");
+            assert!(
+                bars.iter().zip(BARS).all(|(a, b)| close(*a, b, 1)),
+                "{bars:?}"
+            );
+        }
+        // Odd sizes come out even.
+        let odd = TestPattern::new(202, 100).next_frame(0, 0).downscaled(3);
+        assert_eq!((odd.width % 2, odd.height % 2), (0, 0));
     }
 }

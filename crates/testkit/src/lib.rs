@@ -39,7 +39,10 @@
 //! speakers, connection quality or bandwidth estimation.
 
 mod peer;
+mod recorder;
 mod routing;
+
+pub use recorder::Recorder;
 
 use routing::{add_track, answer, peer_of};
 
