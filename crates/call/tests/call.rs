@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use sparks_call::{Call, CallEvent, Data, TrackKind};
+use sparks_call::{Call, CallEvent, Data, Quality, TrackKind};
 use sparks_testkit::{Options, Recorder, Sfu};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -196,5 +196,171 @@ async fn sparks_participants_hear_and_see_each_other_through_the_sfu() -> Result
     }
     // Glass to glass on loopback, for the record (not a timing assertion).
     println!("glass-to-glass: {latency_ms} ms");
+    Ok(())
+}
+
+/// Waits until `speaker` has played `seconds` more of sound, then returns the pitch of the
+/// last half of it.
+async fn pitch_heard(speaker: &Recorder, seconds: f32) -> Result<f32, Error> {
+    let start = speaker.samples().len();
+    let wanted = (sparks_media::SAMPLE_RATE as f32 * seconds) as usize;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while speaker.samples().len() < start + wanted {
+        if tokio::time::Instant::now() > deadline {
+            return Err("the speaker stopped playing".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let samples = speaker.samples();
+    let tail = &samples[start + wanted / 2..];
+    sparks_media::frequency(tail, sparks_media::SAMPLE_RATE).ok_or_else(|| "silence".into())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn muting_switching_microphones_and_speaking_reach_the_others() -> Result<(), Error> {
+    let sfu = Sfu::start(Options::default()).await?;
+    let ((alice, mut alice_events), (bob, mut bob_events)) = two(&sfu).await?;
+    let speaker = Recorder::new();
+    bob.set_output(Box::new(speaker.clone()))?;
+    alice.publish_audio(Box::new(sparks_media::Tone::new(500.0, 0.4)))?;
+    let track = until(&mut bob_events, |e| match e {
+        CallEvent::TrackSubscribed {
+            from,
+            track,
+            kind: TrackKind::Audio,
+        } if from == "alice" => Some(track.clone()),
+        _ => None,
+    })
+    .await?;
+    let pitch = pitch_heard(&speaker, 1.0).await?;
+    assert!((pitch - 500.0).abs() < 10.0, "Bob heard {pitch} Hz");
+
+    // The SFU hears Alice's level in her packets and tells everyone she speaks.
+    let speakers = until(&mut bob_events, |e| match e {
+        CallEvent::Speakers(speakers) if !speakers.is_empty() => Some(speakers.clone()),
+        _ => None,
+    })
+    .await?;
+    assert_eq!(speakers[0].identity, "alice");
+    assert!(speakers[0].level > 0.05, "{speakers:?}");
+    until(&mut alice_events, |e| match e {
+        CallEvent::Quality(changes) => changes
+            .iter()
+            .any(|(who, q)| who == "alice" && *q == Quality::Excellent)
+            .then_some(()),
+        _ => None,
+    })
+    .await?;
+
+    // Muted: Bob is told, hears nothing, and the SFU says Alice stopped speaking.
+    alice.set_muted(TrackKind::Audio, true)?;
+    let muted = until(&mut bob_events, |e| match e {
+        CallEvent::TrackMuted { from, track, muted } if from == "alice" => {
+            Some((track.clone(), *muted))
+        }
+        _ => None,
+    })
+    .await?;
+    assert_eq!(muted, (track.clone(), true));
+    until(&mut bob_events, |e| match e {
+        CallEvent::Speakers(speakers) => speakers.is_empty().then_some(()),
+        _ => None,
+    })
+    .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = speaker.samples().len();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let quiet = speaker.samples()[before..].to_vec();
+    assert!(quiet.iter().all(|s| *s == 0.0), "Bob still hears Alice");
+
+    // Another microphone and unmuted: the same track, a new sound.
+    alice.publish_audio(Box::new(sparks_media::Tone::new(800.0, 0.4)))?;
+    alice.set_muted(TrackKind::Audio, false)?;
+    let unmuted = until(&mut bob_events, |e| match e {
+        CallEvent::TrackMuted { from, track, muted } if from == "alice" => {
+            Some((track.clone(), *muted))
+        }
+        _ => None,
+    })
+    .await?;
+    assert_eq!(unmuted, (track, false));
+    let pitch = pitch_heard(&speaker, 1.0).await?;
+    assert!(
+        (pitch - 800.0).abs() < 10.0,
+        "Bob heard {pitch} Hz after the switch"
+    );
+    Ok(())
+}
+
+/// The size of the next picture that reads back, and the picture.
+async fn picture(events: &mut Events) -> Result<(u32, u32, sparks_media::VideoFrame), Error> {
+    until(events, |e| match e {
+        CallEvent::Video { frame, .. } if sparks_media::read_stamp(frame).is_some() => {
+            Some((frame.width, frame.height, frame.clone()))
+        }
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_subscriber_gets_the_simulcast_layer_that_fits_its_view() -> Result<(), Error> {
+    let sfu = Sfu::start(Options::default()).await?;
+    let ((alice, _alice_events), (bob, mut bob_events)) = two(&sfu).await?;
+    alice.publish_video(Box::new(sparks_media::TestPattern::new(1280, 720)))?;
+    let track = until(&mut bob_events, |e| match e {
+        CallEvent::TrackSubscribed {
+            track,
+            kind: TrackKind::Video,
+            ..
+        } => Some(track.clone()),
+        _ => None,
+    })
+    .await?;
+    // By default the full picture.
+    let (width, height, _) = picture(&mut bob_events).await?;
+    assert_eq!((width, height), (1280, 720));
+    // Shown small: the quarter layer, switched at its next keyframe.
+    bob.set_view(&track, 320, 180)?;
+    let mut smaller = None;
+    for _ in 0..300 {
+        let (width, height, frame) = picture(&mut bob_events).await?;
+        if (width, height) == (320, 180) {
+            smaller = Some(frame);
+            break;
+        }
+    }
+    let frame = smaller.ok_or("still the large layer")?;
+    let bars = sparks_media::bar_colours(&frame).ok_or("no bars in the small layer")?;
+    for (got, wanted) in bars.iter().zip(sparks_media::BARS) {
+        assert!(
+            got.iter().zip(wanted).all(|(a, b)| a.abs_diff(b) < 48),
+            "{bars:?}"
+        );
+    }
+    // Half size.
+    bob.set_view(&track, 640, 360)?;
+    for _ in 0..300 {
+        if picture(&mut bob_events).await?.0 == 640 {
+            return Ok(());
+        }
+    }
+    Err("the half layer never came".into())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refreshed_token_lets_a_call_resume_after_the_first_expired() -> Result<(), Error> {
+    logs();
+    let sfu = Sfu::start(Options::default()).await?;
+    let short = sfu.token_for("alice", "standup", Duration::from_secs(2));
+    let (alice, mut alice_events) = Call::join(sfu.url(), &short).await?;
+    connected(&mut alice_events).await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    sfu.drop_connection("alice");
+    until(&mut alice_events, |e| {
+        (*e == CallEvent::Reconnected).then_some(())
+    })
+    .await?;
+    alice.leave().await;
     Ok(())
 }

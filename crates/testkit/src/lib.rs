@@ -33,11 +33,21 @@
 //!   `PA_publisher|TR_track` and `mid_to_track_id`), the frames forwarded as they come, and
 //!   keyframes asked from the publisher when they start receiving or lose a picture.
 //!
+//! - Simulcast: of a track sent in layers (`q`, `h`, `f`), each subscriber gets `f` until its
+//!   `update_track_settings` asks for the layer that fits its view (or a quality, or nothing);
+//!   the switch happens at the next keyframe of the new layer, which is asked for at once.
+//! - `mute` updates the track for everyone; every 300 ms the room hears `speakers_changed`
+//!   from the RFC 6464 levels in the publishers' audio (louder than -50 dBov in the last
+//!   600 ms) and `connection_quality` when it changes (poor while unmuted tracks send
+//!   nothing for 2 s, else excellent). A `refresh_token` follows every join; tokens are
+//!   refused the second they expire, as livekit-server does.
+//!
 //! Limits: single peer connection only for media (no server offers on a subscriber
 //! connection), three audio and three video tracks per subscriber (the m-lines a client's first
-//! offer carries), no simulcast layer selection (every layer is forwarded as it comes), no
-//! speakers, connection quality or bandwidth estimation.
+//! offer carries), connection quality from arrival alone (no loss, jitter or bandwidth
+//! estimation), no dynacast (publishers are never told to pause layers nobody watches).
 
+mod activity;
 mod peer;
 mod recorder;
 mod routing;
@@ -111,6 +121,14 @@ struct Participant {
     pending: HashMap<String, proto::TrackInfo>,
     /// The tracks it sends, by the m-line they arrive on.
     sending: HashMap<str0m::media::Mid, String>,
+    /// The simulcast layers it receives, by track sid.
+    layers: HashMap<String, routing::Layer>,
+    /// Its last audio level (dBov) and when it came; when its media last arrived.
+    level: Option<(i8, std::time::Instant)>,
+    last_media: Option<std::time::Instant>,
+    /// What the room was last told: speaking, and the connection quality.
+    speaking: bool,
+    quality: Option<proto::ConnectionQuality>,
     /// The live connection's outbox and its kill switch; `None` while it is away.
     connection: Option<(mpsc::UnboundedSender<signal_response::Message>, u64)>,
 }
@@ -145,11 +163,13 @@ pub struct Sfu {
     url: String,
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
+    activity: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Sfu {
     fn drop(&mut self) {
         self.task.abort();
+        self.activity.abort();
     }
 }
 
@@ -190,10 +210,16 @@ impl Sfu {
         let app = router
             .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
             .with_state(shared.clone());
+        let activity = tokio::spawn(activity::run(shared.clone()));
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(Sfu { url, shared, task })
+        Ok(Sfu {
+            url,
+            shared,
+            task,
+            activity,
+        })
     }
 
     /// `ws://127.0.0.1:PORT`.
@@ -211,19 +237,17 @@ impl Sfu {
 
     /// A token for `identity` to join `room`, as the middleware would hand it out.
     pub fn token(&self, identity: &str, room: &str) -> String {
-        livekit_api::access_token::AccessToken::with_api_key(self.api_key(), self.api_secret())
-            .with_identity(identity)
-            .with_name(identity)
-            .with_grants(livekit_api::access_token::VideoGrants {
-                room_join: true,
-                room: room.to_owned(),
-                can_publish: Some(true),
-                can_subscribe: Some(true),
-                can_publish_data: Some(true),
-                ..Default::default()
-            })
-            .to_jwt()
-            .unwrap_or_default()
+        self.token_for(identity, room, TOKEN_LIFETIME)
+    }
+
+    /// A token that expires after `lifetime`.
+    pub fn token_for(&self, identity: &str, room: &str, lifetime: std::time::Duration) -> String {
+        let grant = Grant {
+            identity: identity.to_owned(),
+            name: identity.to_owned(),
+            room: room.to_owned(),
+        };
+        mint(&self.shared.options, &grant, lifetime)
     }
 
     /// Closes `identity`'s connections in every room at once, without a goodbye (its session
@@ -280,6 +304,26 @@ impl Sfu {
     }
 }
 
+/// How long the fixture's tokens last.
+const TOKEN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(600);
+
+fn mint(options: &Options, grant: &Grant, lifetime: std::time::Duration) -> String {
+    livekit_api::access_token::AccessToken::with_api_key(&options.api_key, &options.api_secret)
+        .with_identity(&grant.identity)
+        .with_name(&grant.name)
+        .with_ttl(lifetime)
+        .with_grants(livekit_api::access_token::VideoGrants {
+            room_join: true,
+            room: grant.room.clone(),
+            can_publish: Some(true),
+            can_subscribe: Some(true),
+            can_publish_data: Some(true),
+            ..Default::default()
+        })
+        .to_jwt()
+        .unwrap_or_default()
+}
+
 /// Who a token lets in.
 struct Grant {
     identity: String,
@@ -302,6 +346,13 @@ fn check(shared: &Shared, token: Option<&str>) -> Result<Grant, (StatusCode, Str
     let claims = TokenVerifier::with_api_key(&shared.options.api_key, &shared.options.api_secret)
         .verify(token)
         .map_err(|e| refuse(format!("invalid token: {e}")))?;
+    // livekit-server allows no leeway on expiry (the JWT library's default is a minute).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as usize);
+    if claims.exp <= now {
+        return Err(refuse("the token has expired".into()));
+    }
     if !claims.video.room_join || claims.video.room.is_empty() || claims.sub.is_empty() {
         return Err(refuse("the token does not grant joining a room".into()));
     }
@@ -461,6 +512,16 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
     if socket.send(encode(first)).await.is_err() {
         return;
     }
+    // A fresh token straight away, as livekit-server sends one before the old one expires:
+    // the client resumes with it.
+    let refreshed = mint(&shared.options, &join.grant, TOKEN_LIFETIME);
+    if socket
+        .send(encode(signal_response::Message::RefreshToken(refreshed)))
+        .await
+        .is_err()
+    {
+        return;
+    }
     if let Some(offer) = join.offer.clone()
         && let Some(answer) = answer(&shared, &room_name, &sid, offer).await
         && socket.send(encode(answer)).await.is_err()
@@ -493,6 +554,12 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
                         let _ = socket.send(encode(signal_response::Message::Pong(now_ms()))).await;
                     }
                     Some(signal_request::Message::Leave(_)) => break true,
+                    Some(signal_request::Message::Mute(request)) => {
+                        routing::mute(&shared, &room_name, &sid, &request);
+                    }
+                    Some(signal_request::Message::TrackSetting(settings)) => {
+                        routing::track_settings(&shared, &room_name, &sid, &settings);
+                    }
                     Some(signal_request::Message::AddTrack(request)) => {
                         if let Some(published) = add_track(&shared, &room_name, &sid, request)
                             && socket.send(encode(published)).await.is_err()
@@ -610,6 +677,11 @@ fn enter(
             peer: None,
             pending: HashMap::new(),
             sending: HashMap::new(),
+            layers: HashMap::new(),
+            level: None,
+            last_media: None,
+            speaking: false,
+            quality: None,
             connection: Some((outbox, connection)),
         },
     );

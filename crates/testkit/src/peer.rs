@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use str0m::change::SdpOffer;
 use str0m::channel::ChannelId;
 use str0m::format::PayloadParams;
-use str0m::media::{Direction, KeyframeRequestKind, MediaKind, MediaTime, Mid};
+use str0m::media::{Direction, KeyframeRequestKind, MediaKind, MediaTime, Mid, Rid, Rids};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, Input, Output, Rtc};
 use tokio::net::UdpSocket;
@@ -26,7 +26,20 @@ pub struct Frame {
     pub params: PayloadParams,
     pub time: MediaTime,
     pub network_time: Instant,
+    /// The simulcast layer it belongs to (`q`, `h`, `f`), if the track has layers.
+    pub rid: Option<Rid>,
+    /// The sender's RFC 6464 audio level (dBov), if it sent one.
+    pub audio_level: Option<i8>,
     pub data: Arc<[u8]>,
+}
+
+impl Frame {
+    /// Whether a subscriber can start decoding here: a VP8 keyframe (the inverted key bit
+    /// of the frame tag is 0), or any audio.
+    pub fn starts_picture(&self) -> bool {
+        self.params.spec().codec != str0m::format::Codec::Vp8
+            || self.data.first().is_some_and(|tag| tag & 1 == 0)
+    }
 }
 
 pub enum Command {
@@ -228,6 +241,8 @@ async fn drive(
                             params: data.params,
                             time: data.time,
                             network_time: data.network_time,
+                            rid: data.rid,
+                            audio_level: data.ext_vals.audio_level,
                             data: data.data,
                         },
                     });
@@ -314,8 +329,15 @@ async fn drive(
                     }
                 }
                 Some(Command::Keyframe(mid)) => {
+                    // From every simulcast layer the track has (or its one stream).
+                    let rids: Vec<Option<Rid>> = match rtc.media(mid).map(|m| m.rids_rx()) {
+                        Some(Rids::Specific(rids)) => rids.iter().copied().map(Some).collect(),
+                        _ => vec![None],
+                    };
                     if let Some(mut writer) = rtc.writer(mid) {
-                        let _ = writer.request_keyframe(None, KeyframeRequestKind::Pli);
+                        for rid in rids {
+                            let _ = writer.request_keyframe(rid, KeyframeRequestKind::Pli);
+                        }
                     }
                 }
                 Some(Command::Candidate(line)) => {

@@ -241,27 +241,141 @@ fn subscribe_to_everyone(shared: &Shared, room: &str, sid: &str) {
     }
 }
 
-/// A frame from a publisher goes to everyone else (those not subscribed drop it).
+/// A frame from a publisher goes to everyone else (those not subscribed drop it); of a
+/// simulcast track, each subscriber gets the layer it asked for, switched at a keyframe.
 fn forward(shared: &Shared, room: &str, sid: &str, mid: str0m::media::Mid, frame: peer::Frame) {
-    let Ok(rooms) = shared.rooms.lock() else {
+    let Ok(mut rooms) = shared.rooms.lock() else {
         return;
     };
-    let Some(room) = rooms.rooms.get(room) else {
+    let Some(room) = rooms.rooms.get_mut(room) else {
         return;
     };
-    let Some(track) = room.participants.get(sid).and_then(|p| p.sending.get(&mid)) else {
+    let Some(publisher) = room.participants.get_mut(sid) else {
         return;
     };
-    for (other, participant) in &room.participants {
-        if other != sid
-            && let Some(peer) = &participant.peer
-        {
-            peer.command(peer::Command::Media {
-                track: track.clone(),
-                frame: frame.clone(),
-            });
+    let now = std::time::Instant::now();
+    publisher.last_media = Some(now);
+    if let Some(level) = frame.audio_level {
+        publisher.level = Some((level, now));
+    }
+    let Some(track) = publisher.sending.get(&mid).cloned() else {
+        return;
+    };
+    for (other, participant) in &mut room.participants {
+        if other == sid {
+            continue;
+        }
+        let Some(peer) = &participant.peer else {
+            continue;
+        };
+        let layer = participant.layers.entry(track.clone()).or_default();
+        if !layer.takes(&frame) {
+            continue;
+        }
+        peer.command(peer::Command::Media {
+            track: track.clone(),
+            frame: frame.clone(),
+        });
+    }
+}
+
+/// Which simulcast layer of a track a subscriber gets.
+#[derive(Default)]
+pub(crate) struct Layer {
+    /// The layer it asked for (`None`: the highest, `f`).
+    pub wanted: Option<str0m::media::Rid>,
+    /// The layer it gets now, until a keyframe of the wanted one arrives.
+    current: Option<str0m::media::Rid>,
+    /// It asked for nothing (a hidden video).
+    pub off: bool,
+}
+
+impl Layer {
+    fn takes(&mut self, frame: &peer::Frame) -> bool {
+        if self.off {
+            return false;
+        }
+        let Some(rid) = frame.rid else {
+            return true;
+        };
+        let wanted = self.wanted.unwrap_or_else(|| "f".into());
+        if self.current == Some(rid) && rid == wanted {
+            return true;
+        }
+        if rid == wanted && frame.starts_picture() {
+            self.current = Some(rid);
+            return true;
+        }
+        self.current == Some(rid)
+    }
+}
+
+/// `update_track_settings`: the layer that fits the size the subscriber shows the tracks at
+/// (or the quality it names), or none for a disabled track.
+pub(crate) fn track_settings(
+    shared: &Shared,
+    room: &str,
+    sid: &str,
+    settings: &proto::UpdateTrackSettings,
+) {
+    let rid = if settings.width > 0 || settings.height > 0 {
+        match settings.height.max(settings.width * 9 / 16) {
+            0..=180 => "q",
+            181..=360 => "h",
+            _ => "f",
+        }
+    } else {
+        match proto::VideoQuality::try_from(settings.quality) {
+            Ok(proto::VideoQuality::Low) => "q",
+            Ok(proto::VideoQuality::Medium) => "h",
+            _ => "f",
+        }
+    };
+    {
+        let Ok(mut rooms) = shared.rooms.lock() else {
+            return;
+        };
+        let Some(subscriber) = rooms
+            .rooms
+            .get_mut(room)
+            .and_then(|r| r.participants.get_mut(sid))
+        else {
+            return;
+        };
+        for track in &settings.track_sids {
+            let layer = subscriber.layers.entry(track.clone()).or_default();
+            layer.off = settings.disabled;
+            layer.wanted = Some(rid.into());
         }
     }
+    for track in &settings.track_sids {
+        keyframe(shared, room, track);
+    }
+}
+
+/// `mute`: the track's new state goes to everyone.
+pub(crate) fn mute(shared: &Shared, room: &str, sid: &str, request: &proto::MuteTrackRequest) {
+    let Ok(mut rooms) = shared.rooms.lock() else {
+        return;
+    };
+    let Some(room) = rooms.rooms.get_mut(room) else {
+        return;
+    };
+    let Some(publisher) = room.participants.get_mut(sid) else {
+        return;
+    };
+    let Some(track) = publisher
+        .info
+        .tracks
+        .iter_mut()
+        .find(|t| t.sid == request.sid)
+    else {
+        return;
+    };
+    track.muted = request.muted;
+    publisher.info.version += 1;
+    let info = publisher.info.clone();
+    broadcast(room, "", &update(info));
 }
 
 /// A subscriber lost a picture: the publisher of `track` is asked for a keyframe.
