@@ -1,5 +1,6 @@
 //! `bench chat`: Sparks' Matrix backend against matrix-nio on the same seeded account.
 //! `bench middleware`: the middleware's meeting tokens against its own trivial endpoint.
+//! `bench call`: the meeting engine against LiveKit's Python SDK through the SFU fixture.
 //!
 //! A Synapse in `.dev/bench` (kept between runs, so the 1,000 rooms and the room of 10,000
 //! messages are seeded once) serves an account that `sparks-bench` signs in once and then
@@ -87,6 +88,39 @@ pub fn middleware() -> Result<ExitCode> {
     let result = process::run(&mut command);
     synapse.server.stop();
     result.map(|()| ExitCode::SUCCESS)
+}
+
+/// `bench call`: `cargo bench`'s build of the engine's benchmark (`crates/call/benches`),
+/// in a network namespace of its own, with the venv's Python SDK as the baseline.
+pub fn call() -> Result<ExitCode> {
+    let ws = Workspace::locate()?;
+    apt::ensure(&[&apt::BUILD, &apt::PYTHON, &apt::NETWORK])?;
+    let venv = venv::ensure(&ws)?;
+    println!("Building the meeting benchmark with optimisations…");
+    process::run(&mut ws.cargo([
+        "bench",
+        "--no-run",
+        "--quiet",
+        "-p",
+        "sparks-call",
+        "--bench",
+        "call",
+    ]))?;
+    let namespace = crate::netns::Namespace::create()?;
+    let bench = ws.cargo(["bench", "--quiet", "-p", "sparks-call", "--bench", "call"]);
+    let mut command = namespace.exec();
+    command
+        .arg(bench.get_program())
+        .args(bench.get_args())
+        .current_dir(ws.root())
+        .env("SPARKS_TEST_MEDIA_IP", crate::netns::MEDIA_IP)
+        .env("SPARKS_TEST_LIVEKIT_PYTHON", venv.python());
+    for (key, value) in bench.get_envs() {
+        if let Some(value) = value {
+            command.env(key, value);
+        }
+    }
+    process::run(&mut command).map(|()| ExitCode::SUCCESS)
 }
 
 pub fn chat() -> Result<ExitCode> {

@@ -45,6 +45,9 @@ Commands:
                             10,000 messages against matrix-nio as the baseline (.dev/bench).
   bench middleware          Load the release-built middleware with wrk at 64 connections:
                             /get_token against /healthz of the same server as the ceiling.
+  bench call                Meetings through the LiveKit-protocol fixture: CPU to publish 720p30
+                            and to receive four 360p, join to first picture, glass to glass;
+                            LiveKit's Python SDK doing the same is the baseline.
   deps                      Install the missing Debian/Ubuntu packages needed to build and run.
   help                      Show this text.
 
@@ -93,7 +96,8 @@ fn run(args: &[String]) -> Result<ExitCode> {
         "bench" => match rest {
             [what] if what == "chat" => bench::chat(),
             [what] if what == "middleware" => bench::middleware(),
-            _ => Err("`bench` needs what to measure: chat or middleware".to_string()),
+            [what] if what == "call" => bench::call(),
+            _ => Err("`bench` needs what to measure: chat, middleware or call".to_string()),
         },
         "deps" => {
             Flags::parse(rest, &[])?;

@@ -279,7 +279,7 @@ impl Call {
             mids: HashMap::new(),
             mixer: Mixer::new(),
             output: None,
-            speaking: Vec::new(),
+            speaking: HashMap::new(),
         };
         tokio::spawn(engine.run(inbox, peer_events));
         Ok((Call { requests, me }, receiver))
@@ -404,8 +404,8 @@ struct Engine {
     mids: HashMap<String, String>,
     mixer: Mixer,
     output: Option<Box<dyn AudioSink>>,
-    /// Who spoke at the last speaker update (sids).
-    speaking: Vec<String>,
+    /// Who spoke at the last speaker update, and how loud (by sid).
+    speaking: HashMap<String, f32>,
 }
 
 fn remote(from: &str, track: &proto::TrackInfo) -> Remote {
@@ -805,25 +805,25 @@ impl Engine {
     /// The SFU's speaker update: the levels of those who changed. Those it calls inactive
     /// stop speaking; the rest (and who spoke before and is not mentioned) speak on.
     fn on_speakers(&mut self, changed: Vec<proto::SpeakerInfo>) {
-        let mut levels: HashMap<String, f32> = HashMap::new();
-        for sid in &self.speaking {
-            levels.insert(sid.clone(), 0.0);
-        }
         for info in changed {
             if info.active {
-                levels.insert(info.sid, info.level);
+                self.speaking.insert(info.sid, info.level);
             } else {
-                levels.remove(&info.sid);
+                self.speaking.remove(&info.sid);
             }
         }
-        let mut speakers: Vec<(String, f32)> = levels.into_iter().collect();
-        speakers.sort_by(|a, b| b.1.total_cmp(&a.1));
-        self.speaking = speakers.iter().map(|(sid, _)| sid.clone()).collect();
+        // Loudest first; equally loud in a stable order.
+        let mut speakers: Vec<(&String, f32)> = self
+            .speaking
+            .iter()
+            .map(|(sid, level)| (sid, *level))
+            .collect();
+        speakers.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         let named = speakers
             .into_iter()
             .filter_map(|(sid, level)| {
                 Some(Speaker {
-                    identity: self.identity_of(&sid)?,
+                    identity: self.identity_of(sid)?,
                     level,
                 })
             })

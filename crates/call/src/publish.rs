@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use livekit_protocol as proto;
-use sparks_media::{AudioSource, OpusEncoder, SAMPLES_PER_FRAME, VideoSource, Vp8Encoder};
+use sparks_media::{AudioSource, I420, OpusEncoder, SAMPLES_PER_FRAME, VideoSource, Vp8Encoder};
 use str0m::format::Codec;
 use str0m::media::{Frequency, MediaTime, Mid};
 use tokio::sync::mpsc;
@@ -207,15 +207,18 @@ pub fn feed_video(
         let frame = source.next_frame(elapsed.as_micros() as u64, wallclock);
         let timestamp = (elapsed.as_micros() * 9 / 100) as u32;
         let forced = controls.keyframe.swap(false, Ordering::Relaxed);
+        // Converted once; the layers are scaled in I420, the quarter from the half.
+        let full = I420::from_rgba(&frame);
+        let half = (plan.len() > 1).then(|| full.halved());
+        let quarter = half.as_ref().map(I420::halved);
         for (layer, encoder) in plan.iter().zip(&mut encoders) {
-            let scaled;
-            let picture = if layer.factor == 1 {
-                &frame
-            } else {
-                scaled = frame.downscaled(layer.factor);
-                &scaled
-            };
-            let Ok(encoded) = encoder.encode(picture, timestamp, forced) else {
+            let picture = match layer.factor {
+                2 => half.as_ref(),
+                4 => quarter.as_ref(),
+                _ => None,
+            }
+            .unwrap_or(&full);
+            let Ok(encoded) = encoder.encode_i420(picture, timestamp, forced) else {
                 continue;
             };
             for packet in encoded {

@@ -14,10 +14,12 @@ type Events = UnboundedReceiver<CallEvent>;
 
 const WAIT: Duration = Duration::from_secs(15);
 
-/// Waits for the first event `pick` accepts; fails on a disconnect or after [`WAIT`].
+/// Waits for the first event `pick` accepts; fails on a disconnect or after [`WAIT`] (however
+/// many other events come meanwhile).
 async fn until<T>(events: &mut Events, pick: impl Fn(&CallEvent) -> Option<T>) -> Result<T, Error> {
+    let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let event = tokio::time::timeout(WAIT, events.recv())
+        let event = tokio::time::timeout_at(deadline, events.recv())
             .await
             .map_err(|_| "timed out waiting for an event")?
             .ok_or("the call ended")?;
@@ -28,6 +30,14 @@ async fn until<T>(events: &mut Events, pick: impl Fn(&CallEvent) -> Option<T>) -
             return Err(format!("disconnected: {error}").into());
         }
     }
+}
+
+/// Fails once `deadline` has passed: for loops over many events.
+fn in_time(deadline: tokio::time::Instant, what: &str) -> Result<(), Error> {
+    if tokio::time::Instant::now() > deadline {
+        return Err(format!("timed out: {what}").into());
+    }
+    Ok(())
 }
 
 async fn connected(events: &mut Events) -> Result<(), Error> {
@@ -57,7 +67,9 @@ async fn two(sfu: &Sfu) -> Result<((Call, Events), (Call, Events)), Error> {
     let (bob, mut bob_events) = Call::join(sfu.url(), &sfu.token("bob", "standup")).await?;
     // Alice hears of Bob before or after her own connection is up.
     let (mut up, mut bob_seen) = (false, false);
+    let deadline = tokio::time::Instant::now() + WAIT;
     while !(up && bob_seen) {
+        in_time(deadline, "Alice connected and saw Bob")?;
         match until(&mut alice_events, |e| Some(e.clone())).await? {
             CallEvent::Connected => up = true,
             CallEvent::ParticipantJoined { identity, .. } => bob_seen = identity == "bob",
@@ -157,7 +169,9 @@ async fn sparks_participants_hear_and_see_each_other_through_the_sfu() -> Result
     bob.set_output(Box::new(speaker.clone()))?;
     let mut subscribed = Vec::new();
     let mut seen = None;
+    let deadline = tokio::time::Instant::now() + WAIT;
     while speaker.heard().len() < sparks_media::SAMPLE_RATE as usize * 2 || seen.is_none() {
+        in_time(deadline, "Bob hears and sees Alice")?;
         match until(&mut bob_events, |e| Some(e.clone())).await? {
             CallEvent::TrackSubscribed { from, kind, .. } => subscribed.push((from, kind)),
             CallEvent::Video { from, frame, .. } if from == "alice" => {
@@ -323,7 +337,8 @@ async fn a_subscriber_gets_the_simulcast_layer_that_fits_its_view() -> Result<()
     // Shown small: the quarter layer, switched at its next keyframe.
     bob.set_view(&track, 320, 180)?;
     let mut smaller = None;
-    for _ in 0..300 {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tokio::time::Instant::now() < deadline {
         let (width, height, frame) = picture(&mut bob_events).await?;
         if (width, height) == (320, 180) {
             smaller = Some(frame);
@@ -340,7 +355,8 @@ async fn a_subscriber_gets_the_simulcast_layer_that_fits_its_view() -> Result<()
     }
     // Half size.
     bob.set_view(&track, 640, 360)?;
-    for _ in 0..300 {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tokio::time::Instant::now() < deadline {
         if picture(&mut bob_events).await?.0 == 640 {
             return Ok(());
         }
@@ -362,5 +378,44 @@ async fn a_refreshed_token_lets_a_call_resume_after_the_first_expired() -> Resul
     })
     .await?;
     alice.leave().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_latecomer_receives_everyone_already_in_a_busy_room() -> Result<(), Error> {
+    logs();
+    let sfu = Sfu::start(Options::default()).await?;
+    let mut publishers = Vec::new();
+    for n in 0..4 {
+        let (call, mut events) =
+            Call::join(sfu.url(), &sfu.token(&format!("p{n}"), "busy")).await?;
+        tokio::spawn(async move { while events.recv().await.is_some() {} });
+        call.publish_audio(Box::new(sparks_media::Tone::new(
+            300.0 + 100.0 * n as f32,
+            0.3,
+        )))?;
+        call.publish_video(Box::new(sparks_media::TestPattern::new(320, 180)))?;
+        publishers.push(call);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Eight tracks wait for the latecomer: more than the m-lines of its first offer, so it
+    // offers again as the SFU asks, and every track is named in an answer.
+    let (_late, mut events) = Call::join(sfu.url(), &sfu.token("late", "busy")).await?;
+    let mut subscribed = std::collections::HashSet::new();
+    let mut pictures = std::collections::HashSet::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while subscribed.len() < 8 || pictures.len() < 4 {
+        in_time(deadline, "every track reaches the latecomer")?;
+        match until(&mut events, |e| Some(e.clone())).await? {
+            CallEvent::TrackSubscribed { track, .. } => {
+                subscribed.insert(track);
+            }
+            CallEvent::Video { track, frame, .. } if sparks_media::read_stamp(&frame).is_some() => {
+                pictures.insert(track);
+            }
+            _ => {}
+        }
+    }
+    assert!(pictures.is_subset(&subscribed));
     Ok(())
 }

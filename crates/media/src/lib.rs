@@ -23,5 +23,5 @@ pub use audio::{
 };
 pub use mixer::Mixer;
 pub use opus::{CodecError, OpusDecoder, OpusEncoder};
-pub use video::{BARS, TestPattern, VideoFrame, VideoSource, bar_colours, read_stamp};
+pub use video::{BARS, I420, TestPattern, VideoFrame, VideoSource, bar_colours, read_stamp};
 pub use vp8::{Vp8Decoder, Vp8Encoder, Vp8Error, Vp8Frame};

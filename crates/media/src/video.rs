@@ -11,41 +11,107 @@ pub struct VideoFrame {
     pub timestamp_us: u64,
 }
 
-impl VideoFrame {
-    /// The picture at 1/`factor` of its width and height (even sizes, as encoders want),
-    /// each pixel the mean of the block it stands for.
-    pub fn downscaled(&self, factor: u32) -> VideoFrame {
-        let factor = factor.max(1);
-        let width = (self.width / factor).max(2) & !1;
-        let height = (self.height / factor).max(2) & !1;
-        let mut rgba = Vec::with_capacity((width * height * 4) as usize);
-        let stride = self.width as usize * 4;
-        let area = factor * factor;
-        for y in 0..height {
-            for x in 0..width {
-                let mut sum = [0u32; 4];
-                for dy in 0..factor {
-                    let row = ((y * factor + dy) as usize).min(self.height as usize - 1) * stride;
-                    for dx in 0..factor {
-                        let at =
-                            row + ((x * factor + dx) as usize).min(self.width as usize - 1) * 4;
-                        if let Some(pixel) = self.rgba.get(at..at + 4) {
-                            for (s, p) in sum.iter_mut().zip(pixel) {
-                                *s += u32::from(*p);
-                            }
-                        }
-                    }
-                }
-                rgba.extend(sum.map(|s| (s / area) as u8));
+/// A picture in I420 (what VP8 encodes): full-size luma, chroma at half width and height,
+/// rows packed without padding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct I420 {
+    pub width: u32,
+    pub height: u32,
+    pub y: Vec<u8>,
+    pub u: Vec<u8>,
+    pub v: Vec<u8>,
+}
+
+impl I420 {
+    /// BT.601, limited range, chroma averaged over 2 × 2 pixels; 8-bit fixed point (the
+    /// coefficients scaled by 256), row by row over slices so the loops carry no index checks.
+    /// Odd sizes lose their last column or row.
+    pub fn from_rgba(frame: &VideoFrame) -> I420 {
+        let (w, h) = ((frame.width & !1) as usize, (frame.height & !1) as usize);
+        let stride = frame.width as usize * 4;
+        let mut y = vec![0u8; w * h];
+        let mut u = vec![0u8; w / 2 * (h / 2)];
+        let mut v = vec![0u8; w / 2 * (h / 2)];
+        for (out, pixels) in y
+            .chunks_exact_mut(w.max(1))
+            .zip(frame.rgba.chunks_exact(stride.max(1)))
+        {
+            for (luma, p) in out.iter_mut().zip(pixels.chunks_exact(4)) {
+                let (r, g, b) = (i32::from(p[0]), i32::from(p[1]), i32::from(p[2]));
+                *luma = (((66 * r + 129 * g + 25 * b + 128) >> 8) + 16) as u8;
             }
         }
-        VideoFrame {
-            width,
-            height,
-            rgba,
-            timestamp_us: self.timestamp_us,
+        let rows = u
+            .chunks_exact_mut((w / 2).max(1))
+            .zip(v.chunks_exact_mut((w / 2).max(1)));
+        for ((cb_row, cr_row), pair) in rows.zip(frame.rgba.chunks_exact((stride * 2).max(1))) {
+            let (upper, lower) = pair.split_at(stride);
+            let pixels = upper.chunks_exact(8).zip(lower.chunks_exact(8));
+            for ((cb, cr), (top, bottom)) in cb_row.iter_mut().zip(cr_row.iter_mut()).zip(pixels) {
+                let sum = |i: usize| {
+                    i32::from(top[i])
+                        + i32::from(top[i + 4])
+                        + i32::from(bottom[i])
+                        + i32::from(bottom[i + 4])
+                };
+                // The sums of four are four times the mean: shift by 10 instead of 8.
+                let (r, g, b) = (sum(0), sum(1), sum(2));
+                *cb = (((-38 * r - 74 * g + 112 * b + 512) >> 10) + 128).clamp(0, 255) as u8;
+                *cr = (((112 * r - 94 * g - 18 * b + 512) >> 10) + 128).clamp(0, 255) as u8;
+            }
+        }
+        I420 {
+            width: w as u32,
+            height: h as u32,
+            y,
+            u,
+            v,
         }
     }
+
+    /// The picture at half its width and height (even sizes), each sample the mean of four.
+    pub fn halved(&self) -> I420 {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let (hw, hh) = (((w / 2).max(2)) & !1, ((h / 2).max(2)) & !1);
+        I420 {
+            width: hw as u32,
+            height: hh as u32,
+            y: halve_plane(&self.y, w, h, hw, hh),
+            u: halve_plane(&self.u, w / 2, h / 2, hw / 2, hh / 2),
+            v: halve_plane(&self.v, w / 2, h / 2, hw / 2, hh / 2),
+        }
+    }
+}
+
+/// A `w` × `h` plane scaled to `to_w` × `to_h` (about half), by the mean of 2 × 2 samples.
+fn halve_plane(plane: &[u8], w: usize, h: usize, to_w: usize, to_h: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(to_w * to_h);
+    let at = |x: usize, y: usize| {
+        u16::from(
+            plane
+                .get(y.min(h.saturating_sub(1)) * w + x.min(w.saturating_sub(1)))
+                .copied()
+                .unwrap_or(0),
+        )
+    };
+    if w < 2 || h < 2 || plane.len() < w * h {
+        for y in 0..to_h {
+            for x in 0..to_w {
+                out.push(at(2 * x, 2 * y) as u8);
+            }
+        }
+        return out;
+    }
+    for pair in plane.chunks_exact(w * 2).take(to_h) {
+        let (upper, lower) = pair.split_at(w);
+        for (top, bottom) in upper.chunks_exact(2).zip(lower.chunks_exact(2)).take(to_w) {
+            let sum =
+                u16::from(top[0]) + u16::from(top[1]) + u16::from(bottom[0]) + u16::from(bottom[1]);
+            out.push(((sum + 2) / 4) as u8);
+        }
+    }
+    out.resize(to_w * to_h, 128);
+    out
 }
 
 /// Something that makes pictures: a camera, or the test pattern.
@@ -267,25 +333,5 @@ mod tests {
         };
         assert_eq!(read_stamp(&grey), None);
         assert_eq!(bar_colours(&grey), None);
-    }
-
-    #[test]
-    fn downscaled_layers_keep_the_stamp_and_the_bars() {
-        let mut pattern = TestPattern::new(1280, 720);
-        let frame = pattern.next_frame(0, 987_654_321);
-        for (factor, size) in [(2, (640, 360)), (4, (320, 180))] {
-            let layer = frame.downscaled(factor);
-            assert_eq!((layer.width, layer.height), size);
-            assert_eq!(layer.rgba.len(), (size.0 * size.1 * 4) as usize);
-            assert_eq!(read_stamp(&layer), Some((987_654_321, 0)));
-            let bars = bar_colours(&layer).expect("bars");
-            assert!(
-                bars.iter().zip(BARS).all(|(a, b)| close(*a, b, 1)),
-                "{bars:?}"
-            );
-        }
-        // Odd sizes come out even.
-        let odd = TestPattern::new(202, 100).next_frame(0, 0).downscaled(3);
-        assert_eq!((odd.width % 2, odd.height % 2), (0, 0));
     }
 }

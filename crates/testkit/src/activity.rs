@@ -1,6 +1,6 @@
 //! What the fixture tells a room about itself every few hundred milliseconds: who speaks
-//! (from the audio levels publishers put in their RTP, RFC 6464) and how well everyone's
-//! media arrives.
+//! (from the audio levels publishers put in their RTP, RFC 6464), when that changes, and how
+//! well everyone's media arrives, when that changes and every two seconds.
 
 use std::time::{Duration, Instant};
 
@@ -16,11 +16,15 @@ const SPEAKING: i8 = -50;
 const FRESH: Duration = Duration::from_millis(600);
 /// A publisher whose media stopped this long ago has a poor connection.
 const STALE: Duration = Duration::from_secs(2);
+/// Every this many ticks everyone's quality goes out, changed or not (as livekit-server
+/// repeats it).
+const QUALITY_EVERY: u32 = 7;
 
 pub(crate) async fn run(shared: std::sync::Arc<Shared>) {
     let mut tick = tokio::time::interval(TICK);
-    loop {
+    for round in 0u32.. {
         tick.tick().await;
+        let everyone = round % QUALITY_EVERY == 0;
         let now = Instant::now();
         let Ok(mut rooms) = shared.rooms.lock() else {
             return;
@@ -33,7 +37,7 @@ pub(crate) async fn run(shared: std::sync::Arc<Shared>) {
                     .level
                     .filter(|(level, at)| *level > SPEAKING && now - *at < FRESH)
                     .map(|(level, _)| 10f32.powf(f32::from(level) / 20.0));
-                if level.is_some() || participant.speaking {
+                if level.is_some() != participant.speaking {
                     participant.speaking = level.is_some();
                     speakers.push(proto::SpeakerInfo {
                         sid: participant.info.sid.clone(),
@@ -49,7 +53,7 @@ pub(crate) async fn run(shared: std::sync::Arc<Shared>) {
                 } else {
                     proto::ConnectionQuality::Excellent
                 };
-                if participant.quality != Some(quality) {
+                if everyone || participant.quality != Some(quality) {
                     participant.quality = Some(quality);
                     qualities.push(proto::ConnectionQualityInfo {
                         participant_sid: participant.info.sid.clone(),

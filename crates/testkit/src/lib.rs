@@ -36,10 +36,11 @@
 //! - Simulcast: of a track sent in layers (`q`, `h`, `f`), each subscriber gets `f` until its
 //!   `update_track_settings` asks for the layer that fits its view (or a quality, or nothing);
 //!   the switch happens at the next keyframe of the new layer, which is asked for at once.
-//! - `mute` updates the track for everyone; every 300 ms the room hears `speakers_changed`
-//!   from the RFC 6464 levels in the publishers' audio (louder than -50 dBov in the last
-//!   600 ms) and `connection_quality` when it changes (poor while unmuted tracks send
-//!   nothing for 2 s, else excellent). A `refresh_token` follows every join; tokens are
+//! - `mute` updates the track for everyone; the room hears `speakers_changed` when someone
+//!   starts or stops speaking (by the RFC 6464 levels in the publishers' audio: louder than
+//!   -50 dBov in the last 600 ms; checked every 300 ms) and `connection_quality` when it
+//!   changes and every two seconds (poor while unmuted tracks send nothing for 2 s, else
+//!   excellent). A `refresh_token` follows every join; tokens are
 //!   refused the second they expire, as livekit-server does.
 //!
 //! Limits: single peer connection only for media (no server offers on a subscriber

@@ -155,6 +155,28 @@ fn retag(answer: &str, msids: &HashMap<Mid, (String, String)>) -> String {
 }
 
 /// Puts wanted tracks on free m-lines of their kind.
+/// The receive-only audio and video m-lines of `offer`: where the fixture may send.
+fn receive_slots(offer: &str) -> Vec<(Mid, MediaKind)> {
+    let mut slots = Vec::new();
+    for section in offer.split("\r\nm=").skip(1) {
+        let kind = if section.starts_with("audio") {
+            MediaKind::Audio
+        } else if section.starts_with("video") {
+            MediaKind::Video
+        } else {
+            continue;
+        };
+        let mut lines = section.split("\r\n");
+        let receives = lines.clone().any(|l| l == "a=recvonly");
+        if let Some(mid) = lines.find_map(|l| l.strip_prefix("a=mid:"))
+            && receives
+        {
+            slots.push((Mid::from(mid), kind));
+        }
+    }
+    slots
+}
+
 fn assign(
     wanted: &mut Vec<(String, String, MediaKind)>,
     free: &mut Vec<(Mid, MediaKind)>,
@@ -188,6 +210,7 @@ async fn drive(
     let mut wanted: Vec<(String, String, MediaKind)> = Vec::new();
     let mut channels: [Option<ChannelId>; 2] = [None, None];
     let mut waiting: Vec<(bool, Vec<u8>)> = Vec::new();
+    let mut slots: std::collections::HashSet<Mid> = std::collections::HashSet::new();
     let mut buffer = vec![0u8; 2048];
     loop {
         let deadline = loop {
@@ -217,10 +240,8 @@ async fn drive(
                     }
                 }
                 Ok(Output::Event(Event::MediaAdded(added))) => match added.direction {
-                    Direction::SendOnly => {
-                        free.push((added.mid, added.kind));
-                        assign(&mut wanted, &mut free, &mut sending, &mut msids);
-                    }
+                    // Taken from the offer already (`receive_slots`).
+                    Direction::SendOnly => {}
                     Direction::RecvOnly | Direction::SendRecv => {
                         let cid = rtc
                             .media(added.mid)
@@ -298,6 +319,14 @@ async fn drive(
             command = inbox.recv() => match command {
                 None => return,
                 Some(Command::Offer(sdp, answer)) => {
+                    // The client's new receive-only m-lines take waiting tracks now, so this
+                    // answer names them (str0m announces the m-lines only later).
+                    for slot in receive_slots(&sdp) {
+                        if slots.insert(slot.0) {
+                            free.push(slot);
+                        }
+                    }
+                    assign(&mut wanted, &mut free, &mut sending, &mut msids);
                     let result = SdpOffer::from_sdp_string(&sdp)
                         .map_err(|e| format!("the offer cannot be read: {e}"))
                         .and_then(|offer| {
