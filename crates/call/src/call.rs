@@ -233,7 +233,7 @@ impl Call {
             identity: participant.identity.clone(),
         };
         let ip = local_ip(url).await;
-        let (peer, offer, peer_events) = Peer::start(ip)
+        let (peer, offer, peer_events) = Peer::start(ip, signal.mode() == Mode::Single)
             .await
             .map_err(|e| CallError::Media(e.to_string()))?;
         signal.send(signal_request::Message::Offer(proto::SessionDescription {
@@ -279,6 +279,8 @@ impl Call {
             mids: HashMap::new(),
             mixer: Mixer::new(),
             output: None,
+            ip,
+            subscriber: None,
             speaking: HashMap::new(),
         };
         tokio::spawn(engine.run(inbox, peer_events));
@@ -352,6 +354,16 @@ impl Call {
     }
 }
 
+/// The next event of the subscriber connection, if there is one (else never).
+async fn subscribed(
+    subscriber: &mut Option<(Peer, mpsc::UnboundedReceiver<PeerEvent>)>,
+) -> Option<PeerEvent> {
+    match subscriber {
+        Some((_, events)) => events.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// The address of this machine that reaches the SFU (the route the system would take).
 async fn local_ip(url: &str) -> IpAddr {
     let fallback = IpAddr::from([127, 0, 0, 1]);
@@ -404,6 +416,10 @@ struct Engine {
     mids: HashMap<String, String>,
     mixer: Mixer,
     output: Option<Box<dyn AudioSink>>,
+    /// Our address towards the SFU.
+    ip: IpAddr,
+    /// `/rtc`: the subscriber connection, which the SFU offers, and its events.
+    subscriber: Option<(Peer, mpsc::UnboundedReceiver<PeerEvent>)>,
     /// Who spoke at the last speaker update, and how loud (by sid).
     speaking: HashMap<String, f32>,
 }
@@ -483,8 +499,26 @@ impl Engine {
                         }
                     }
                     Some(PeerEvent::Disconnected) => tracing::info!("the media path is interrupted"),
+                    // The publisher connection neither answers nor receives tracks.
+                    Some(PeerEvent::Answer(_) | PeerEvent::Track { .. }) => {}
                     Some(PeerEvent::Failed(problem)) => break CallError::Media(problem),
                     None => break CallError::Media("the media connection stopped".into()),
+                },
+                event = subscribed(&mut self.subscriber) => match event {
+                    Some(PeerEvent::Answer(sdp)) => {
+                        let answer = proto::SessionDescription { r#type: "answer".into(), sdp, ..Default::default() };
+                        if let Err(error) = self.signal.send(signal_request::Message::Answer(answer)) {
+                            tracing::warn!(%error, "answer not sent");
+                        }
+                    }
+                    Some(PeerEvent::Track { mid, track }) => {
+                        self.mids.insert(mid.to_string(), track);
+                        self.announce_subscriptions();
+                    }
+                    Some(PeerEvent::Media { mid, time, data }) => self.on_media(mid, time, &data),
+                    Some(PeerEvent::Failed(problem)) => break CallError::Media(problem),
+                    Some(_) => {}
+                    None => self.subscriber = None,
                 },
                 request = requests.recv() => match request {
                     Some(Request::Publish(source)) => self.add_track(source),
@@ -557,8 +591,13 @@ impl Engine {
                             .and_then(|c| c.as_str())
                             .map(str::to_owned)
                     });
-                if let Some(candidate) = candidate {
-                    self.peer.command(Command::Candidate(candidate));
+                let to_subscriber = trickle.target == proto::SignalTarget::Subscriber as i32;
+                match (candidate, &self.subscriber) {
+                    (Some(candidate), Some((subscriber, _))) if to_subscriber => {
+                        subscriber.command(Command::Candidate(candidate));
+                    }
+                    (Some(candidate), _) => self.peer.command(Command::Candidate(candidate)),
+                    (None, _) => {}
                 }
             }
             M::Update(update) => {
@@ -604,6 +643,17 @@ impl Engine {
             }
             M::Offer(_) if self.signal.mode() == Mode::Single => {
                 tracing::warn!("an offer in single peer connection mode; ignored");
+            }
+            // `/rtc`: the SFU offers what we receive on a connection of its own.
+            M::Offer(offer) => {
+                if self.subscriber.is_none() {
+                    let subscriber =
+                        Peer::answerer(self.ip).map_err(|e| CallError::Media(e.to_string()))?;
+                    self.subscriber = Some(subscriber);
+                }
+                if let Some((subscriber, _)) = &self.subscriber {
+                    subscriber.command(Command::Offer(offer.sdp));
+                }
             }
             _ => {}
         }

@@ -8,8 +8,10 @@
 //! timeout; everything that goes wrong is a typed [`SignalError`].
 //!
 //! [`Call`] is the meeting itself: signalling plus the peer connection to the SFU (str0m:
-//! ICE, DTLS, SCTP), with LiveKit's `_reliable` and `_lossy` data channels carrying
-//! `DataPacket`s, a stream of [`CallEvent`]s, and a resume when signalling drops.
+//! ICE, DTLS, SCTP, SRTP; on `/rtc` a second one that the SFU offers for what we receive),
+//! with LiveKit's `_reliable` and `_lossy` data channels carrying `DataPacket`s, our audio and
+//! video (muted, switched to other devices, in simulcast layers), everyone else's decoded and
+//! mixed, a stream of [`CallEvent`]s, and a resume when signalling drops.
 
 mod call;
 mod peer;

@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use str0m::change::{SdpAnswer, SdpPendingOffer};
+use str0m::change::{SdpAnswer, SdpOffer, SdpPendingOffer};
 use str0m::channel::{ChannelConfig, ChannelId, Reliability};
 use str0m::format::Codec;
 use str0m::media::{Direction, MediaKind, MediaTime, Mid, Rid, Simulcast, SimulcastLayer};
@@ -31,6 +31,8 @@ const RECEIVE_SLOTS: usize = 3;
 pub enum Command {
     /// The SFU's answer to our offer.
     Answer(String),
+    /// The SFU's offer (to a subscriber connection); the answer comes as an event.
+    Offer(String),
     /// A candidate the SFU trickled (`candidate:…`).
     Candidate(String),
     Send {
@@ -67,6 +69,13 @@ pub enum Command {
 pub enum PeerEvent {
     /// An offer to send to the SFU.
     Offer(String),
+    /// The answer to the SFU's offer.
+    Answer(String),
+    /// The SFU sends the track whose msid names `track` on `mid` (a subscriber connection).
+    Track {
+        mid: Mid,
+        track: String,
+    },
     /// ICE and DTLS are up, and both data channels are open.
     Connected,
     /// An encoded frame of a track the SFU forwards, on `mid`, with its RTP time in the
@@ -102,9 +111,12 @@ impl Drop for Peer {
 }
 
 impl Peer {
-    /// A peer on a UDP socket of `ip`, and its offer. Its events come on the receiver.
+    /// A peer on a UDP socket of `ip`, and its offer. Its events come on the receiver. With
+    /// `receives` it offers m-lines for what the SFU forwards (one connection for both
+    /// directions, `/rtc/v1`); without, it only publishes (`/rtc`'s publisher connection).
     pub async fn start(
         ip: IpAddr,
+        receives: bool,
     ) -> std::io::Result<(Peer, String, mpsc::UnboundedReceiver<PeerEvent>)> {
         let socket = UdpSocket::bind(SocketAddr::new(ip, 0)).await?;
         let local = socket.local_addr()?;
@@ -127,7 +139,7 @@ impl Peer {
             negotiated: None,
             protocol: String::new(),
         });
-        for _ in 0..RECEIVE_SLOTS {
+        for _ in 0..if receives { RECEIVE_SLOTS } else { 0 } {
             changes.add_media(MediaKind::Audio, Direction::RecvOnly, None, None, None);
             changes.add_media(MediaKind::Video, Direction::RecvOnly, None, None, None);
         }
@@ -136,8 +148,24 @@ impl Peer {
             .ok_or_else(|| std::io::Error::other("nothing to offer"))?;
         let (commands, inbox) = mpsc::unbounded_channel();
         let (events, outbox) = mpsc::unbounded_channel();
-        let task = tokio::spawn(drive(rtc, socket, pending, inbox, events));
+        let task = tokio::spawn(drive(rtc, socket, Some(pending), inbox, events));
         Ok((Peer { commands, task }, offer.to_sdp_string(), outbox))
+    }
+
+    /// A subscriber connection (`/rtc`): it answers the SFU's offers and only receives.
+    pub fn answerer(ip: IpAddr) -> std::io::Result<(Peer, mpsc::UnboundedReceiver<PeerEvent>)> {
+        let socket = std::net::UdpSocket::bind(SocketAddr::new(ip, 0))?;
+        socket.set_nonblocking(true)?;
+        let socket = UdpSocket::from_std(socket)?;
+        let local = socket.local_addr()?;
+        let mut rtc = Rtc::builder().build(Instant::now());
+        let candidate =
+            Candidate::host(local, "udp").map_err(|e| std::io::Error::other(e.to_string()))?;
+        rtc.add_local_candidate(candidate);
+        let (commands, inbox) = mpsc::unbounded_channel();
+        let (events, outbox) = mpsc::unbounded_channel();
+        let task = tokio::spawn(drive(rtc, socket, None, inbox, events));
+        Ok((Peer { commands, task }, outbox))
     }
 
     pub fn command(&self, command: Command) {
@@ -175,6 +203,8 @@ struct State {
     connected: bool,
     /// Offers made, for the engine to send.
     outgoing: Vec<String>,
+    /// Answers to the SFU's offers, for the engine to send.
+    answers: Vec<String>,
 }
 
 impl State {
@@ -214,6 +244,16 @@ impl State {
                     .accept_answer(pending, answer)
                     .map_err(|e| format!("an answer that does not fit the offer: {e}"))?;
                 self.negotiate();
+            }
+            Command::Offer(sdp) => {
+                let offer =
+                    SdpOffer::from_sdp_string(&sdp).map_err(|e| format!("a broken offer: {e}"))?;
+                let answer = self
+                    .rtc
+                    .sdp_api()
+                    .accept_offer(offer)
+                    .map_err(|e| format!("an offer that cannot be answered: {e}"))?;
+                self.answers.push(answer.to_sdp_string());
             }
             Command::Publish {
                 kind,
@@ -325,6 +365,14 @@ impl State {
                     data: data.data,
                 });
             }
+            Event::MediaAdded(added) if added.direction == Direction::RecvOnly => {
+                if let Some(media) = self.rtc.media(added.mid) {
+                    let _ = events.send(PeerEvent::Track {
+                        mid: added.mid,
+                        track: media.track_id().to_owned(),
+                    });
+                }
+            }
             Event::Connected => self.connected = true,
             Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
                 let _ = events.send(PeerEvent::Disconnected);
@@ -359,7 +407,7 @@ impl State {
 async fn drive(
     rtc: Rtc,
     socket: UdpSocket,
-    pending: SdpPendingOffer,
+    pending: Option<SdpPendingOffer>,
     mut inbox: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<PeerEvent>,
 ) {
@@ -372,13 +420,14 @@ async fn drive(
     };
     let mut state = State {
         rtc,
-        pending: Some(pending),
+        pending,
         channels: HashMap::new(),
         open: [None, None],
         queued: VecDeque::new(),
         announced: false,
         connected: false,
         outgoing: Vec::new(),
+        answers: Vec::new(),
         changes: Vec::new(),
         published: HashMap::new(),
     };
@@ -406,6 +455,9 @@ async fn drive(
         }
         for offer in state.outgoing.drain(..) {
             let _ = events.send(PeerEvent::Offer(offer));
+        }
+        for answer in state.answers.drain(..) {
+            let _ = events.send(PeerEvent::Answer(answer));
         }
         if state.ready() && !state.announced {
             state.announced = true;

@@ -162,7 +162,25 @@ async fn a_participant_survives_a_dropped_signalling_connection() -> Result<(), 
 #[tokio::test(flavor = "multi_thread")]
 async fn sparks_participants_hear_and_see_each_other_through_the_sfu() -> Result<(), Error> {
     let sfu = Sfu::start(Options::default()).await?;
-    let ((alice, _alice_events), (bob, mut bob_events)) = two(&sfu).await?;
+    hear_and_see(&sfu).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sparks_participants_hear_and_see_each_other_through_an_older_server() -> Result<(), Error>
+{
+    // `/rtc`: what each receives comes on a subscriber connection the SFU offers.
+    let sfu = Sfu::start(Options {
+        v1: false,
+        ..Options::default()
+    })
+    .await?;
+    hear_and_see(&sfu).await?;
+    assert!(sfu.paths().iter().all(|p| p == "/rtc"));
+    Ok(())
+}
+
+async fn hear_and_see(sfu: &Sfu) -> Result<(), Error> {
+    let ((alice, _alice_events), (bob, mut bob_events)) = two(sfu).await?;
     alice.publish_audio(Box::new(sparks_media::Tone::new(500.0, 0.4)))?;
     alice.publish_video(Box::new(sparks_media::TestPattern::new(320, 240)))?;
     let speaker = Recorder::new();

@@ -43,15 +43,21 @@
 //!   excellent). A `refresh_token` follows every join; tokens are
 //!   refused the second they expire, as livekit-server does.
 //!
-//! Limits: single peer connection only for media (no server offers on a subscriber
-//! connection), three audio and three video tracks per subscriber (the m-lines a client's first
-//! offer carries), connection quality from arrival alone (no loss, jitter or bandwidth
+//! - `/rtc` participants (two peer connections): what they publish arrives on the connection
+//!   they offer; what they receive goes out on a subscriber connection the fixture offers
+//!   (`subscriber`, ICE-lite, one send-only m-line per track with the msid
+//!   `PA_publisher|TR_track`, a new offer per added track, answers and trickle with
+//!   `target = SUBSCRIBER`).
+//!
+//! Limits: data packets only on the connection the client offers (`subscriber_primary` false),
+//! m-lines are never removed or reused when tracks go away, connection quality from arrival alone (no loss, jitter or bandwidth
 //! estimation), no dynacast (publishers are never told to pause layers nobody watches).
 
 mod activity;
 mod peer;
 mod recorder;
 mod routing;
+mod subscriber;
 
 pub use recorder::Recorder;
 
@@ -118,6 +124,9 @@ struct Participant {
     info: proto::ParticipantInfo,
     /// The participant's peer connection; it outlives dropped signalling connections.
     peer: Option<Arc<peer::Peer>>,
+    /// Joined on `/rtc`: what it receives comes on a subscriber connection the fixture offers.
+    dual: bool,
+    subscriber: Option<Arc<subscriber::Subscriber>>,
     /// Tracks announced with `add_track` and not yet seen on the peer connection, by cid.
     pending: HashMap<String, proto::TrackInfo>,
     /// The tracks it sends, by the m-line they arrive on.
@@ -381,6 +390,8 @@ struct Join {
     resume: Option<String>,
     /// The offer a `/rtc/v1` join may carry, answered right after the join.
     offer: Option<proto::SessionDescription>,
+    /// `/rtc`: publisher and subscriber connections.
+    dual: bool,
 }
 
 async fn v0(
@@ -399,6 +410,7 @@ async fn v0(
         grant,
         resume,
         offer: None,
+        dual: true,
     };
     accept(shared, "/rtc", join, upgrade)
 }
@@ -421,6 +433,7 @@ async fn v1(
         grant,
         resume,
         offer: request.publisher_offer,
+        dual: false,
     };
     accept(shared, "/rtc/v1", join, upgrade)
 }
@@ -555,6 +568,9 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
                         let _ = socket.send(encode(signal_response::Message::Pong(now_ms()))).await;
                     }
                     Some(signal_request::Message::Leave(_)) => break true,
+                    Some(signal_request::Message::Answer(answer)) => {
+                        routing::subscriber_answer(&shared, &room_name, &sid, answer.sdp);
+                    }
                     Some(signal_request::Message::Mute(request)) => {
                         routing::mute(&shared, &room_name, &sid, &request);
                     }
@@ -579,7 +595,11 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
                         let candidate = serde_json::from_str::<serde_json::Value>(&trickle.candidate_init)
                             .ok()
                             .and_then(|init| init.get("candidate").and_then(|c| c.as_str()).map(str::to_owned));
-                        if let (Some(candidate), Some(peer)) = (candidate, peer_of(&shared, &room_name, &sid).await) {
+                        if trickle.target == proto::SignalTarget::Subscriber as i32 {
+                            if let Some(candidate) = candidate {
+                                routing::subscriber_candidate(&shared, &room_name, &sid, candidate);
+                            }
+                        } else if let (Some(candidate), Some(peer)) = (candidate, peer_of(&shared, &room_name, &sid).await) {
                             peer.command(peer::Command::Candidate(candidate));
                         }
                     }
@@ -676,6 +696,8 @@ fn enter(
         Participant {
             info,
             peer: None,
+            dual: join.dual,
+            subscriber: None,
             pending: HashMap::new(),
             sending: HashMap::new(),
             layers: HashMap::new(),

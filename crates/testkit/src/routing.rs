@@ -7,7 +7,7 @@ use livekit_protocol as proto;
 use prost::Message as _;
 use proto::signal_response;
 
-use crate::{Participant, Shared, broadcast, peer, random_id, update};
+use crate::{Participant, Shared, broadcast, peer, random_id, subscriber, update};
 
 /// The answer to a participant's offer, from its peer connection.
 pub(crate) async fn answer(
@@ -68,10 +68,14 @@ pub(crate) async fn peer_of(
     }
     let (peer, mut received) = peer::Peer::start(shared.options.ip).await.ok()?;
     let peer = Arc::new(peer);
-    {
+    let dual = {
         let mut rooms = shared.rooms.lock().ok()?;
         let participant = rooms.rooms.get_mut(room)?.participants.get_mut(sid)?;
         participant.peer = Some(peer.clone());
+        participant.dual
+    };
+    if dual {
+        start_subscriber(shared, room, sid);
     }
     subscribe_to_everyone(shared, room, sid);
     let (shared, room, sid) = (shared.clone(), room.to_owned(), sid.to_owned());
@@ -90,6 +94,70 @@ pub(crate) async fn peer_of(
         }
     });
     Some(peer)
+}
+
+/// A `/rtc` participant's subscriber connection: its offers go out on the signalling
+/// connection, its keyframe requests to the publishers.
+fn start_subscriber(shared: &Arc<Shared>, room: &str, sid: &str) {
+    let Ok((subscriber, mut received)) = subscriber::Subscriber::start(shared.options.ip) else {
+        return;
+    };
+    if let Ok(mut rooms) = shared.rooms.lock()
+        && let Some(participant) = rooms
+            .rooms
+            .get_mut(room)
+            .and_then(|r| r.participants.get_mut(sid))
+    {
+        participant.subscriber = Some(Arc::new(subscriber));
+    }
+    let (shared, room, sid) = (shared.clone(), room.to_owned(), sid.to_owned());
+    tokio::spawn(async move {
+        while let Some(event) = received.recv().await {
+            match event {
+                subscriber::Received::Offer(sdp) => {
+                    let offer = signal_response::Message::Offer(proto::SessionDescription {
+                        r#type: "offer".into(),
+                        sdp,
+                        ..Default::default()
+                    });
+                    let outbox = shared.rooms.lock().ok().and_then(|rooms| {
+                        rooms
+                            .rooms
+                            .get(&room)
+                            .and_then(|r| r.participants.get(&sid))
+                            .and_then(|p| p.connection.as_ref().map(|(outbox, _)| outbox.clone()))
+                    });
+                    if let Some(outbox) = outbox {
+                        let _ = outbox.send(offer);
+                    }
+                }
+                subscriber::Received::KeyframeWanted { track } => keyframe(&shared, &room, &track),
+            }
+        }
+    });
+}
+
+/// A `/rtc` participant's answer to its subscriber connection's offer.
+pub(crate) fn subscriber_answer(shared: &Shared, room: &str, sid: &str, sdp: String) {
+    to_subscriber(shared, room, sid, subscriber::Command::Answer(sdp));
+}
+
+/// A candidate a `/rtc` participant trickled for its subscriber connection.
+pub(crate) fn subscriber_candidate(shared: &Shared, room: &str, sid: &str, candidate: String) {
+    to_subscriber(shared, room, sid, subscriber::Command::Candidate(candidate));
+}
+
+fn to_subscriber(shared: &Shared, room: &str, sid: &str, command: subscriber::Command) {
+    let subscriber = shared.rooms.lock().ok().and_then(|rooms| {
+        rooms
+            .rooms
+            .get(room)
+            .and_then(|r| r.participants.get(sid))
+            .and_then(|p| p.subscriber.clone())
+    });
+    if let Some(subscriber) = subscriber {
+        subscriber.command(command);
+    }
 }
 
 /// `add_track`: a pending track with a fresh sid, confirmed with `track_published`.
@@ -147,6 +215,16 @@ fn subscribe(
     publisher: &proto::ParticipantInfo,
     track: &proto::TrackInfo,
 ) {
+    if subscriber.dual {
+        if let Some(connection) = &subscriber.subscriber {
+            connection.command(subscriber::Command::Subscribe {
+                track: track.sid.clone(),
+                stream: format!("{}|{}", publisher.sid, track.sid),
+                kind: kind_of(track),
+            });
+        }
+        return;
+    }
     let (Some(peer), Some((outbox, _))) = (&subscriber.peer, &subscriber.connection) else {
         return;
     };
@@ -265,17 +343,18 @@ fn forward(shared: &Shared, room: &str, sid: &str, mid: str0m::media::Mid, frame
         if other == sid {
             continue;
         }
-        let Some(peer) = &participant.peer else {
-            continue;
-        };
         let layer = participant.layers.entry(track.clone()).or_default();
         if !layer.takes(&frame) {
             continue;
         }
-        peer.command(peer::Command::Media {
-            track: track.clone(),
-            frame: frame.clone(),
-        });
+        let (track, frame) = (track.clone(), frame.clone());
+        match (&participant.subscriber, &participant.peer) {
+            (Some(subscriber), _) => {
+                subscriber.command(subscriber::Command::Media { track, frame });
+            }
+            (None, Some(peer)) => peer.command(peer::Command::Media { track, frame }),
+            (None, None) => {}
+        }
     }
 }
 
