@@ -169,9 +169,18 @@ enum Request {
     Leave(tokio::sync::oneshot::Sender<()>),
 }
 
+/// Why the server sent us away, and what it wants us to do.
+enum Left {
+    Resume,
+    Rejoin,
+    Ended(CallError),
+}
+
 /// One of our tracks, while the server confirms it and after.
 struct Local {
     kind: TrackKind,
+    /// The picture's size when published (the width decides the simulcast layers).
+    size: (u32, u32),
     /// The server's sid, once confirmed.
     sid: Option<String>,
     /// The source until the track is confirmed and its feeder starts.
@@ -460,23 +469,38 @@ impl Engine {
             tokio::select! {
                 event = self.signal.next() => match event {
                     Some(SignalEvent::Message(message)) => {
-                        if let Err(error) = self.on_signal(*message) {
-                            break error;
+                        let recovery = match self.on_signal(*message) {
+                            Ok(()) => None,
+                            // The server asks us to come back: resume, or join afresh.
+                            Err(Left::Resume) => Some(self.recover(SignalError::Lost("the server asked to resume".into())).await),
+                            Err(Left::Rejoin) => Some(self.rejoin_now().await),
+                            Err(Left::Ended(error)) => break error,
+                        };
+                        match recovery {
+                            Some(Ok(Some(events))) => {
+                                peer_events = events;
+                                connect_deadline.as_mut().reset(tokio::time::Instant::now() + CONNECT_TIMEOUT);
+                            }
+                            Some(Err(error)) => break error,
+                            _ => {}
                         }
                     }
                     Some(SignalEvent::Malformed(error)) => {
                         tracing::warn!(%error, "ignored a malformed signalling message");
                     }
                     Some(SignalEvent::Rtt(_)) => {}
-                    Some(SignalEvent::Closed(cause)) => {
-                        if let Err(error) = self.resume(cause).await {
-                            break error;
-                        }
-                    }
-                    None => {
-                        let cause = SignalError::Lost("the signalling task stopped".into());
-                        if let Err(error) = self.resume(cause).await {
-                            break error;
+                    closed @ (Some(SignalEvent::Closed(_)) | None) => {
+                        let cause = match closed {
+                            Some(SignalEvent::Closed(cause)) => cause,
+                            _ => SignalError::Lost("the signalling task stopped".into()),
+                        };
+                        match self.recover(cause).await {
+                            Ok(Some(events)) => {
+                                peer_events = events;
+                                connect_deadline.as_mut().reset(tokio::time::Instant::now() + CONNECT_TIMEOUT);
+                            }
+                            Ok(None) => {}
+                            Err(error) => break error,
                         }
                     }
                 },
@@ -551,7 +575,7 @@ impl Engine {
         let _ = self.events.send(CallEvent::Disconnected(end));
     }
 
-    fn on_signal(&mut self, message: signal_response::Message) -> Result<(), CallError> {
+    fn on_signal(&mut self, message: signal_response::Message) -> Result<(), Left> {
         use signal_response::Message as M;
         match message {
             M::Answer(answer) => {
@@ -637,9 +661,14 @@ impl Engine {
                 self.announce_subscriptions();
             }
             M::Leave(leave) => {
+                use proto::leave_request::Action;
                 let reason = proto::DisconnectReason::try_from(leave.reason)
                     .map_or_else(|_| leave.reason.to_string(), |r| r.as_str_name().to_owned());
-                return Err(CallError::Signal(SignalError::Left(reason)));
+                return Err(match Action::try_from(leave.action) {
+                    Ok(Action::Resume) => Left::Resume,
+                    Ok(Action::Reconnect) => Left::Rejoin,
+                    _ => Left::Ended(CallError::Signal(SignalError::Left(reason))),
+                });
             }
             M::Offer(_) if self.signal.mode() == Mode::Single => {
                 tracing::warn!("an offer in single peer connection mode; ignored");
@@ -647,8 +676,8 @@ impl Engine {
             // `/rtc`: the SFU offers what we receive on a connection of its own.
             M::Offer(offer) => {
                 if self.subscriber.is_none() {
-                    let subscriber =
-                        Peer::answerer(self.ip).map_err(|e| CallError::Media(e.to_string()))?;
+                    let subscriber = Peer::answerer(self.ip)
+                        .map_err(|e| Left::Ended(CallError::Media(e.to_string())))?;
                     self.subscriber = Some(subscriber);
                 }
                 if let Some((subscriber, _)) = &self.subscriber {
@@ -673,11 +702,30 @@ impl Engine {
             }
             return;
         }
+        let muted = self.muted.get(&kind).copied().unwrap_or(false);
+        let size = match &source {
+            Source::Video(video) => video.size(),
+            Source::Audio(_) => (0, 0),
+        };
+        let local = Local {
+            kind,
+            size,
+            sid: None,
+            source: Some(source),
+            audio: Controls::new(muted),
+            video: Controls::new(muted),
+        };
+        self.announce(local);
+    }
+
+    /// `add_track` for `local` under a fresh cid (again, after a rejoin).
+    fn announce(&mut self, local: Local) {
         self.sequence += 1;
         let cid = format!("TRcid_{}_{}", self.me.sid, self.sequence);
-        let muted = self.muted.get(&kind).copied().unwrap_or(false);
-        let request = match &source {
-            Source::Audio(_) => proto::AddTrackRequest {
+        let muted = self.muted.get(&local.kind).copied().unwrap_or(false);
+        let (width, height) = local.size;
+        let request = match local.kind {
+            TrackKind::Audio => proto::AddTrackRequest {
                 cid: cid.clone(),
                 name: "microphone".into(),
                 r#type: proto::TrackType::Audio as i32,
@@ -685,32 +733,22 @@ impl Engine {
                 muted,
                 ..Default::default()
             },
-            Source::Video(video) => {
-                let (width, height) = video.size();
-                proto::AddTrackRequest {
-                    cid: cid.clone(),
-                    name: "camera".into(),
-                    r#type: proto::TrackType::Video as i32,
-                    source: proto::TrackSource::Camera as i32,
-                    width,
-                    height,
-                    muted,
-                    layers: publish::video_layers(width, height),
-                    ..Default::default()
-                }
-            }
+            TrackKind::Video => proto::AddTrackRequest {
+                cid: cid.clone(),
+                name: "camera".into(),
+                r#type: proto::TrackType::Video as i32,
+                source: proto::TrackSource::Camera as i32,
+                width,
+                height,
+                muted,
+                layers: publish::video_layers(width, height),
+                ..Default::default()
+            },
         };
         if let Err(error) = self.signal.send(signal_request::Message::AddTrack(request)) {
             tracing::warn!(%error, "track not published");
             return;
         }
-        let local = Local {
-            kind,
-            sid: None,
-            source: Some(source),
-            audio: Controls::new(muted),
-            video: Controls::new(muted),
-        };
         self.local.insert(cid, local);
     }
 
@@ -719,14 +757,11 @@ impl Engine {
         let Some(local) = self.local.get_mut(&cid) else {
             return;
         };
-        let Some(source) = local.source.take() else {
-            return;
-        };
         local.sid = Some(sid.clone());
         let (reply, mid) = tokio::sync::oneshot::channel();
-        let (kind, rids) = match &source {
-            Source::Audio(_) => (MediaKind::Audio, Vec::new()),
-            Source::Video(video) => (MediaKind::Video, publish::rids(video.size().0)),
+        let (kind, rids) = match local.kind {
+            TrackKind::Audio => (MediaKind::Audio, Vec::new()),
+            TrackKind::Video => (MediaKind::Video, publish::rids(local.size.0)),
         };
         self.peer.command(Command::Publish {
             kind,
@@ -740,19 +775,26 @@ impl Engine {
             sid,
             kind: local.kind,
         });
+        // Frames go out once the m-line is negotiated.
+        let (audio_route, video_route) = (audio.clone(), video.clone());
         tokio::spawn(async move {
-            let Ok(mid) = mid.await else { return };
-            match source {
-                Source::Audio(source) => publish::feed_audio(source, mid, commands, audio).await,
-                // Encoding pictures is heavy: on a thread of its own, not the runtime's.
-                Source::Video(source) => {
-                    let _ = tokio::task::spawn_blocking(move || {
-                        publish::feed_video(source, mid, &commands, &video);
-                    })
-                    .await;
-                }
+            if let Ok(mid) = mid.await {
+                audio_route.set_route(Some((mid, commands.clone())));
+                video_route.set_route(Some((mid, commands)));
             }
         });
+        // The feeder runs from the first publication for as long as the track does (a rejoin
+        // only gives it a new route).
+        match local.source.take() {
+            Some(Source::Audio(source)) => {
+                tokio::spawn(publish::feed_audio(source, audio));
+            }
+            // Encoding pictures is heavy: on a thread of its own, not the runtime's.
+            Some(Source::Video(source)) => {
+                tokio::task::spawn_blocking(move || publish::feed_video(source, &video));
+            }
+            None => {}
+        }
     }
 
     fn mute(&mut self, kind: TrackKind, muted: bool) {
@@ -959,14 +1001,21 @@ impl Engine {
         }
     }
 
-    /// Brings the signalling connection back for the same participant.
-    async fn resume(&mut self, cause: SignalError) -> Result<(), CallError> {
-        if matches!(cause, SignalError::Left(_)) {
+    /// Brings the signalling connection back for the same participant; when the server no
+    /// longer has it (or resuming keeps failing), joins afresh. A new media connection's events
+    /// come back for the run loop.
+    async fn recover(
+        &mut self,
+        cause: SignalError,
+    ) -> Result<Option<mpsc::UnboundedReceiver<PeerEvent>>, CallError> {
+        if matches!(
+            cause,
+            SignalError::Left(_) | SignalError::Unauthorized { .. }
+        ) {
             return Err(cause.into());
         }
         tracing::info!(%cause, "signalling dropped; resuming");
         let _ = self.events.send(CallEvent::Reconnecting);
-        let mut last = cause;
         for pause in RESUME_BACKOFF {
             tokio::time::sleep(pause).await;
             match signal::resume(
@@ -981,13 +1030,87 @@ impl Engine {
                 Ok((signal, _)) => {
                     self.signal = signal;
                     let _ = self.events.send(CallEvent::Reconnected);
-                    return Ok(());
+                    return Ok(None);
                 }
                 // The server no longer has us: resuming cannot work.
-                Err(error @ SignalError::Left(_)) => return Err(error.into()),
-                Err(error) => last = error,
+                Err(SignalError::Left(_)) => break,
+                Err(error @ SignalError::Unauthorized { .. }) => return Err(error.into()),
+                Err(error) => tracing::info!(%error, "resume failed"),
             }
         }
-        Err(last.into())
+        let events = self.rejoin().await?;
+        let _ = self.events.send(CallEvent::Reconnected);
+        Ok(Some(events))
+    }
+
+    /// The server asked for a full reconnect.
+    async fn rejoin_now(
+        &mut self,
+    ) -> Result<Option<mpsc::UnboundedReceiver<PeerEvent>>, CallError> {
+        let _ = self.events.send(CallEvent::Reconnecting);
+        let events = self.rejoin().await?;
+        let _ = self.events.send(CallEvent::Reconnected);
+        Ok(Some(events))
+    }
+
+    /// Joins the meeting again from scratch: a new participant sid, new peer connections,
+    /// everyone else as the new join lists them, and our tracks published again from the
+    /// sources they had (their feeders keep running and get the new m-lines).
+    async fn rejoin(&mut self) -> Result<mpsc::UnboundedReceiver<PeerEvent>, CallError> {
+        tracing::info!("joining the meeting afresh");
+        let (signal, join) =
+            signal::connect(&self.url, &self.token, &JoinOptions::default()).await?;
+        let (peer, offer, peer_events) = Peer::start(self.ip, signal.mode() == Mode::Single)
+            .await
+            .map_err(|e| CallError::Media(e.to_string()))?;
+        signal.send(signal_request::Message::Offer(proto::SessionDescription {
+            r#type: "offer".into(),
+            sdp: offer,
+            ..Default::default()
+        }))?;
+        let participant = join.participant.clone().unwrap_or_default();
+        self.me.sid = participant.sid;
+        self.ping = (join.ping_interval, join.ping_timeout);
+        self.signal = signal;
+        self.peer = peer;
+        self.subscriber = None;
+        self.connected = false;
+        self.mids.clear();
+        self.video_decoders.clear();
+        self.mixer = Mixer::new();
+        self.speaking.clear();
+        for (sid, track) in self.remote.drain() {
+            if track.subscribed {
+                let _ = self.events.send(CallEvent::TrackUnsubscribed {
+                    from: track.from,
+                    track: sid,
+                });
+            }
+        }
+        for (sid, identity) in self.others.drain() {
+            let _ = self
+                .events
+                .send(CallEvent::ParticipantLeft { sid, identity });
+        }
+        for other in &join.other_participants {
+            self.others
+                .insert(other.sid.clone(), other.identity.clone());
+            let _ = self.events.send(CallEvent::ParticipantJoined {
+                sid: other.sid.clone(),
+                identity: other.identity.clone(),
+            });
+            for track in &other.tracks {
+                self.remote
+                    .insert(track.sid.clone(), remote(&other.identity, track));
+            }
+        }
+        let locals: Vec<Local> = self.local.drain().map(|(_, local)| local).collect();
+        for mut local in locals {
+            local.sid = None;
+            local.audio.set_route(None);
+            local.video.set_route(None);
+            self.announce(local);
+        }
+        Ok(peer_events)
     }
 }

@@ -88,6 +88,9 @@ pub struct Controls<S: ?Sized> {
     pub next: Mutex<Option<Box<S>>>,
     /// The engine has stopped the track.
     pub stopped: AtomicBool,
+    /// Where the frames go: the m-line and its connection (none while it is negotiated, or
+    /// after a rejoin until the track is published again).
+    route: Mutex<Option<(Mid, mpsc::UnboundedSender<Command>)>>,
 }
 
 impl<S: ?Sized> Controls<S> {
@@ -97,7 +100,20 @@ impl<S: ?Sized> Controls<S> {
             keyframe: AtomicBool::new(true),
             next: Mutex::new(None),
             stopped: AtomicBool::new(false),
+            route: Mutex::new(None),
         })
+    }
+
+    pub fn set_route(&self, route: Option<(Mid, mpsc::UnboundedSender<Command>)>) {
+        *self.route.lock().unwrap_or_else(|e| e.into_inner()) = route;
+    }
+
+    /// Sends `write` for the m-line, if the track has one; `false` once the track stopped.
+    fn send(&self, write: impl FnOnce(Mid) -> Command) -> bool {
+        if let Some((mid, commands)) = &*self.route.lock().unwrap_or_else(|e| e.into_inner()) {
+            let _ = commands.send(write(*mid));
+        }
+        !self.stopped.load(Ordering::Relaxed)
     }
 
     pub fn switch(&self, source: Box<S>) {
@@ -118,12 +134,11 @@ fn level(samples: &[f32]) -> i8 {
     (10.0 * energy.log10()).clamp(-127.0, 0.0) as i8
 }
 
-/// Sends `source`'s audio on `mid`: an Opus packet every 10 ms, nothing while muted. The RTP
-/// clock is the track's, so a new device carries on where the old one stopped.
+/// Sends `source`'s audio where `controls` route it: an Opus packet every 10 ms, nothing
+/// while muted. The RTP clock is the track's, so a new device carries on where the old one
+/// stopped.
 pub async fn feed_audio(
     mut source: Box<dyn AudioSource>,
-    mid: Mid,
-    commands: mpsc::UnboundedSender<Command>,
     controls: Arc<Controls<dyn AudioSource>>,
 ) {
     let mut encoder = match OpusEncoder::new(32_000) {
@@ -149,28 +164,25 @@ pub async fn feed_audio(
         let Ok(data) = encoder.encode(&frame) else {
             continue;
         };
-        let write = Command::Write {
+        let level = Some(level(&frame.samples));
+        let write = |mid| Command::Write {
             mid,
             rid: None,
             codec: Codec::Opus,
             time,
-            level: Some(level(&frame.samples)),
+            level,
             data,
         };
-        if commands.send(write).is_err() {
+        if !controls.send(write) {
             return;
         }
     }
 }
 
-/// Sends `source`'s pictures on `mid`, 30 a second, as the layers its width calls for; a
-/// keyframe on every layer whenever one is wanted. Blocks: run it on a thread of its own.
-pub fn feed_video(
-    mut source: Box<dyn VideoSource>,
-    mid: Mid,
-    commands: &mpsc::UnboundedSender<Command>,
-    controls: &Controls<dyn VideoSource>,
-) {
+/// Sends `source`'s pictures where `controls` route them, 30 a second, as the layers its
+/// width calls for; a keyframe on every layer whenever one is wanted. Blocks: run it on a
+/// thread of its own.
+pub fn feed_video(mut source: Box<dyn VideoSource>, controls: &Controls<dyn VideoSource>) {
     let (width, height) = source.size();
     let plan = layers(width);
     let Some(mut encoders) = encoders_for(&plan, width, height) else {
@@ -222,7 +234,7 @@ pub fn feed_video(
                 continue;
             };
             for packet in encoded {
-                let write = Command::Write {
+                let write = |mid| Command::Write {
                     mid,
                     rid: layer.rid,
                     codec: Codec::Vp8,
@@ -230,7 +242,7 @@ pub fn feed_video(
                     level: None,
                     data: packet.data,
                 };
-                if commands.send(write).is_err() {
+                if !controls.send(write) {
                     return;
                 }
             }

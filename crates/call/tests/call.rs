@@ -437,3 +437,54 @@ async fn a_latecomer_receives_everyone_already_in_a_busy_room() -> Result<(), Er
     assert!(pictures.is_subset(&subscribed));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_participant_the_server_forgot_joins_afresh_and_is_heard_again() -> Result<(), Error> {
+    let sfu = Sfu::start(Options::default()).await?;
+    let ((alice, mut alice_events), (bob, mut bob_events)) = two(&sfu).await?;
+    let speaker = Recorder::new();
+    bob.set_output(Box::new(speaker.clone()))?;
+    alice.publish_audio(Box::new(sparks_media::Tone::new(500.0, 0.4)))?;
+    let pitch = pitch_heard(&speaker, 1.0).await?;
+    assert!((pitch - 500.0).abs() < 10.0, "Bob heard {pitch} Hz");
+
+    // The server loses Alice's session: her resume is refused, so she joins again, with new
+    // connections, and publishes her microphone again without being asked.
+    sfu.forget("alice");
+    until(&mut alice_events, |e| {
+        (*e == CallEvent::Reconnected).then_some(())
+    })
+    .await?;
+    until(&mut bob_events, |e| match e {
+        CallEvent::ParticipantLeft { identity, .. } => (identity == "alice").then_some(()),
+        _ => None,
+    })
+    .await?;
+    until(&mut bob_events, |e| match e {
+        CallEvent::ParticipantJoined { identity, .. } => (identity == "alice").then_some(()),
+        _ => None,
+    })
+    .await?;
+    until(&mut bob_events, |e| match e {
+        CallEvent::TrackSubscribed {
+            from,
+            kind: TrackKind::Audio,
+            ..
+        } => (from == "alice").then_some(()),
+        _ => None,
+    })
+    .await?;
+    let pitch = pitch_heard(&speaker, 1.0).await?;
+    assert!(
+        (pitch - 500.0).abs() < 10.0,
+        "Bob heard {pitch} Hz after the rejoin"
+    );
+    assert!(
+        sfu.paths().iter().filter(|p| *p == "/rtc/v1").count() >= 4,
+        "two joins, the refused resume and the new join: {:?}",
+        sfu.paths()
+    );
+    alice.send_data(b"back again".to_vec(), None, true)?;
+    assert_eq!(data(&mut bob_events).await?.payload, b"back again");
+    Ok(())
+}

@@ -18,8 +18,9 @@
 //! - RoomService's `CreateRoom` (Twirp JSON, the token must grant `roomCreate`), recorded.
 //!
 //! Faults for tests: a server that never answers the join ([`Behaviour::Silent`]), one that
-//! answers with bytes that are not protobuf ([`Behaviour::Garbage`]), and dropping a
-//! participant's connection without a goodbye ([`Sfu::drop_connection`]).
+//! answers with bytes that are not protobuf ([`Behaviour::Garbage`]), dropping a
+//! participant's connection without a goodbye ([`Sfu::drop_connection`]), and forgetting a
+//! participant altogether, as a restarted server would ([`Sfu::forget`]).
 //!
 //! - The peer connection (`peer`, str0m, ICE-lite): offers are answered, and `DataPacket`s
 //!   on `_reliable` and `_lossy` are relayed to the room's other participants (or to
@@ -258,6 +259,32 @@ impl Sfu {
             room: room.to_owned(),
         };
         mint(&self.shared.options, &grant, lifetime)
+    }
+
+    /// Forgets `identity` as a restarted server would: its sessions are gone (the others see
+    /// it leave) and its connections close, so a resume is refused and only a fresh join works.
+    pub fn forget(&self, identity: &str) {
+        let sessions: Vec<(String, String)> = self
+            .shared
+            .rooms
+            .lock()
+            .map(|rooms| {
+                rooms
+                    .rooms
+                    .iter()
+                    .flat_map(|(name, room)| {
+                        room.participants
+                            .iter()
+                            .filter(|(_, p)| p.info.identity == identity)
+                            .map(|(sid, _)| (name.clone(), sid.clone()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.drop_connection(identity);
+        for (room, sid) in sessions {
+            leave(&self.shared, &room, &sid);
+        }
     }
 
     /// Closes `identity`'s connections in every room at once, without a goodbye (its session
