@@ -276,6 +276,7 @@ impl Call {
             local: HashMap::new(),
             muted: HashMap::new(),
             video_decoders: HashMap::new(),
+            keyframes_asked: HashMap::new(),
             remote: join
                 .other_participants
                 .iter()
@@ -419,6 +420,8 @@ struct Engine {
     /// What the user muted, published or not yet.
     muted: HashMap<TrackKind, bool>,
     video_decoders: HashMap<Mid, Vp8Decoder>,
+    /// When we last asked for a keyframe, by m-line.
+    keyframes_asked: HashMap<Mid, Instant>,
     /// Everyone else's tracks, by sid.
     remote: HashMap<String, Remote>,
     /// Which track the SFU sends on which of our m-lines (the answers' `mid_to_track_id`).
@@ -942,16 +945,35 @@ impl Engine {
                 Err(_) => return,
             },
         };
-        match decoder.decode(data, 0) {
+        let stuck = match decoder.decode(data, 0) {
             Ok(Some(frame)) => {
                 let _ = self.events.send(CallEvent::Video {
                     from: remote.from.clone(),
                     track: track.clone(),
                     frame,
                 });
+                false
             }
-            Ok(None) => {}
-            Err(error) => tracing::debug!(%error, "a picture that does not decode"),
+            Ok(None) => false,
+            Err(error) => {
+                tracing::debug!(%error, "a picture that does not decode");
+                true
+            }
+        };
+        // Nothing to decode from (we came in after the keyframe, or lost it): ask for one, at
+        // most twice a second.
+        let now = Instant::now();
+        if stuck
+            && self
+                .keyframes_asked
+                .get(&mid)
+                .is_none_or(|at| now - *at > Duration::from_millis(500))
+        {
+            self.keyframes_asked.insert(mid, now);
+            self.peer.command(Command::RequestKeyframe(mid));
+            if let Some((subscriber, _)) = &self.subscriber {
+                subscriber.command(Command::RequestKeyframe(mid));
+            }
         }
     }
 

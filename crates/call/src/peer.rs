@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 use str0m::change::{SdpAnswer, SdpOffer, SdpPendingOffer};
 use str0m::channel::{ChannelConfig, ChannelId, Reliability};
 use str0m::format::Codec;
-use str0m::media::{Direction, MediaKind, MediaTime, Mid, Rid, Simulcast, SimulcastLayer};
+use str0m::media::{
+    Direction, KeyframeRequestKind, MediaKind, MediaTime, Mid, Rid, Simulcast, SimulcastLayer,
+};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 use tokio::net::UdpSocket;
@@ -47,6 +49,9 @@ pub enum Command {
         rids: Vec<&'static str>,
         mid: tokio::sync::oneshot::Sender<Mid>,
     },
+    /// Ask the SFU for a keyframe of what it sends on `mid` (our decoder has nothing to start
+    /// from).
+    RequestKeyframe(Mid),
     /// The SFU wants more receive-only m-lines (and a new offer).
     MoreSlots {
         audio: u32,
@@ -295,6 +300,11 @@ impl State {
                     {
                         tracing::debug!(%error, "media not sent");
                     }
+                }
+            }
+            Command::RequestKeyframe(mid) => {
+                if let Some(mut writer) = self.rtc.writer(mid) {
+                    let _ = writer.request_keyframe(None, KeyframeRequestKind::Pli);
                 }
             }
             Command::Candidate(line) => {

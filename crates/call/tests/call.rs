@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use sparks_call::{Call, CallEvent, Data, Quality, TrackKind};
-use sparks_testkit::{Options, Recorder, Sfu};
+use sparks_call::{Call, CallError, CallEvent, Data, Quality, TrackKind};
+use sparks_testkit::{Behaviour, Options, Recorder, Sfu};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -487,4 +487,39 @@ async fn a_participant_the_server_forgot_joins_afresh_and_is_heard_again() -> Re
     alice.send_data(b"back again".to_vec(), None, true)?;
     assert_eq!(data(&mut bob_events).await?.payload, b"back again");
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_that_cannot_be_read_ends_the_call_with_a_media_error() -> Result<(), Error> {
+    let sfu = Sfu::start(Options {
+        behaviour: Behaviour::BadAnswer,
+        ..Options::default()
+    })
+    .await?;
+    let (_call, mut events) = Call::join(sfu.url(), &sfu.token("alice", "standup")).await?;
+    let end = tokio::time::timeout(WAIT, async {
+        loop {
+            match events.recv().await {
+                Some(CallEvent::Disconnected(error)) => return Some(error),
+                Some(_) => {}
+                None => return None,
+            }
+        }
+    })
+    .await?;
+    assert!(
+        matches!(&end, Some(CallError::Media(why)) if why.contains("answer")),
+        "{end:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn noise_on_the_signalling_connection_is_shrugged_off() -> Result<(), Error> {
+    let sfu = Sfu::start(Options {
+        behaviour: Behaviour::Noisy,
+        ..Options::default()
+    })
+    .await?;
+    exchange(&sfu).await
 }

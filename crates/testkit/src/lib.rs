@@ -91,6 +91,11 @@ pub enum Behaviour {
     Silent,
     /// Answers the join with bytes that are not a `SignalResponse`.
     Garbage,
+    /// Joins normally, then answers offers with SDP that cannot be read.
+    BadAnswer,
+    /// Joins normally, and sends a frame that is not protobuf and a text frame after the
+    /// join: a client must shrug both off.
+    Noisy,
 }
 
 #[derive(Debug, Clone)]
@@ -535,7 +540,7 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
             while let Some(Ok(_)) = socket.recv().await {}
             return;
         }
-        Behaviour::Normal => {}
+        Behaviour::Normal | Behaviour::BadAnswer | Behaviour::Noisy => {}
     }
     let (outbox, mut inbox) = mpsc::unbounded_channel();
     let mut wake = shared.wake.subscribe();
@@ -562,6 +567,14 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
         .is_err()
     {
         return;
+    }
+    if shared.options.behaviour == Behaviour::Noisy {
+        let _ = socket
+            .send(Frame::Binary(vec![0xff, 0xff, 0xff, 0x0f, 0x42].into()))
+            .await;
+        let _ = socket
+            .send(Frame::Text("{\"not\": \"protobuf\"}".into()))
+            .await;
     }
     if let Some(offer) = join.offer.clone()
         && let Some(answer) = answer(&shared, &room_name, &sid, offer).await
@@ -608,6 +621,17 @@ async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Join) {
                         if let Some(published) = add_track(&shared, &room_name, &sid, request)
                             && socket.send(encode(published)).await.is_err()
                         {
+                            break false;
+                        }
+                    }
+                    Some(signal_request::Message::Offer(offer)) if shared.options.behaviour == Behaviour::BadAnswer => {
+                        let broken = signal_response::Message::Answer(proto::SessionDescription {
+                            r#type: "answer".into(),
+                            sdp: "v=0\r\nthis is not a session description\r\n".into(),
+                            id: offer.id,
+                            ..Default::default()
+                        });
+                        if socket.send(encode(broken)).await.is_err() {
                             break false;
                         }
                     }
