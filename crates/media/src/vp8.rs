@@ -63,7 +63,17 @@ impl Vp8Encoder {
         config.g_w = width;
         config.g_h = height;
         config.g_timebase = vpx::vpx_rational { num: 1, den: CLOCK };
-        config.g_threads = 2;
+        // Threads as libwebrtc picks them: libvpx's threads wait on each other by spinning,
+        // which only pays where cores are to spare.
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let pixels = width * height;
+        config.g_threads = if pixels >= 1280 * 720 && cores > 4 {
+            3
+        } else if pixels > 640 * 480 && cores > 2 {
+            2
+        } else {
+            1
+        };
         config.g_lag_in_frames = 0;
         config.g_error_resilient = vpx::VPX_ERROR_RESILIENT_DEFAULT;
         config.rc_end_usage = vpx::vpx_rc_mode::VPX_CBR;
@@ -334,20 +344,25 @@ impl Drop for Vp8Decoder {
 
 type PlaneRef<'a> = (&'a [u8], usize);
 
+/// BT.601 limited range back to RGBA, in 8-bit fixed point (the coefficients scaled by 256),
+/// a row of luma and its chroma row at a time.
 fn i420_to_rgba(w: usize, h: usize, y: PlaneRef<'_>, u: PlaneRef<'_>, v: PlaneRef<'_>) -> Vec<u8> {
-    let mut rgba = Vec::with_capacity(w * h * 4);
-    for row in 0..h {
-        for x in 0..w {
-            let luma = 1.164 * (f32::from(y.0[row * y.1 + x]) - 16.0);
-            let cb = f32::from(u.0[(row / 2) * u.1 + x / 2]) - 128.0;
-            let cr = f32::from(v.0[(row / 2) * v.1 + x / 2]) - 128.0;
-            let clamp = |c: f32| c.round().clamp(0.0, 255.0) as u8;
-            rgba.extend_from_slice(&[
-                clamp(luma + 1.596 * cr),
-                clamp(luma - 0.392 * cb - 0.813 * cr),
-                clamp(luma + 2.017 * cb),
-                255,
-            ]);
+    let mut rgba = vec![255u8; w * h * 4];
+    let clamp = |c: i32| c.clamp(0, 255) as u8;
+    for (row, out) in rgba.chunks_exact_mut(w * 4).enumerate().take(h) {
+        let (Some(luma), Some(cb), Some(cr)) = (
+            y.0.get(row * y.1..row * y.1 + w),
+            u.0.get((row / 2) * u.1..(row / 2) * u.1 + w.div_ceil(2)),
+            v.0.get((row / 2) * v.1..(row / 2) * v.1 + w.div_ceil(2)),
+        ) else {
+            break;
+        };
+        for (x, (pixel, l)) in out.chunks_exact_mut(4).zip(luma).enumerate() {
+            let l = 298 * (i32::from(*l) - 16);
+            let (b, r) = (i32::from(cb[x / 2]) - 128, i32::from(cr[x / 2]) - 128);
+            pixel[0] = clamp((l + 409 * r + 128) >> 8);
+            pixel[1] = clamp((l - 100 * b - 208 * r + 128) >> 8);
+            pixel[2] = clamp((l + 516 * b + 128) >> 8);
         }
     }
     rgba
