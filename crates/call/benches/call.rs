@@ -195,12 +195,26 @@ fn myself(args: &[&str]) -> Result<tokio::process::Command, Error> {
     Ok(command)
 }
 
-fn python(interpreter: &str, args: &[&str]) -> tokio::process::Command {
+/// The Python SDK's figures for `mode` (none without an interpreter).
+async fn baseline(
+    interpreter: &Option<String>,
+    mode: &str,
+    url: &str,
+    token: &str,
+    extra: &[&str],
+) -> Result<Option<Figures>, Error> {
+    let Some(interpreter) = interpreter else {
+        return Ok(None);
+    };
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/peers/livekit_bench.py");
+    let seconds = SECONDS.to_string();
     let mut command = tokio::process::Command::new(interpreter);
-    command.arg(script).args(args);
     command
+        .arg(script)
+        .args([mode, "--url", url, "--token", token, "--seconds", &seconds])
+        .args(extra);
+    run(command).await.map(Some)
 }
 
 async fn orchestrate() -> Result<(), Error> {
@@ -215,31 +229,20 @@ async fn orchestrate() -> Result<(), Error> {
     })
     .await?;
     let url = sfu.url().to_owned();
-    let seconds = SECONDS.to_string();
 
     // Publishing 720p30 and Opus, watched by one subscriber so everything is forwarded.
     println!("Publishing 1280x720 at 30 fps and Opus for {SECONDS} s…");
     let (watcher, events) = Call::join(&url, &sfu.token("watcher", "publish")).await?;
     drain_blind(watcher, events);
     let sparks_publish = run(myself(&["publish", &url, &sfu.token("sparks", "publish")])?).await?;
-    let python_publish = match &interpreter {
-        Some(py) => Some(
-            run(python(
-                py,
-                &[
-                    "publish",
-                    "--url",
-                    &url,
-                    "--token",
-                    &sfu.token("python", "publish"),
-                    "--seconds",
-                    &seconds,
-                ],
-            ))
-            .await?,
-        ),
-        None => None,
-    };
+    let python_publish = baseline(
+        &interpreter,
+        "publish",
+        &url,
+        &sfu.token("python", "publish"),
+        &[],
+    )
+    .await?;
 
     // Four 360p publishers; the measured participant receives them all.
     println!("Receiving four 640x360 participants for {SECONDS} s…");
@@ -261,26 +264,14 @@ async fn orchestrate() -> Result<(), Error> {
         &count,
     ])?)
     .await?;
-    let python_receive = match &interpreter {
-        Some(py) => Some(
-            run(python(
-                py,
-                &[
-                    "receive",
-                    "--url",
-                    &url,
-                    "--token",
-                    &sfu.token("python", "receive"),
-                    "--count",
-                    &count,
-                    "--seconds",
-                    &seconds,
-                ],
-            ))
-            .await?,
-        ),
-        None => None,
-    };
+    let python_receive = baseline(
+        &interpreter,
+        "receive",
+        &url,
+        &sfu.token("python", "receive"),
+        &["--count", &count],
+    )
+    .await?;
     for call in publishers {
         call.leave().await;
     }
@@ -298,26 +289,14 @@ async fn orchestrate() -> Result<(), Error> {
         "1",
     ])?)
     .await?;
-    let python_latency = match &interpreter {
-        Some(py) => Some(
-            run(python(
-                py,
-                &[
-                    "receive",
-                    "--url",
-                    &url,
-                    "--token",
-                    &sfu.token("python", "latency"),
-                    "--count",
-                    "1",
-                    "--seconds",
-                    &seconds,
-                ],
-            ))
-            .await?,
-        ),
-        None => None,
-    };
+    let python_latency = baseline(
+        &interpreter,
+        "receive",
+        &url,
+        &sfu.token("python", "latency"),
+        &["--count", "1"],
+    )
+    .await?;
     camera.leave().await;
 
     let rows = [

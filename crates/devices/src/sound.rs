@@ -67,6 +67,13 @@ struct Shared {
 }
 
 impl Shared {
+    fn problem(&self) -> Option<String> {
+        self.problem
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     fn report(&self, problem: impl ToString) {
         let problem = problem.to_string();
         tracing::warn!(%problem, "audio device trouble");
@@ -175,11 +182,7 @@ impl Microphone {
 
     /// Why the microphone went quiet, if it did.
     pub fn problem(&self) -> Option<String> {
-        self.shared
-            .problem
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.shared.problem()
     }
 
     /// Samples recorded since it opened.
@@ -290,11 +293,7 @@ impl Speaker {
 
     /// Why the speaker went quiet, if it did.
     pub fn problem(&self) -> Option<String> {
-        self.shared
-            .problem
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.shared.problem()
     }
 
     /// Samples (at the device's rate) the device has taken since it opened.
