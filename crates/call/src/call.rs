@@ -167,6 +167,10 @@ enum Request {
         width: u32,
         height: u32,
     },
+    Subscribe {
+        track: String,
+        subscribe: bool,
+    },
     Send {
         reliable: bool,
         topic: Option<String>,
@@ -330,6 +334,15 @@ impl Call {
             track: track.to_owned(),
             width,
             height,
+        })
+    }
+
+    /// Stops (or starts again) receiving someone's `track`: the SFU sends nothing of it while
+    /// unsubscribed, which saves the bandwidth and the decoding.
+    pub fn set_subscribed(&self, track: &str, subscribe: bool) -> Result<(), CallError> {
+        self.request(Request::Subscribe {
+            track: track.to_owned(),
+            subscribe,
         })
     }
 
@@ -527,6 +540,12 @@ impl Engine {
                     Some(Request::Mute(kind, muted)) => self.mute(kind, muted),
                     Some(Request::Output(sink)) => self.output = Some(sink),
                     Some(Request::View { track, width, height }) => self.view(track, width, height),
+                    Some(Request::Subscribe { track, subscribe }) => {
+                        let update = proto::UpdateSubscription { track_sids: vec![track], subscribe, ..Default::default() };
+                        if let Err(error) = self.signal.send(signal_request::Message::Subscription(update)) {
+                            tracing::warn!(%error, "subscription not sent");
+                        }
+                    }
                     Some(Request::Send { reliable, topic, payload }) => self.send(reliable, topic, payload),
                     Some(Request::Leave(done)) => {
                         self.signal.leave().await;

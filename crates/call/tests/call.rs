@@ -523,3 +523,39 @@ async fn noise_on_the_signalling_connection_is_shrugged_off() -> Result<(), Erro
     .await?;
     exchange(&sfu).await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unsubscribed_track_stops_coming_until_taken_back() -> Result<(), Error> {
+    let sfu = Sfu::start(Options::default()).await?;
+    let ((alice, _alice_events), (bob, mut bob_events)) = two(&sfu).await?;
+    alice.publish_video(Box::new(sparks_media::TestPattern::new(320, 180)))?;
+    let (track, first) = until(&mut bob_events, |e| match e {
+        CallEvent::Video { track, frame, .. } if sparks_media::read_stamp(frame).is_some() => {
+            Some((track.clone(), frame.clone()))
+        }
+        _ => None,
+    })
+    .await?;
+    bob.set_subscribed(&track, false)?;
+    // What was under way drains; then nothing comes for a second.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while bob_events.try_recv().is_ok() {}
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut pictures = 0;
+    while let Ok(event) = bob_events.try_recv() {
+        pictures += usize::from(matches!(event, CallEvent::Video { .. }));
+    }
+    assert_eq!(pictures, 0, "pictures kept coming while unsubscribed");
+    bob.set_subscribed(&track, true)?;
+    let (_, _, again) = picture(&mut bob_events).await?;
+    let (before, after) = (
+        sparks_media::read_stamp(&first).map(|s| s.0),
+        sparks_media::read_stamp(&again).map(|s| s.0),
+    );
+    assert!(after > before, "{before:?} then {after:?}");
+    assert!(
+        again.timestamp_us > first.timestamp_us,
+        "pictures carry their RTP time"
+    );
+    Ok(())
+}

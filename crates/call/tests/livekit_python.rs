@@ -39,7 +39,8 @@ async fn fixture() -> Result<(String, Sfu), Error> {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs LiveKit's Python SDK in a network namespace: `cargo xtask test` runs it"]
-async fn the_official_python_client_and_sparks_exchange_data() -> Result<(), Error> {
+async fn the_official_python_client_and_sparks_exchange_data_across_a_resume() -> Result<(), Error>
+{
     let (python, sfu) = fixture().await?;
     let (sparks, mut events) = Call::join(sfu.url(), &sfu.token("sparks", "interop")).await?;
 
@@ -95,6 +96,19 @@ async fn the_official_python_client_and_sparks_exchange_data() -> Result<(), Err
     assert_eq!(got.topic.as_deref(), Some("chat"));
     assert_eq!(got.payload, b"hello from python");
 
+    // Sparks' signalling drops; it resumes, and the official client still hears it.
+    sfu.drop_connection("sparks");
+    loop {
+        let event = tokio::time::timeout(WAIT, events.recv())
+            .await
+            .map_err(|_| "Sparks did not resume")?
+            .ok_or("the call ended")?;
+        match event {
+            CallEvent::Reconnected => break,
+            CallEvent::Disconnected(error) => return Err(error.into()),
+            _ => {}
+        }
+    }
     sparks.send_data(b"hello from sparks".to_vec(), Some("chat".into()), true)?;
     let status = tokio::time::timeout(WAIT, peer.wait()).await??;
     let seen = output.await?;

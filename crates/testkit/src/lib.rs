@@ -37,7 +37,8 @@
 //! - Simulcast: of a track sent in layers (`q`, `h`, `f`), each subscriber gets `f` until its
 //!   `update_track_settings` asks for the layer that fits its view (or a quality, or nothing);
 //!   the switch happens at the next keyframe of the new layer, which is asked for at once.
-//! - `mute` updates the track for everyone; the room hears `speakers_changed` when someone
+//! - `update_subscription` stops and restarts a track for the subscriber (at a keyframe);
+//!   `mute` updates the track for everyone; the room hears `speakers_changed` when someone
 //!   starts or stops speaking (by the RFC 6464 levels in the publishers' audio: louder than
 //!   -50 dBov in the last 600 ms; checked every 300 ms) and `connection_quality` when it
 //!   changes and every two seconds (poor while unmuted tracks send nothing for 2 s, else

@@ -367,11 +367,13 @@ pub(crate) struct Layer {
     current: Option<str0m::media::Rid>,
     /// It asked for nothing (a hidden video).
     pub off: bool,
+    /// It unsubscribed from the track.
+    pub unsubscribed: bool,
 }
 
 impl Layer {
     fn takes(&mut self, frame: &peer::Frame) -> bool {
-        if self.off {
+        if self.off || self.unsubscribed {
             return false;
         }
         let Some(rid) = frame.rid else {
@@ -429,6 +431,40 @@ pub(crate) fn track_settings(
     }
     for track in &settings.track_sids {
         keyframe(shared, room, track);
+    }
+}
+
+/// `update_subscription`: the tracks stop (or start again) going to the subscriber; a track
+/// it takes back starts at a keyframe.
+pub(crate) fn subscription(
+    shared: &Shared,
+    room: &str,
+    sid: &str,
+    update: &proto::UpdateSubscription,
+) {
+    {
+        let Ok(mut rooms) = shared.rooms.lock() else {
+            return;
+        };
+        let Some(subscriber) = rooms
+            .rooms
+            .get_mut(room)
+            .and_then(|r| r.participants.get_mut(sid))
+        else {
+            return;
+        };
+        for track in &update.track_sids {
+            subscriber
+                .layers
+                .entry(track.clone())
+                .or_default()
+                .unsubscribed = !update.subscribe;
+        }
+    }
+    if update.subscribe {
+        for track in &update.track_sids {
+            keyframe(shared, room, track);
+        }
     }
 }
 

@@ -93,6 +93,9 @@ pub(crate) async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Jo
                     Some(signal_request::Message::Mute(request)) => {
                         routing::mute(&shared, &room_name, &sid, &request);
                     }
+                    Some(signal_request::Message::Subscription(update)) => {
+                        routing::subscription(&shared, &room_name, &sid, &update);
+                    }
                     Some(signal_request::Message::TrackSetting(settings)) => {
                         routing::track_settings(&shared, &room_name, &sid, &settings);
                     }

@@ -149,7 +149,8 @@ impl Engine {
                 Err(_) => return,
             },
         };
-        let stuck = match decoder.decode(data, 0) {
+        // The RTP clock of video is 90 kHz.
+        let stuck = match decoder.decode(data, time * 100 / 9) {
             Ok(Some(frame)) => {
                 let _ = self.events.send(CallEvent::Video {
                     from: remote.from.clone(),
