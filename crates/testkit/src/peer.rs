@@ -18,7 +18,9 @@ use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
 /// An answer and which of its m-lines carry which track (`mid_to_track_id`).
-pub type Answer = (String, HashMap<String, String>);
+/// An answer, which of its m-lines carry which track (`mid_to_track_id`), and how many
+/// audio and video tracks still wait for an m-line of the client's.
+pub type Answer = (String, HashMap<String, String>, (u32, u32));
 
 /// One encoded frame of a track, as it goes from the publisher to the subscribers.
 #[derive(Clone)]
@@ -321,12 +323,23 @@ async fn drive(
                 Some(Command::Offer(sdp, answer)) => {
                     // The client's new receive-only m-lines take waiting tracks now, so this
                     // answer names them (str0m announces the m-lines only later).
+                    let mut added = false;
                     for slot in receive_slots(&sdp) {
                         if slots.insert(slot.0) {
                             free.push(slot);
+                            added = true;
                         }
                     }
                     assign(&mut wanted, &mut free, &mut sending, &mut msids);
+                    // A client that answered a requirement with fewer m-lines than asked (it
+                    // folds requirements that come quickly together) is asked again; one
+                    // that added none is not pestered.
+                    let waiting = if added {
+                        let count = |kind| wanted.iter().filter(|(_, _, k)| *k == kind).count() as u32;
+                        (count(MediaKind::Audio), count(MediaKind::Video))
+                    } else {
+                        (0, 0)
+                    };
                     let result = SdpOffer::from_sdp_string(&sdp)
                         .map_err(|e| format!("the offer cannot be read: {e}"))
                         .and_then(|offer| {
@@ -339,7 +352,7 @@ async fn drive(
                                 .iter()
                                 .map(|(mid, (_, track))| (mid.to_string(), track.clone()))
                                 .collect();
-                            (retag(&answer.to_sdp_string(), &msids), tracks)
+                            (retag(&answer.to_sdp_string(), &msids), tracks, waiting)
                         });
                     let _ = answer.send(result);
                 }

@@ -20,7 +20,10 @@ pub(crate) async fn answer(
     let (tx, rx) = tokio::sync::oneshot::channel();
     peer.command(peer::Command::Offer(offer.sdp, tx));
     match tokio::time::timeout(std::time::Duration::from_secs(5), rx).await {
-        Ok(Ok(Ok((sdp, mid_to_track_id)))) => {
+        Ok(Ok(Ok((sdp, mid_to_track_id, (audios, videos))))) => {
+            if audios + videos > 0 {
+                ask_for_slots(shared, room, sid, audios, videos);
+            }
             // The subscriber decodes nothing before a keyframe: ask the publishers for one
             // now that it receives, and once more when its connection has settled.
             let tracks: Vec<String> = mid_to_track_id.values().cloned().collect();
@@ -48,6 +51,26 @@ pub(crate) async fn answer(
             None
         }
         _ => None,
+    }
+}
+
+/// Asks the participant for more receive-only m-lines (after the answer under way, which
+/// goes out first: the outbox is read after it).
+fn ask_for_slots(shared: &Shared, room: &str, sid: &str, audios: u32, videos: u32) {
+    let outbox = shared.rooms.lock().ok().and_then(|rooms| {
+        rooms
+            .rooms
+            .get(room)
+            .and_then(|r| r.participants.get(sid))
+            .and_then(|p| p.connection.as_ref().map(|(outbox, _)| outbox.clone()))
+    });
+    if let Some(outbox) = outbox {
+        let _ = outbox.send(signal_response::Message::MediaSectionsRequirement(
+            proto::MediaSectionsRequirement {
+                num_audios: audios,
+                num_videos: videos,
+            },
+        ));
     }
 }
 
