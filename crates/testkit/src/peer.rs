@@ -123,6 +123,46 @@ impl Peer {
     }
 }
 
+/// What came first while a fixture connection waited.
+pub(crate) enum Woke<C> {
+    /// A datagram or the timeout, fed to the `Rtc`.
+    Input,
+    Command(C),
+    /// The commands ended or the `Rtc` gave up.
+    Stop,
+}
+
+/// Waits for a datagram (fed to `rtc`), the `Rtc`'s `deadline` (its timeout fed), or a
+/// command, whichever comes first; the deadline is at most half a second away.
+pub(crate) async fn wait<C>(
+    rtc: &mut Rtc,
+    socket: &UdpSocket,
+    local: SocketAddr,
+    buffer: &mut [u8],
+    deadline: Instant,
+    inbox: &mut mpsc::UnboundedReceiver<C>,
+) -> Woke<C> {
+    let deadline = deadline.min(Instant::now() + Duration::from_millis(500));
+    tokio::select! {
+        got = socket.recv_from(buffer) => {
+            if let Ok((length, source)) = got
+                && let Ok(receive) = Receive::new(Protocol::Udp, source, local, &buffer[..length])
+            {
+                let _ = rtc.handle_input(Input::Receive(Instant::now(), receive));
+            }
+            Woke::Input
+        }
+        _ = tokio::time::sleep_until(deadline.into()) => {
+            if rtc.handle_input(Input::Timeout(Instant::now())).is_err() {
+                Woke::Stop
+            } else {
+                Woke::Input
+            }
+        }
+        command = inbox.recv() => command.map_or(Woke::Stop, Woke::Command),
+    }
+}
+
 /// `answer` with the msid of every m-line that carries a track set to the track's (as
 /// `livekit-server` names them: stream `PA_publisher|TR_track`, track `TR_track`).
 fn retag(answer: &str, msids: &HashMap<Mid, (String, String)>) -> String {
@@ -305,95 +345,93 @@ async fn drive(
                 continue;
             }
         }
-        let deadline = deadline.min(Instant::now() + Duration::from_millis(500));
-        tokio::select! {
-            got = socket.recv_from(&mut buffer) => {
-                let Ok((length, source)) = got else { continue };
-                if let Ok(receive) = Receive::new(Protocol::Udp, source, local, &buffer[..length]) {
-                    let _ = rtc.handle_input(Input::Receive(Instant::now(), receive));
-                }
-            }
-            _ = tokio::time::sleep_until(deadline.into()) => {
-                if rtc.handle_input(Input::Timeout(Instant::now())).is_err() {
-                    return;
-                }
-            }
-            command = inbox.recv() => match command {
-                None => return,
-                Some(Command::Offer(sdp, answer)) => {
-                    // The client's new receive-only m-lines take waiting tracks now, so this
-                    // answer names them (str0m announces the m-lines only later).
-                    let mut added = false;
-                    for slot in receive_slots(&sdp) {
-                        if slots.insert(slot.0) {
-                            free.push(slot);
-                            added = true;
-                        }
+        let command = match wait(&mut rtc, &socket, local, &mut buffer, deadline, &mut inbox).await
+        {
+            Woke::Input => continue,
+            Woke::Stop => return,
+            Woke::Command(command) => command,
+        };
+        match command {
+            Command::Offer(sdp, answer) => {
+                // The client's new receive-only m-lines take waiting tracks now, so this
+                // answer names them (str0m announces the m-lines only later).
+                let mut added = false;
+                for slot in receive_slots(&sdp) {
+                    if slots.insert(slot.0) {
+                        free.push(slot);
+                        added = true;
                     }
+                }
+                assign(&mut wanted, &mut free, &mut sending, &mut msids);
+                // A client that answered a requirement with fewer m-lines than asked (it
+                // folds requirements that come quickly together) is asked again; one
+                // that added none is not pestered.
+                let waiting = if added {
+                    let count = |kind| wanted.iter().filter(|(_, _, k)| *k == kind).count() as u32;
+                    (count(MediaKind::Audio), count(MediaKind::Video))
+                } else {
+                    (0, 0)
+                };
+                let result = SdpOffer::from_sdp_string(&sdp)
+                    .map_err(|e| format!("the offer cannot be read: {e}"))
+                    .and_then(|offer| {
+                        rtc.sdp_api()
+                            .accept_offer(offer)
+                            .map_err(|e| format!("the offer cannot be answered: {e}"))
+                    })
+                    .map(|answer| {
+                        let tracks = msids
+                            .iter()
+                            .map(|(mid, (_, track))| (mid.to_string(), track.clone()))
+                            .collect();
+                        (retag(&answer.to_sdp_string(), &msids), tracks, waiting)
+                    });
+                let _ = answer.send(result);
+            }
+            Command::Subscribe {
+                track,
+                stream,
+                kind,
+            } => {
+                if !sending.contains_key(&track) {
+                    wanted.push((track, stream, kind));
                     assign(&mut wanted, &mut free, &mut sending, &mut msids);
-                    // A client that answered a requirement with fewer m-lines than asked (it
-                    // folds requirements that come quickly together) is asked again; one
-                    // that added none is not pestered.
-                    let waiting = if added {
-                        let count = |kind| wanted.iter().filter(|(_, _, k)| *k == kind).count() as u32;
-                        (count(MediaKind::Audio), count(MediaKind::Video))
-                    } else {
-                        (0, 0)
-                    };
-                    let result = SdpOffer::from_sdp_string(&sdp)
-                        .map_err(|e| format!("the offer cannot be read: {e}"))
-                        .and_then(|offer| {
-                            rtc.sdp_api()
-                                .accept_offer(offer)
-                                .map_err(|e| format!("the offer cannot be answered: {e}"))
-                        })
-                        .map(|answer| {
-                            let tracks = msids
-                                .iter()
-                                .map(|(mid, (_, track))| (mid.to_string(), track.clone()))
-                                .collect();
-                            (retag(&answer.to_sdp_string(), &msids), tracks, waiting)
-                        });
-                    let _ = answer.send(result);
                 }
-                Some(Command::Subscribe { track, stream, kind }) => {
-                    if !sending.contains_key(&track) {
-                        wanted.push((track, stream, kind));
-                        assign(&mut wanted, &mut free, &mut sending, &mut msids);
+            }
+            Command::Media { track, frame } => {
+                if let Some(mid) = sending.get(&track)
+                    && let Some(writer) = rtc.writer(*mid)
+                    && let Some(pt) = writer.match_params(frame.params)
+                {
+                    let _ = writer.write(pt, frame.network_time, frame.time, frame.data);
+                }
+            }
+            Command::Keyframe(mid) => {
+                // From every simulcast layer the track has (or its one stream).
+                let rids: Vec<Option<Rid>> = match rtc.media(mid).map(|m| m.rids_rx()) {
+                    Some(Rids::Specific(rids)) => rids.iter().copied().map(Some).collect(),
+                    _ => vec![None],
+                };
+                if let Some(mut writer) = rtc.writer(mid) {
+                    for rid in rids {
+                        let _ = writer.request_keyframe(rid, KeyframeRequestKind::Pli);
                     }
                 }
-                Some(Command::Media { track, frame }) => {
-                    if let Some(mid) = sending.get(&track)
-                        && let Some(writer) = rtc.writer(*mid)
-                        && let Some(pt) = writer.match_params(frame.params)
-                    {
-                        let _ = writer.write(pt, frame.network_time, frame.time, frame.data);
-                    }
+            }
+            Command::Candidate(line) => {
+                if let Ok(candidate) = Candidate::from_sdp_string(&line) {
+                    rtc.add_remote_candidate(candidate);
                 }
-                Some(Command::Keyframe(mid)) => {
-                    // From every simulcast layer the track has (or its one stream).
-                    let rids: Vec<Option<Rid>> = match rtc.media(mid).map(|m| m.rids_rx()) {
-                        Some(Rids::Specific(rids)) => rids.iter().copied().map(Some).collect(),
-                        _ => vec![None],
-                    };
-                    if let Some(mut writer) = rtc.writer(mid) {
-                        for rid in rids {
-                            let _ = writer.request_keyframe(rid, KeyframeRequestKind::Pli);
-                        }
+            }
+            Command::Send { reliable, bytes } => {
+                match channels[usize::from(reliable)]
+                    .filter(|_| rtc.is_connected())
+                    .and_then(|id| rtc.channel(id))
+                {
+                    Some(mut channel) => {
+                        let _ = channel.write(true, &bytes);
                     }
-                }
-                Some(Command::Candidate(line)) => {
-                    if let Ok(candidate) = Candidate::from_sdp_string(&line) {
-                        rtc.add_remote_candidate(candidate);
-                    }
-                }
-                Some(Command::Send { reliable, bytes }) => {
-                    match channels[usize::from(reliable)].filter(|_| rtc.is_connected()).and_then(|id| rtc.channel(id)) {
-                        Some(mut channel) => {
-                            let _ = channel.write(true, &bytes);
-                        }
-                        None => waiting.push((reliable, bytes)),
-                    }
+                    None => waiting.push((reliable, bytes)),
                 }
             }
         }

@@ -4,16 +4,15 @@
 //! is added, one offer at a time.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use str0m::change::{SdpAnswer, SdpPendingOffer};
 use str0m::media::{Direction, MediaKind, Mid};
-use str0m::net::{Protocol, Receive};
-use str0m::{Candidate, Event, Input, Output, Rtc};
+use str0m::{Candidate, Event, Output, Rtc};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-use crate::peer::Frame;
+use crate::peer::{Frame, Woke, wait};
 
 pub enum Command {
     /// Send `track` (msid stream `stream`) to the participant.
@@ -129,52 +128,47 @@ async fn drive(
         if !rtc.is_alive() {
             return;
         }
-        let deadline = deadline.min(Instant::now() + Duration::from_millis(500));
-        tokio::select! {
-            got = socket.recv_from(&mut buffer) => {
-                let Ok((length, source)) = got else { continue };
-                if let Ok(receive) = Receive::new(Protocol::Udp, source, local, &buffer[..length]) {
-                    let _ = rtc.handle_input(Input::Receive(Instant::now(), receive));
+        let command = match wait(&mut rtc, &socket, local, &mut buffer, deadline, &mut inbox).await
+        {
+            Woke::Input => continue,
+            Woke::Stop => return,
+            Woke::Command(command) => command,
+        };
+        match command {
+            Command::Subscribe {
+                track,
+                stream,
+                kind,
+            } => {
+                if !sending.contains_key(&track) && !waiting.iter().any(|(t, _, _)| *t == track) {
+                    waiting.push((track, stream, kind));
                 }
             }
-            _ = tokio::time::sleep_until(deadline.into()) => {
-                if rtc.handle_input(Input::Timeout(Instant::now())).is_err() {
-                    return;
+            Command::Answer(sdp) => {
+                let accepted = SdpAnswer::from_sdp_string(&sdp)
+                    .map_err(|e| e.to_string())
+                    .and_then(|answer| match pending.take() {
+                        Some(offer) => rtc
+                            .sdp_api()
+                            .accept_answer(offer, answer)
+                            .map_err(|e| e.to_string()),
+                        None => Err("an answer to no offer".into()),
+                    });
+                if let Err(problem) = accepted {
+                    tracing::warn!(problem, "the fixture could not take a subscriber's answer");
                 }
             }
-            command = inbox.recv() => match command {
-                None => return,
-                Some(Command::Subscribe { track, stream, kind }) => {
-                    if !sending.contains_key(&track) && !waiting.iter().any(|(t, _, _)| *t == track) {
-                        waiting.push((track, stream, kind));
-                    }
+            Command::Candidate(line) => {
+                if let Ok(candidate) = Candidate::from_sdp_string(&line) {
+                    rtc.add_remote_candidate(candidate);
                 }
-                Some(Command::Answer(sdp)) => {
-                    let accepted = SdpAnswer::from_sdp_string(&sdp)
-                        .map_err(|e| e.to_string())
-                        .and_then(|answer| match pending.take() {
-                            Some(offer) => rtc
-                                .sdp_api()
-                                .accept_answer(offer, answer)
-                                .map_err(|e| e.to_string()),
-                            None => Err("an answer to no offer".into()),
-                        });
-                    if let Err(problem) = accepted {
-                        tracing::warn!(problem, "the fixture could not take a subscriber's answer");
-                    }
-                }
-                Some(Command::Candidate(line)) => {
-                    if let Ok(candidate) = Candidate::from_sdp_string(&line) {
-                        rtc.add_remote_candidate(candidate);
-                    }
-                }
-                Some(Command::Media { track, frame }) => {
-                    if let Some(mid) = sending.get(&track)
-                        && let Some(writer) = rtc.writer(*mid)
-                        && let Some(pt) = writer.match_params(frame.params)
-                    {
-                        let _ = writer.write(pt, frame.network_time, frame.time, frame.data);
-                    }
+            }
+            Command::Media { track, frame } => {
+                if let Some(mid) = sending.get(&track)
+                    && let Some(writer) = rtc.writer(*mid)
+                    && let Some(pt) = writer.match_params(frame.params)
+                {
+                    let _ = writer.write(pt, frame.network_time, frame.time, frame.data);
                 }
             }
         }
