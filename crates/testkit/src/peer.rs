@@ -123,6 +123,14 @@ impl Peer {
     }
 }
 
+/// The track sent on `mid`, of those `sending` (by track).
+pub(crate) fn track_on(sending: &HashMap<String, Mid>, mid: Mid) -> Option<String> {
+    sending
+        .iter()
+        .find(|(_, m)| **m == mid)
+        .map(|(track, _)| track.clone())
+}
+
 /// What came first while a fixture connection waited.
 pub(crate) enum Woke<C> {
     /// A datagram or the timeout, fed to the `Rtc`.
@@ -311,10 +319,8 @@ async fn drive(
                     });
                 }
                 Ok(Output::Event(Event::KeyframeRequest(request))) => {
-                    if let Some((track, _)) = sending.iter().find(|(_, mid)| **mid == request.mid) {
-                        let _ = received.send(Received::KeyframeWanted {
-                            track: track.clone(),
-                        });
+                    if let Some(track) = track_on(&sending, request.mid) {
+                        let _ = received.send(Received::KeyframeWanted { track });
                     }
                 }
                 Ok(Output::Event(_)) => {}

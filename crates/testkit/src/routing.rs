@@ -435,25 +435,34 @@ pub(crate) fn track_settings(
             _ => "f",
         }
     };
-    {
-        let Ok(mut rooms) = shared.rooms.lock() else {
-            return;
-        };
-        let Some(subscriber) = rooms
-            .rooms
-            .get_mut(room)
-            .and_then(|r| r.participants.get_mut(sid))
-        else {
-            return;
-        };
-        for track in &settings.track_sids {
-            let layer = subscriber.layers.entry(track.clone()).or_default();
-            layer.off = settings.disabled;
-            layer.wanted = Some(rid.into());
-        }
-    }
+    change_layers(shared, room, sid, &settings.track_sids, |layer| {
+        layer.off = settings.disabled;
+        layer.wanted = Some(rid.into());
+    });
     for track in &settings.track_sids {
         keyframe(shared, room, track);
+    }
+}
+
+/// Changes what the subscriber `sid` receives of `tracks`.
+fn change_layers(
+    shared: &Shared,
+    room: &str,
+    sid: &str,
+    tracks: &[String],
+    change: impl Fn(&mut Layer),
+) {
+    let Ok(mut rooms) = shared.rooms.lock() else {
+        return;
+    };
+    if let Some(subscriber) = rooms
+        .rooms
+        .get_mut(room)
+        .and_then(|r| r.participants.get_mut(sid))
+    {
+        for track in tracks {
+            change(subscriber.layers.entry(track.clone()).or_default());
+        }
     }
 }
 
@@ -465,25 +474,9 @@ pub(crate) fn subscription(
     sid: &str,
     update: &proto::UpdateSubscription,
 ) {
-    {
-        let Ok(mut rooms) = shared.rooms.lock() else {
-            return;
-        };
-        let Some(subscriber) = rooms
-            .rooms
-            .get_mut(room)
-            .and_then(|r| r.participants.get_mut(sid))
-        else {
-            return;
-        };
-        for track in &update.track_sids {
-            subscriber
-                .layers
-                .entry(track.clone())
-                .or_default()
-                .unsubscribed = !update.subscribe;
-        }
-    }
+    change_layers(shared, room, sid, &update.track_sids, |layer| {
+        layer.unsubscribed = !update.subscribe;
+    });
     if update.subscribe {
         for track in &update.track_sids {
             keyframe(shared, room, track);

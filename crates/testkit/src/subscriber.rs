@@ -12,7 +12,7 @@ use str0m::{Candidate, Event, Output, Rtc};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-use crate::peer::{Frame, Woke, wait};
+use crate::peer::{Frame, Woke, track_on, wait};
 
 pub enum Command {
     /// Send `track` (msid stream `stream`) to the participant.
@@ -112,10 +112,8 @@ async fn drive(
                         .await;
                 }
                 Ok(Output::Event(Event::KeyframeRequest(request))) => {
-                    if let Some((track, _)) = sending.iter().find(|(_, mid)| **mid == request.mid) {
-                        let _ = received.send(Received::KeyframeWanted {
-                            track: track.clone(),
-                        });
+                    if let Some(track) = track_on(&sending, request.mid) {
+                        let _ = received.send(Received::KeyframeWanted { track });
                     }
                 }
                 Ok(Output::Event(_)) => {}
