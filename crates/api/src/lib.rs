@@ -1,10 +1,13 @@
 //! The Sparks middleware's HTTP API as plain types: what the server answers and what clients
-//! send. Only serde; the server and its clients share these and nothing else.
+//! send. Only serde (and chrono for times); the server and its clients share these and nothing
+//! else.
 //!
 //! The meeting-token endpoints (`/get_token`, `/sfu/get`) follow Element's lk-jwt-service so
 //! that Element Call and Sparks meet in the same LiveKit room.
 
 use serde::{Deserialize, Serialize};
+
+pub mod pim;
 
 /// The key of the Sparks entry in a homeserver's `/.well-known/matrix/client`.
 pub const WELL_KNOWN_KEY: &str = "org.sparks.middleware";

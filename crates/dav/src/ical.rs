@@ -1,0 +1,614 @@
+//! iCalendar objects as Sparks sees them: occurrences in a time range (recurrences expanded,
+//! overridden instances in place of the ones they replace), and the objects written back when
+//! someone creates, changes or deletes an event. Parsing, time zones and recurrence rules are
+//! calcard's; this module decides what they mean for a calendar view.
+//!
+//! Changes are made to the parsed object, so properties Sparks does not show (categories,
+//! attachments, vendor extensions) survive an edit.
+
+use calcard::common::timezone::Tz;
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameter,
+    ICalendarParameterName, ICalendarParameterValue, ICalendarParticipationStatus,
+    ICalendarProperty, ICalendarValue,
+};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use sparks_api::pim::{Attendee, EventDetails, Participation};
+
+/// The most occurrences one object may expand to (a guard against rules like `FREQ=SECONDLY`).
+const EXPANSION_LIMIT: usize = 20_000;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum IcalError {
+    #[error("not an iCalendar object: {0}")]
+    Unreadable(String),
+    #[error("the object has no event")]
+    NoEvent,
+    #[error("the object has no instance at {0}")]
+    NoInstance(DateTime<Utc>),
+}
+
+/// One occurrence of an event in a range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    pub uid: String,
+    pub recurring: bool,
+    /// The instance's original start (its RECURRENCE-ID) when `recurring`.
+    pub instance: Option<DateTime<Utc>>,
+    pub details: EventDetails,
+}
+
+/// Occurrences of an object's events, and why any of its parts could not be placed.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub occurrences: Vec<Occurrence>,
+    pub problems: Vec<String>,
+}
+
+/// Reads one iCalendar object (one calendar resource of a CalDAV collection).
+pub fn parse(text: &str) -> Result<ICalendar, IcalError> {
+    ICalendar::parse(text).map_err(|entry| IcalError::Unreadable(format!("{entry:?}")))
+}
+
+/// The occurrences of `ical`'s events that overlap `[from, to)`. Floating times and dates are
+/// read in `zone`, the user's time zone.
+pub fn occurrences(
+    ical: &ICalendar,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+) -> Expanded {
+    let prepared = prepared_for_expansion(ical, to);
+    let expand = prepared.expand_dates(zone, EXPANSION_LIMIT);
+    let resolver = ical.build_tz_resolver().with_default(zone);
+    let mut out = Expanded {
+        problems: expand
+            .errors
+            .iter()
+            .map(|e| format!("component {}: {}", e.comp_id, e.error))
+            .collect(),
+        ..Expanded::default()
+    };
+    for event in expand.events {
+        let Some(component) = ical.components.get(event.comp_id as usize) else {
+            continue;
+        };
+        if component.component_type != ICalendarComponentType::VEvent {
+            continue;
+        }
+        let Some(end) = event.clone().try_into_date_time() else {
+            out.problems
+                .push(format!("component {}: no valid end", event.comp_id));
+            continue;
+        };
+        let (start, end) = (end.start, end.end);
+        if start.with_timezone(&Utc) >= to || end.with_timezone(&Utc) <= from {
+            continue;
+        }
+        let all_day = !has_time(component, &ICalendarProperty::Dtstart);
+        let (start, end) = if all_day {
+            (midnight(start.naive_local().date()), {
+                let end = end.naive_local().date();
+                midnight(end.max(start.naive_local().date() + TimeDelta::days(1)))
+            })
+        } else {
+            (start.with_timezone(&Utc), end.with_timezone(&Utc))
+        };
+        let recurring = component.is_recurrent_or_override();
+        let instance = recurring.then(|| {
+            recurrence_id(component, &resolver).map_or(start, |rid| {
+                if all_day {
+                    midnight(rid.naive_local().date())
+                } else {
+                    rid.with_timezone(&Utc)
+                }
+            })
+        });
+        out.occurrences.push(Occurrence {
+            uid: component.uid().unwrap_or_default().to_owned(),
+            recurring,
+            instance,
+            details: details(
+                ical,
+                event.comp_id,
+                component,
+                start,
+                end,
+                all_day,
+                &resolver,
+            ),
+        });
+    }
+    out.occurrences
+        .sort_by(|a, b| a.details.start.cmp(&b.details.start));
+    out
+}
+
+/// A copy of `ical` that calcard's expansion reads the way a calendar view needs:
+/// - every component of one UID gets that UID's own SEQUENCE, because calcard matches
+///   overridden instances by (SEQUENCE, RECURRENCE-ID): an override whose SEQUENCE differs from
+///   its series' (common after an instance is rescheduled) would otherwise be shown twice, and
+///   two series in one object could take each other's overrides;
+/// - UTC times (`…Z`) name their zone, because calcard places the instances of a rule whose
+///   DTSTART is in UTC in `zone` instead;
+/// - rules without an end stop a little after `to`, because calcard expands from the first
+///   instance with one budget for the whole object.
+fn prepared_for_expansion(ical: &ICalendar, to: DateTime<Utc>) -> ICalendar {
+    let mut copy = ical.clone();
+    let uids: Vec<String> = ical.uids().map(str::to_owned).collect();
+    let until = (to + TimeDelta::days(2)).naive_utc();
+    for component in &mut copy.components {
+        if !component.component_type.has_time_ranges() {
+            continue;
+        }
+        let sequence = component
+            .uid()
+            .and_then(|uid| uids.iter().position(|u| u == uid))
+            .unwrap_or(uids.len()) as i64;
+        component
+            .entries
+            .retain(|e| e.name != ICalendarProperty::Sequence);
+        component.add_sequence(sequence);
+        for entry in &mut component.entries {
+            if is_utc_time(entry) {
+                entry.add_param(ICalendarParameter::new(
+                    ICalendarParameterName::Tzid,
+                    "UTC".to_owned(),
+                ));
+            }
+            if entry.name != ICalendarProperty::Rrule {
+                continue;
+            }
+            if let Some(ICalendarValue::RecurrenceRule(rule)) = entry.values.first_mut()
+                && rule.until.is_none()
+                && rule.count.is_none()
+            {
+                rule.until = Some(partial(until));
+            }
+        }
+    }
+    copy
+}
+
+/// A DTSTART, DTEND, RECURRENCE-ID or EXDATE in UTC without a TZID.
+fn is_utc_time(entry: &ICalendarEntry) -> bool {
+    matches!(
+        entry.name,
+        ICalendarProperty::Dtstart
+            | ICalendarProperty::Dtend
+            | ICalendarProperty::RecurrenceId
+            | ICalendarProperty::Exdate
+    ) && entry.tz_id().is_none()
+        && entry.values.iter().any(|v| {
+            v.as_partial_date_time().is_some_and(|dt| {
+                dt.has_time() && dt.tz_hour == Some(0) && dt.tz_minute.unwrap_or(0) == 0
+            })
+        })
+}
+
+fn partial(at: chrono::NaiveDateTime) -> calcard::common::PartialDateTime {
+    use chrono::{Datelike, Timelike};
+    calcard::common::PartialDateTime {
+        year: Some(at.year().clamp(0, 9999) as u16),
+        month: Some(at.month() as u8),
+        day: Some(at.day() as u8),
+        hour: Some(at.hour() as u8),
+        minute: Some(at.minute() as u8),
+        second: Some(at.second() as u8),
+        tz_hour: None,
+        tz_minute: None,
+        tz_minus: false,
+    }
+}
+
+fn midnight(date: NaiveDate) -> DateTime<Utc> {
+    date.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+fn has_time(component: &ICalendarComponent, property: &ICalendarProperty) -> bool {
+    component
+        .property(property)
+        .and_then(|e| e.values.first())
+        .and_then(ICalendarValue::as_partial_date_time)
+        .is_some_and(|dt| dt.has_time())
+}
+
+fn recurrence_id(
+    component: &ICalendarComponent,
+    resolver: &calcard::icalendar::timezone::TzResolver<&str>,
+) -> Option<DateTime<Tz>> {
+    let entry = component.property(&ICalendarProperty::RecurrenceId)?;
+    let value = entry.values.first()?.as_partial_date_time()?;
+    value.to_date_time_with_tz(resolver.resolve_or_default(entry.tz_id()))
+}
+
+fn text(component: &ICalendarComponent, property: &ICalendarProperty) -> String {
+    component
+        .property(property)
+        .and_then(|e| e.values.first())
+        .and_then(ICalendarValue::as_text)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn person(entry: &ICalendarEntry) -> Option<Attendee> {
+    let email = entry.calendar_address()?.to_owned();
+    let name = entry
+        .parameter(&ICalendarParameterName::Cn)
+        .and_then(|v| v.as_text())
+        .map(str::to_owned);
+    let status = match entry.parameter(&ICalendarParameterName::Partstat) {
+        Some(ICalendarParameterValue::Partstat(status)) => match status {
+            ICalendarParticipationStatus::Accepted => Participation::Accepted,
+            ICalendarParticipationStatus::Declined => Participation::Declined,
+            ICalendarParticipationStatus::Tentative => Participation::Tentative,
+            _ => Participation::NeedsAction,
+        },
+        _ => Participation::NeedsAction,
+    };
+    Some(Attendee {
+        email,
+        name,
+        status,
+    })
+}
+
+fn details(
+    ical: &ICalendar,
+    comp_id: u32,
+    component: &ICalendarComponent,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    all_day: bool,
+    resolver: &calcard::icalendar::timezone::TzResolver<&str>,
+) -> EventDetails {
+    let time_zone = component
+        .property(&ICalendarProperty::Dtstart)
+        .and_then(|e| e.tz_id())
+        .and_then(|name| resolver.resolve(name))
+        .and_then(|tz| tz.name())
+        .map(|name| name.into_owned());
+    let meeting = component
+        .properties(&ICalendarProperty::Conference)
+        .chain(component.properties(&ICalendarProperty::Other(MEETING.into())))
+        .filter_map(|e| e.values.first().and_then(ICalendarValue::as_text))
+        .find(|uri| uri.starts_with("https://") || uri.starts_with("http://"))
+        .map(str::to_owned);
+    let reminders = ical
+        .alarms_for_id(comp_id)
+        .filter_map(|alarm| alarm.property(&ICalendarProperty::Trigger))
+        .filter_map(|trigger| match trigger.values.first() {
+            Some(ICalendarValue::Duration(d)) => Some(-d.as_seconds() / 60),
+            _ => None,
+        })
+        .filter(|minutes| *minutes >= 0)
+        .collect();
+    EventDetails {
+        title: text(component, &ICalendarProperty::Summary),
+        start,
+        end,
+        all_day,
+        time_zone,
+        location: text(component, &ICalendarProperty::Location),
+        description: text(component, &ICalendarProperty::Description),
+        organizer: component
+            .property(&ICalendarProperty::Organizer)
+            .and_then(person),
+        attendees: component
+            .properties(&ICalendarProperty::Attendee)
+            .filter_map(person)
+            .collect(),
+        meeting,
+        reminders,
+    }
+}
+
+/// The property Sparks also writes its meeting link to, for clients that do not know RFC
+/// 7986's CONFERENCE.
+const MEETING: &str = "X-SPARKS-MEETING";
+
+/// A new object holding one event.
+pub fn create(uid: &str, details: &EventDetails, now: DateTime<Utc>) -> String {
+    let mut ical = parse(&format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Sparks//Sparks//EN\r\nBEGIN:VEVENT\r\n\
+         UID:{}\r\nDTSTAMP:{}\r\nSEQUENCE:0\r\n{}END:VEVENT\r\nEND:VCALENDAR\r\n",
+        escape(uid),
+        stamp(now),
+        managed(details),
+    ))
+    .unwrap_or_default();
+    append_alarms(&mut ical, 1, &details.reminders);
+    ical.add_missing_timezones();
+    ical.to_string()
+}
+
+/// `text` with its event (or, with `instance`, that one instance of it) changed to `details`.
+/// Everything else in the object is kept.
+pub fn update(
+    text: &str,
+    instance: Option<DateTime<Utc>>,
+    details: &EventDetails,
+    now: DateTime<Utc>,
+) -> Result<String, IcalError> {
+    let mut ical = parse(text)?;
+    let target = match instance {
+        None => master(&ical).ok_or(IcalError::NoEvent)?,
+        Some(at) => match override_of(&ical, at) {
+            Some(id) => id,
+            None => new_override(&mut ical, at)?,
+        },
+    };
+    let fresh = parse(&format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{}END:VEVENT\r\nEND:VCALENDAR\r\n",
+        managed(details)
+    ))?;
+    let fresh_entries = fresh
+        .components
+        .get(1)
+        .map(|c| c.entries.clone())
+        .unwrap_or_default();
+    let component = &mut ical.components[target];
+    let sequence = component
+        .property(&ICalendarProperty::Sequence)
+        .and_then(|e| e.values.first())
+        .and_then(ICalendarValue::as_integer)
+        .unwrap_or(0);
+    component.entries.retain(|e| {
+        !(is_managed(&e.name)
+            || matches!(
+                e.name,
+                ICalendarProperty::Sequence | ICalendarProperty::Dtstamp
+            ))
+    });
+    component.entries.extend(fresh_entries);
+    component.add_sequence(sequence + 1);
+    component.add_dtstamp(partial_utc(now));
+    let old_alarms: Vec<u32> = ical.components[target]
+        .component_ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            ical.components
+                .get(*id as usize)
+                .is_some_and(|c| c.component_type == ICalendarComponentType::VAlarm)
+        })
+        .collect();
+    let old_reminders: Vec<i64> = ical
+        .alarms_for_id(target as u32)
+        .filter_map(|a| a.property(&ICalendarProperty::Trigger))
+        .filter_map(|t| match t.values.first() {
+            Some(ICalendarValue::Duration(d)) => Some(-d.as_seconds() / 60),
+            _ => None,
+        })
+        .collect();
+    if old_reminders != details.reminders {
+        ical.components[target]
+            .component_ids
+            .retain(|id| !old_alarms.contains(id));
+        append_alarms(&mut ical, target, &details.reminders);
+    }
+    ical.add_missing_timezones();
+    Ok(ical.to_string())
+}
+
+/// `text` without the instance of its series at `instance` (an EXDATE, and any override of it
+/// removed).
+pub fn remove_instance(text: &str, instance: DateTime<Utc>) -> Result<String, IcalError> {
+    let mut ical = parse(text)?;
+    let master = master(&ical).ok_or(IcalError::NoEvent)?;
+    if !ical.components[master].is_recurrent() {
+        return Err(IcalError::NoInstance(instance));
+    }
+    if let Some(id) = override_of(&ical, instance) {
+        ical.remove_component_ids(&[id as u32]);
+    }
+    let all_day = !has_time(&ical.components[master], &ICalendarProperty::Dtstart);
+    let line = if all_day {
+        format!("EXDATE;VALUE=DATE:{}\r\n", instance.format("%Y%m%d"))
+    } else {
+        format!("EXDATE:{}\r\n", stamp(instance))
+    };
+    let exdate = parse(&format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{line}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ))?;
+    if let Some(entry) = exdate.components.get(1).and_then(|c| c.entries.first()) {
+        let master = self::master(&ical).ok_or(IcalError::NoEvent)?;
+        ical.components[master].entries.push(entry.clone());
+    }
+    Ok(ical.to_string())
+}
+
+/// The index of the series (or single event): the first VEVENT without a RECURRENCE-ID.
+fn master(ical: &ICalendar) -> Option<usize> {
+    ical.components.iter().position(|c| {
+        c.component_type == ICalendarComponentType::VEvent && !c.is_recurrence_override()
+    })
+}
+
+fn override_of(ical: &ICalendar, at: DateTime<Utc>) -> Option<usize> {
+    let resolver = ical.build_tz_resolver().with_default(Tz::UTC);
+    ical.components.iter().position(|c| {
+        c.component_type == ICalendarComponentType::VEvent
+            && recurrence_id(c, &resolver).is_some_and(|rid| {
+                rid.with_timezone(&Utc) == at
+                    || (!has_time(c, &ICalendarProperty::RecurrenceId)
+                        && rid.naive_local().date() == at.date_naive())
+            })
+    })
+}
+
+/// Adds an override for the instance at `at` (a copy of the series without its rules) and
+/// returns its index.
+fn new_override(ical: &mut ICalendar, at: DateTime<Utc>) -> Result<usize, IcalError> {
+    let master = master(ical).ok_or(IcalError::NoEvent)?;
+    if !ical.components[master].is_recurrent() {
+        return Err(IcalError::NoInstance(at));
+    }
+    let all_day = !has_time(&ical.components[master], &ICalendarProperty::Dtstart);
+    let line = if all_day {
+        format!("RECURRENCE-ID;VALUE=DATE:{}\r\n", at.format("%Y%m%d"))
+    } else {
+        format!("RECURRENCE-ID:{}\r\n", stamp(at))
+    };
+    let rid = parse(&format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{line}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ))?;
+    let mut copy = ical.components[master].clone();
+    copy.component_ids.clear();
+    copy.entries.retain(|e| {
+        !matches!(
+            e.name,
+            ICalendarProperty::Rrule
+                | ICalendarProperty::Rdate
+                | ICalendarProperty::Exdate
+                | ICalendarProperty::Exrule
+        )
+    });
+    if let Some(entry) = rid.components.get(1).and_then(|c| c.entries.first()) {
+        copy.entries.push(entry.clone());
+    }
+    let id = ical.components.len();
+    ical.components.push(copy);
+    if let Some(root) = ical.components.first_mut() {
+        root.component_ids.push(id as u32);
+    }
+    Ok(id)
+}
+
+/// The properties an edit replaces.
+fn is_managed(name: &ICalendarProperty) -> bool {
+    matches!(
+        name,
+        ICalendarProperty::Dtstart
+            | ICalendarProperty::Dtend
+            | ICalendarProperty::Duration
+            | ICalendarProperty::Summary
+            | ICalendarProperty::Location
+            | ICalendarProperty::Description
+            | ICalendarProperty::Organizer
+            | ICalendarProperty::Attendee
+            | ICalendarProperty::Conference
+    ) || matches!(name, ICalendarProperty::Other(other) if other.eq_ignore_ascii_case(MEETING))
+}
+
+/// The content lines of the properties an edit writes.
+fn managed(details: &EventDetails) -> String {
+    let mut lines = String::new();
+    let zone = details
+        .time_zone
+        .as_deref()
+        .and_then(|name| name.parse::<chrono_tz::Tz>().ok());
+    for (name, at) in [("DTSTART", details.start), ("DTEND", details.end)] {
+        let line = if details.all_day {
+            format!("{name};VALUE=DATE:{}", at.format("%Y%m%d"))
+        } else if let Some(zone) = zone {
+            format!(
+                "{name};TZID={}:{}",
+                zone.name(),
+                at.with_timezone(&zone).format("%Y%m%dT%H%M%S")
+            )
+        } else {
+            format!("{name}:{}", stamp(at))
+        };
+        lines.push_str(&line);
+        lines.push_str("\r\n");
+    }
+    for (name, value) in [
+        ("SUMMARY", &details.title),
+        ("LOCATION", &details.location),
+        ("DESCRIPTION", &details.description),
+    ] {
+        if !value.is_empty() {
+            lines.push_str(&format!("{name}:{}\r\n", escape(value)));
+        }
+    }
+    if let Some(organizer) = &details.organizer {
+        lines.push_str(&format!("ORGANIZER{}\r\n", address(organizer, None)));
+    }
+    for attendee in &details.attendees {
+        lines.push_str(&format!(
+            "ATTENDEE{}\r\n",
+            address(attendee, Some(attendee.status))
+        ));
+    }
+    if let Some(link) = &details.meeting {
+        let link = link.replace(['\r', '\n'], "");
+        lines.push_str(&format!(
+            "CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL=Sparks meeting:{link}\r\n{MEETING}:{link}\r\n"
+        ));
+    }
+    lines
+}
+
+/// `;CN=…;PARTSTAT=…:mailto:…` for an organiser or attendee.
+fn address(person: &Attendee, status: Option<Participation>) -> String {
+    let mut out = String::new();
+    if let Some(name) = &person.name {
+        out.push_str(&format!(";CN=\"{}\"", name.replace(['"', '\r', '\n'], "")));
+    }
+    if let Some(status) = status {
+        let status = match status {
+            Participation::NeedsAction => "NEEDS-ACTION",
+            Participation::Accepted => "ACCEPTED",
+            Participation::Declined => "DECLINED",
+            Participation::Tentative => "TENTATIVE",
+        };
+        out.push_str(&format!(
+            ";ROLE=REQ-PARTICIPANT;PARTSTAT={status};RSVP=TRUE"
+        ));
+    }
+    let email = person.email.replace(['\r', '\n', ',', ';', ':'], "");
+    out.push_str(&format!(":mailto:{email}"));
+    out
+}
+
+fn append_alarms(ical: &mut ICalendar, parent: usize, reminders: &[i64]) {
+    for minutes in reminders {
+        let mut alarm = ICalendarComponent::new(ICalendarComponentType::VAlarm);
+        let Ok(alarm_text) = parse(&format!(
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nACTION:DISPLAY\r\nDESCRIPTION:Reminder\r\n\
+             TRIGGER:-PT{}M\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            minutes.max(&0)
+        )) else {
+            continue;
+        };
+        if let Some(entries) = alarm_text.components.get(1).map(|c| c.entries.clone()) {
+            alarm.entries = entries;
+        }
+        let id = ical.components.len() as u32;
+        ical.components.push(alarm);
+        if let Some(parent) = ical.components.get_mut(parent) {
+            parent.component_ids.push(id);
+        }
+    }
+}
+
+fn partial_utc(at: DateTime<Utc>) -> calcard::common::PartialDateTime {
+    let mut partial = partial(at.naive_utc());
+    partial.tz_hour = Some(0);
+    partial.tz_minute = Some(0);
+    partial
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// RFC 5545 TEXT escaping.
+fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
