@@ -13,6 +13,7 @@ mod netns;
 mod oidc;
 mod postgres;
 mod process;
+mod radicale;
 mod server;
 mod service;
 mod stack;

@@ -53,10 +53,14 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
     println!("Starting an OpenID provider (oidc-provider)…");
     let mut provider =
         crate::oidc::Provider::start(&ws, &dir.path.join("oidc"), server::free_port()?)?;
+    println!("Starting Radicale (CalDAV/CardDAV)…");
+    let mut radicale =
+        crate::radicale::Radicale::start(&venv, &dir.path.join("radicale"), server::free_port()?)?;
     println!("Starting a test PostgreSQL…");
     let postgres = crate::postgres::Postgres::start()?;
     command
         .env("SPARKS_TEST_POSTGRES", postgres.url())
+        .env("SPARKS_TEST_RADICALE", radicale.url())
         .env("SPARKS_TEST_MIDDLEWARE", middleware.url())
         .env("SPARKS_TEST_OIDC_ISSUER", provider.issuer())
         .env("SPARKS_TEST_HOMESERVER", layout.base_url())
@@ -68,6 +72,7 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
     let interop = livekit_tests(&ws, &venv, passthrough);
     middleware.stop();
     provider.stop();
+    radicale.stop();
     server.stop();
     drop(postgres);
     drop(dir);

@@ -35,11 +35,15 @@ impl Venv {
 /// matrix-nio with libolm (the `python-olm` wheel) is the independent Matrix client the E2EE
 /// interop tests talk to: its encryption is not matrix-rust-sdk's. `livekit` is LiveKit's
 /// official Python SDK (its wheel carries LiveKit's own engine and libwebrtc), the official
-/// client the meeting engine and the SFU fixture are checked against.
-const PACKAGES: [(&str, &str); 3] = [
+/// client the meeting engine and the SFU fixture are checked against. Radicale is the CalDAV
+/// and CardDAV server of the calendar tests and the demo; Python's `icalendar` is the
+/// calendar benchmark's baseline.
+const PACKAGES: [(&str, &str); 5] = [
     ("synapse", "matrix-synapse"),
     ("nio", "matrix-nio[e2e]"),
     ("livekit.rtc", "livekit"),
+    ("radicale", "radicale>=3.9,<4"),
+    ("icalendar", "icalendar>=7.3,<8"),
 ];
 
 /// Makes sure `.dev/venv` exists and has [`PACKAGES`] installed, creating and installing what

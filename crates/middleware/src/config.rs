@@ -111,6 +111,7 @@ fn default_refresh_days() -> u64 {
 #[serde(deny_unknown_fields)]
 struct StorageFile {
     database: SecretSource,
+    credentials_key: Option<SecretSource>,
 }
 
 #[derive(Deserialize)]
@@ -121,13 +122,26 @@ struct TenantFile {
     livekit: Option<LiveKitFile>,
     oidc: Option<OidcFile>,
     #[serde(default)]
-    calendar: Option<toml::Value>,
-    #[serde(default)]
-    contacts: Option<toml::Value>,
+    sources: Vec<SourceFile>,
     #[serde(default)]
     files: Option<toml::Value>,
     #[serde(default)]
     assistant: Option<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceFile {
+    id: String,
+    name: String,
+    kind: SourceKind,
+    url: Option<String>,
+    #[serde(default = "yes")]
+    calendars: bool,
+    #[serde(default = "yes")]
+    contacts: bool,
+    #[serde(default)]
+    shared: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -188,6 +202,8 @@ pub struct Config {
     /// The bearer token `/metrics` wants; without one `/metrics` is not served.
     pub metrics_token: Option<Secret>,
     pub database: Secret,
+    /// The key users' backend credentials are encrypted with (32 bytes).
+    pub credentials_key: Option<[u8; 32]>,
     pub tenants: Vec<Tenant>,
 }
 
@@ -197,10 +213,42 @@ pub struct Tenant {
     pub homeservers: Vec<Homeserver>,
     pub livekit: Option<LiveKit>,
     pub oidc: Option<Oidc>,
-    pub calendar: bool,
-    pub contacts: bool,
+    /// Calendar and contact backends.
+    pub sources: Vec<Source>,
     pub files: bool,
     pub assistant: bool,
+}
+
+pub use sparks_api::pim::SourceKind;
+
+/// One calendar/contacts backend of a tenant. Users sign in to it themselves; the middleware
+/// only ever calls `url`'s host for it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub name: String,
+    pub kind: SourceKind,
+    /// DAV: where discovery starts; Exchange: the EWS endpoint; Graph: the API root.
+    pub url: Url,
+    pub calendars: bool,
+    pub contacts: bool,
+    /// Collections outside users' homes that they may also see (shared calendars), on `url`'s
+    /// host.
+    pub shared: Vec<Url>,
+}
+
+impl Tenant {
+    pub fn calendar(&self) -> bool {
+        self.sources.iter().any(|s| s.calendars)
+    }
+
+    pub fn contacts(&self) -> bool {
+        self.sources.iter().any(|s| s.contacts)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -344,16 +392,41 @@ impl Config {
                 .oidc
                 .map(|oidc| checked_oidc(&key, oidc, &homeservers))
                 .transpose()?;
+            let sources = checked_sources(&key, tenant.sources)?;
             tenants.push(Tenant {
                 id: tenant.id,
                 homeservers,
                 livekit,
                 oidc,
-                calendar: tenant.calendar.is_some(),
-                contacts: tenant.contacts.is_some(),
+                sources,
                 files: tenant.files.is_some(),
                 assistant: tenant.assistant.is_some(),
             });
+        }
+        let credentials_key = file
+            .storage
+            .credentials_key
+            .map(|s| s.resolve("storage.credentials_key"))
+            .transpose()?
+            .map(|key| {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD
+                    .decode(key.expose().trim())
+                    .ok()
+                    .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                    .ok_or_else(|| {
+                        invalid(
+                            "storage.credentials_key",
+                            "must be 32 bytes in base64 (`openssl rand -base64 32`)",
+                        )
+                    })
+            })
+            .transpose()?;
+        if credentials_key.is_none() && tenants.iter().any(|t| !t.sources.is_empty()) {
+            return Err(invalid(
+                "storage.credentials_key",
+                "is needed to keep users' backend passwords encrypted once a tenant has sources",
+            ));
         }
         let mut issuers = std::collections::HashSet::new();
         if let Some(tenant) = tenants.iter().find(|t| {
@@ -374,6 +447,7 @@ impl Config {
             requests_per_minute: file.server.requests_per_minute,
             metrics_token,
             database,
+            credentials_key,
             tenants,
         })
     }
@@ -475,6 +549,57 @@ fn checked_oidc(
     })
 }
 
+fn checked_sources(key: &str, files: Vec<SourceFile>) -> Result<Vec<Source>, ConfigError> {
+    let mut sources: Vec<Source> = Vec::new();
+    for (i, file) in files.into_iter().enumerate() {
+        let key = format!("{key}.sources[{i}]");
+        let id_ok = !file.id.is_empty()
+            && file
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !id_ok || sources.iter().any(|s| s.id == file.id) {
+            return Err(invalid(
+                format!("{key}.id"),
+                "must be unique, of a-z, 0-9 and -",
+            ));
+        }
+        let url = match (file.url, file.kind) {
+            (Some(url), _) => http_url(&format!("{key}.url"), &url, &["http", "https"])?,
+            (None, SourceKind::Graph) => http_url(
+                &format!("{key}.url"),
+                "https://graph.microsoft.com/v1.0/",
+                &["https"],
+            )?,
+            (None, _) => return Err(invalid(format!("{key}.url"), "is needed for this kind")),
+        };
+        let mut shared = Vec::new();
+        for (j, extra) in file.shared.iter().enumerate() {
+            let extra = http_url(&format!("{key}.shared[{j}]"), extra, &["http", "https"])?;
+            if extra.origin() != url.origin() {
+                return Err(invalid(
+                    format!("{key}.shared[{j}]"),
+                    "must be on the same server as `url`",
+                ));
+            }
+            shared.push(extra);
+        }
+        if !file.calendars && !file.contacts {
+            return Err(invalid(key, "serves neither calendars nor contacts"));
+        }
+        sources.push(Source {
+            id: file.id,
+            name: non_empty(&format!("{key}.name"), file.name)?,
+            kind: file.kind,
+            url,
+            calendars: file.calendars,
+            contacts: file.contacts,
+            shared,
+        });
+    }
+    Ok(sources)
+}
+
 fn non_empty(key: &str, value: String) -> Result<String, ConfigError> {
     if value.trim().is_empty() {
         Err(invalid(key, "is empty"))
@@ -500,11 +625,22 @@ mod tests {
 
     #[test]
     fn the_example_is_valid() {
-        let config = Config::parse(&EXAMPLE.replace(
-            "api_secret = { env = \"SPARKS_LIVEKIT_SECRET\" }",
-            "api_secret = \"example-secret-of-enough-length\"",
-        ))
+        let config = Config::parse(
+            &EXAMPLE
+                .replace(
+                    "api_secret = { env = \"SPARKS_LIVEKIT_SECRET\" }",
+                    "api_secret = \"example-secret-of-enough-length\"",
+                )
+                .replace(
+                    "credentials_key = { env = \"SPARKS_CREDENTIALS_KEY\" }",
+                    "credentials_key = \"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\"",
+                ),
+        )
         .expect("the example parses");
+        let nextcloud = config.tenants[0].source("nextcloud").expect("a source");
+        assert_eq!(nextcloud.kind, SourceKind::Dav);
+        assert!(config.tenants[0].calendar() && config.tenants[0].contacts());
+        assert!(config.credentials_key.is_some());
         let (tenant, hs) = config.homeserver("example.org").expect("a homeserver");
         assert_eq!(tenant.id, "example");
         assert!(hs.local);
@@ -562,6 +698,24 @@ id = "t"
                     "{hs}[tenant.oidc]\nissuer = \"https://id.a.org\"\naudience = \"sparks\"\nserver_name = \"b.org\"\n"
                 )),
                 "`tenant[0].oidc.server_name`: b.org is not one of this tenant's homeservers",
+            ),
+            (
+                minimal(&format!(
+                    "{hs}[[tenant.sources]]\nid = \"dav\"\nname = \"D\"\nkind = \"dav\"\nurl = \"https://dav.a.org\"\n"
+                )),
+                "`storage.credentials_key`: is needed",
+            ),
+            (
+                minimal(&format!(
+                    "{hs}[[tenant.sources]]\nid = \"dav\"\nname = \"D\"\nkind = \"dav\"\nurl = \"https://dav.a.org\"\nshared = [\"https://evil.example/x/\"]\n"
+                )),
+                "`tenant[0].sources[0].shared[0]`: must be on the same server",
+            ),
+            (
+                minimal(&format!(
+                    "{hs}[[tenant.sources]]\nid = \"Bad Id\"\nname = \"D\"\nkind = \"dav\"\nurl = \"https://dav.a.org\"\n"
+                )),
+                "`tenant[0].sources[0].id`",
             ),
             (
                 minimal(&format!("{hs}{hs}")),

@@ -330,8 +330,8 @@ fn now() -> i64 {
 fn services(tenant: Option<&Tenant>) -> Services {
     tenant.map_or_else(Services::default, |t| Services {
         meetings: t.livekit.is_some(),
-        calendar: t.calendar,
-        contacts: t.contacts,
+        calendar: t.calendar(),
+        contacts: t.contacts(),
         files: t.files,
         assistant: t.assistant,
     })

@@ -1,0 +1,216 @@
+//! Collections kept in memory with their sync token: a calendar view is computed from here,
+//! and a refresh fetches only what changed since the last one.
+
+use std::collections::HashMap;
+
+use calcard::icalendar::ICalendar;
+use chrono::{DateTime, Utc};
+use sparks_api::pim::{Calendar, Contact, Event, EventRef};
+use url::Url;
+
+use crate::client::{Changes, Dav, DavError};
+use crate::ical;
+
+struct Object {
+    etag: Option<String>,
+    text: String,
+    ical: ICalendar,
+}
+
+/// One calendar's objects, as of its sync token.
+pub struct CalendarCache {
+    pub calendar: Calendar,
+    url: Url,
+    token: Option<String>,
+    objects: HashMap<Url, Object>,
+    /// Objects that could not be read, and why (each is skipped, never the whole calendar).
+    pub skipped: Vec<(Url, String)>,
+}
+
+impl CalendarCache {
+    pub fn new(calendar: Calendar) -> Result<CalendarCache, DavError> {
+        let url = Url::parse(&calendar.id)
+            .map_err(|e| DavError::Protocol(format!("bad calendar id: {e}")))?;
+        Ok(CalendarCache {
+            calendar,
+            url,
+            token: None,
+            objects: HashMap::new(),
+            skipped: Vec::new(),
+        })
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// Brings the cache up to date; returns how many objects changed or went. A token the
+    /// server no longer knows starts over with a full sync.
+    pub async fn refresh(&mut self, dav: &Dav) -> Result<usize, DavError> {
+        let changes = match dav.sync(&self.url, self.token.as_deref()).await {
+            Err(DavError::StaleToken) if self.token.is_some() => {
+                tracing::info!(calendar = %self.url, "sync token expired; syncing again");
+                self.objects.clear();
+                self.skipped.clear();
+                dav.sync(&self.url, None).await?
+            }
+            other => other?,
+        };
+        Ok(self.apply(changes))
+    }
+
+    fn apply(&mut self, changes: Changes) -> usize {
+        let count = changes.changed.len() + changes.removed.len();
+        for href in changes.removed {
+            self.objects.remove(&href);
+            self.skipped.retain(|(h, _)| *h != href);
+        }
+        for resource in changes.changed {
+            self.skipped.retain(|(h, _)| *h != resource.href);
+            match ical::parse(&resource.data) {
+                Ok(parsed) => {
+                    self.objects.insert(
+                        resource.href,
+                        Object {
+                            etag: resource.etag,
+                            text: resource.data,
+                            ical: parsed,
+                        },
+                    );
+                }
+                Err(error) => {
+                    tracing::warn!(object = %resource.href, %error, "skipping an unreadable event");
+                    self.objects.remove(&resource.href);
+                    self.skipped.push((resource.href, error.to_string()));
+                }
+            }
+        }
+        if changes.token.is_some() {
+            self.token = changes.token;
+        }
+        count
+    }
+
+    /// Keeps what the client just wrote, so the next view shows it before the next refresh.
+    pub fn put(&mut self, href: Url, etag: Option<String>, text: String) {
+        if let Ok(parsed) = ical::parse(&text) {
+            self.objects.insert(
+                href,
+                Object {
+                    etag,
+                    text,
+                    ical: parsed,
+                },
+            );
+        }
+    }
+
+    pub fn forget(&mut self, href: &Url) {
+        self.objects.remove(href);
+    }
+
+    /// An object's text and ETag.
+    pub fn object(&self, href: &Url) -> Option<(&str, Option<&str>)> {
+        self.objects
+            .get(href)
+            .map(|o| (o.text.as_str(), o.etag.as_deref()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// Every occurrence overlapping `[from, to)`, read in `zone` where times float.
+    pub fn events(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        zone: chrono_tz::Tz,
+    ) -> Vec<Event> {
+        let mut events = Vec::new();
+        for (href, object) in &self.objects {
+            let expanded = ical::occurrences(&object.ical, from, to, zone);
+            for problem in &expanded.problems {
+                tracing::debug!(object = %href, problem, "part of an event skipped");
+            }
+            events.extend(expanded.occurrences.into_iter().map(|o| Event {
+                at: EventRef {
+                    source: self.calendar.source.clone(),
+                    calendar: self.calendar.id.clone(),
+                    id: href.to_string(),
+                    version: object.etag.clone(),
+                    instance: o.instance,
+                },
+                uid: o.uid,
+                recurring: o.recurring,
+                details: o.details,
+            }));
+        }
+        events.sort_by(|a, b| a.details.start.cmp(&b.details.start));
+        events
+    }
+}
+
+/// One address book's contacts, as of its sync token.
+pub struct AddressBook {
+    url: Url,
+    source: String,
+    token: Option<String>,
+    contacts: HashMap<Url, Contact>,
+}
+
+impl AddressBook {
+    pub fn new(source: &str, url: Url) -> AddressBook {
+        AddressBook {
+            url,
+            source: source.to_owned(),
+            token: None,
+            contacts: HashMap::new(),
+        }
+    }
+
+    pub async fn refresh(&mut self, dav: &Dav) -> Result<usize, DavError> {
+        let changes = match dav.sync(&self.url, self.token.as_deref()).await {
+            Err(DavError::StaleToken) if self.token.is_some() => {
+                self.contacts.clear();
+                dav.sync(&self.url, None).await?
+            }
+            other => other?,
+        };
+        let count = changes.changed.len() + changes.removed.len();
+        for href in changes.removed {
+            self.contacts.remove(&href);
+        }
+        for resource in changes.changed {
+            match crate::vcard::contact(&self.source, resource.href.as_str(), &resource.data) {
+                Some(contact) => {
+                    self.contacts.insert(resource.href, contact);
+                }
+                None => {
+                    tracing::warn!(card = %resource.href, "skipping an unreadable vCard");
+                    self.contacts.remove(&resource.href);
+                }
+            }
+        }
+        if changes.token.is_some() {
+            self.token = changes.token;
+        }
+        Ok(count)
+    }
+
+    /// Contacts whose name, address or organisation contains `query`, by name.
+    pub fn search(&self, query: &str) -> Vec<Contact> {
+        let mut found: Vec<Contact> = self
+            .contacts
+            .values()
+            .filter(|c| crate::client::matches(c, query))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        found
+    }
+}
