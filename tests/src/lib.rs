@@ -342,3 +342,40 @@ impl NioPeer {
         }
     }
 }
+
+/// Serves `config` in this process; returns its address once its store is ready.
+pub async fn serve(config: sparks_middleware::config::Config) -> Result<String, Error> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        if let Err(error) = sparks_middleware::serve(config, listener, std::future::pending()).await
+        {
+            eprintln!("middleware stopped: {error}");
+        }
+    });
+    let ready = format!("{url}/readyz");
+    eventually(std::time::Duration::from_secs(20), "the middleware", || {
+        let ready = ready.clone();
+        async move {
+            reqwest::get(ready)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await?;
+    Ok(url)
+}
+
+/// A Matrix OpenID token for `client`'s user, as the app gets one for the middleware.
+pub async fn openid(client: &matrix_sdk::Client) -> Result<sparks_api::OpenIdToken, Error> {
+    let user = client.user_id().ok_or("not signed in")?.to_owned();
+    let answer = client
+        .send(matrix_sdk::ruma::api::client::account::request_openid_token::v3::Request::new(user))
+        .await?;
+    Ok(sparks_api::OpenIdToken {
+        access_token: answer.access_token,
+        token_type: "Bearer".into(),
+        matrix_server_name: answer.matrix_server_name.to_string(),
+        expires_in: answer.expires_in.as_secs(),
+    })
+}

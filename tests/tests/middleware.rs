@@ -8,12 +8,11 @@
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use matrix_sdk::ruma::api::client::account::request_openid_token::v3::Request as OpenIdRequest;
 use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
 use sparks_api::{ErrorBody, OpenIdToken, Session, SfuToken};
 use sparks_middleware::config::Config;
 use sparks_middleware::store::Store;
-use sparks_tests::{Error, Homeserver};
+use sparks_tests::{Error, Homeserver, openid, serve};
 
 const SECRET: &str = "a-livekit-secret-long-enough-for-hs256";
 const METRICS_TOKEN: &str = "the-operators-metrics-token";
@@ -104,29 +103,6 @@ api_secret = "{SECRET}"
     })
 }
 
-/// Serves `config` in this process; returns its address once its store is ready.
-async fn serve(config: Config) -> Result<String, Error> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        if let Err(error) = sparks_middleware::serve(config, listener, std::future::pending()).await
-        {
-            eprintln!("middleware stopped: {error}");
-        }
-    });
-    let ready = format!("{url}/readyz");
-    sparks_tests::eventually(std::time::Duration::from_secs(20), "the middleware", || {
-        let ready = ready.clone();
-        async move {
-            reqwest::get(ready)
-                .await
-                .is_ok_and(|r| r.status().is_success())
-        }
-    })
-    .await?;
-    Ok(url)
-}
-
 /// The SFU fixture, with the API key and secret the middleware is configured with.
 async fn sfu() -> Result<sparks_testkit::Sfu, Error> {
     Ok(sparks_testkit::Sfu::start(sparks_testkit::Options {
@@ -135,17 +111,6 @@ async fn sfu() -> Result<sparks_testkit::Sfu, Error> {
         ..sparks_testkit::Options::default()
     })
     .await?)
-}
-
-async fn openid(client: &matrix_sdk::Client) -> Result<OpenIdToken, Error> {
-    let user = client.user_id().ok_or("not signed in")?.to_owned();
-    let answer = client.send(OpenIdRequest::new(user)).await?;
-    Ok(OpenIdToken {
-        access_token: answer.access_token,
-        token_type: "Bearer".into(),
-        matrix_server_name: answer.matrix_server_name.to_string(),
-        expires_in: answer.expires_in.as_secs(),
-    })
 }
 
 /// POSTs JSON; returns the status and the body as JSON.

@@ -150,7 +150,7 @@ impl CalendarCache {
                 details: o.details,
             }));
         }
-        events.sort_by(|a, b| a.details.start.cmp(&b.details.start));
+        events.sort_by_key(|e| e.details.start);
         events
     }
 }
@@ -210,7 +210,7 @@ impl AddressBook {
             .filter(|c| crate::client::matches(c, query))
             .cloned()
             .collect();
-        found.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        found.sort_by_key(|c| c.name.to_lowercase());
         found
     }
 }

@@ -284,7 +284,12 @@ impl Dav {
             .map(|h| (h, "1"))
             .chain(extra.iter().map(|e| (e, "0")));
         for (url, depth) in asks {
-            let found = self.report("PROPFIND", url, depth, ask.clone()).await?;
+            let found = match self.report("PROPFIND", url, depth, ask.clone()).await {
+                Ok(found) => found,
+                // A shared calendar that is gone, or that this user may not see, is left out.
+                Err(DavError::NotFound | DavError::Forbidden(_)) if depth == "0" => continue,
+                Err(e) => return Err(e),
+            };
             for response in found.responses {
                 if !response.has((DAV, "resourcetype"), (CALDAV, "calendar")) {
                     continue;
@@ -593,7 +598,7 @@ fn colour(value: &str) -> Option<String> {
 
 fn last_segment(url: &Url) -> String {
     url.path_segments()
-        .and_then(|s| s.filter(|s| !s.is_empty()).last())
+        .and_then(|mut s| s.rfind(|s| !s.is_empty()))
         .unwrap_or_default()
         .to_owned()
 }

@@ -119,8 +119,7 @@ pub fn occurrences(
             ),
         });
     }
-    out.occurrences
-        .sort_by(|a, b| a.details.start.cmp(&b.details.start));
+    out.occurrences.sort_by_key(|o| o.details.start);
     out
 }
 

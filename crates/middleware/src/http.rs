@@ -36,6 +36,9 @@ pub struct App {
     pub livekit: livekit::Rooms,
     pub limiter: crate::limit::Limiter,
     pub metrics: Arc<Metrics>,
+    pub pim: crate::pim::Pim,
+    /// Seals users' backend credentials; `None` without a configured key.
+    pub vault: Option<crate::vault::Vault>,
 }
 
 impl App {
@@ -43,6 +46,10 @@ impl App {
     pub fn new(config: Config, store: Store) -> App {
         let limiter =
             crate::limit::Limiter::new(config.requests_per_minute, Duration::from_secs(60));
+        let vault = config
+            .credentials_key
+            .as_ref()
+            .map(crate::vault::Vault::new);
         App {
             config,
             store,
@@ -51,13 +58,15 @@ impl App {
             livekit: livekit::Rooms::new(),
             limiter,
             metrics: Arc::new(Metrics::new()),
+            pim: crate::pim::Pim::new(),
+            vault,
         }
     }
 }
 
 impl App {
     /// Counts one request by `user`; too many in a minute get 429 with when to try again.
-    fn limit(&self, user: &str) -> Result<(), Failure> {
+    pub(crate) fn limit(&self, user: &str) -> Result<(), Failure> {
         self.limiter
             .check(user, std::time::Instant::now())
             .map_err(|wait| Failure {
@@ -77,7 +86,11 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn new(status: StatusCode, errcode: &'static str, error: impl Into<String>) -> Failure {
+    pub(crate) fn new(
+        status: StatusCode,
+        errcode: &'static str,
+        error: impl Into<String>,
+    ) -> Failure {
         Failure {
             status,
             errcode,
@@ -187,6 +200,7 @@ pub fn router(app: Arc<App>) -> Router {
         // Element Call asks from the browser: these two answer any origin, as lk-jwt-service.
         .route("/get_token", post(get_token).options(preflight))
         .route("/sfu/get", post(sfu_get).options(preflight))
+        .merge(crate::pim::routes::router())
         .layer(axum::middleware::map_response(cors))
         .fallback(|| async {
             Failure::new(StatusCode::NOT_FOUND, "M_UNRECOGNIZED", "no such endpoint")
@@ -457,7 +471,7 @@ fn bearer_token(headers: &HeaderMap) -> Result<&str, Failure> {
 }
 
 /// The session a request's bearer token names.
-async fn bearer(app: &App, headers: &HeaderMap) -> Result<Who, Failure> {
+pub(crate) async fn bearer(app: &App, headers: &HeaderMap) -> Result<Who, Failure> {
     let token = bearer_token(headers)?;
     app.store.who(token, now()).await?.ok_or_else(|| {
         Failure::new(

@@ -12,7 +12,9 @@ pub mod metrics;
 pub mod oidc;
 pub mod openapi;
 mod outbound;
+pub mod pim;
 pub mod store;
+mod vault;
 
 use std::sync::Arc;
 

@@ -9,7 +9,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 #[openapi(
     info(
         title = "Sparks middleware",
-        description = "Discovery, sessions and Element Call compatible meeting tokens for Sparks clients.",
+        description = "Discovery, sessions, Element Call compatible meeting tokens, and calendars and contacts from every backend for Sparks clients.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     paths(
@@ -23,6 +23,16 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         crate::http::services_of,
         crate::http::get_token,
         crate::http::sfu_get,
+        crate::pim::routes::sources,
+        crate::pim::routes::connect,
+        crate::pim::routes::disconnect,
+        crate::pim::routes::calendars,
+        crate::pim::routes::events,
+        crate::pim::routes::create,
+        crate::pim::routes::update,
+        crate::pim::routes::delete,
+        crate::pim::routes::free_busy,
+        crate::pim::routes::contacts,
     ),
     modifiers(&Bearer),
 )]

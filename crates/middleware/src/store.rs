@@ -114,6 +114,63 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// Keeps (or replaces) a user's sealed credentials for one source.
+    pub async fn put_credentials(
+        &self,
+        who: &Who,
+        source: &str,
+        sealed: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO credentials (tenant, user_id, source, sealed) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (tenant, user_id, source) DO UPDATE SET sealed = excluded.sealed",
+        )
+        .bind(who.tenant.clone())
+        .bind(who.user_id.clone())
+        .bind(source.to_owned())
+        .bind(sealed.to_owned())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A user's sealed credentials for one source.
+    pub async fn credentials(&self, who: &Who, source: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT sealed FROM credentials WHERE tenant = $1 AND user_id = $2 AND source = $3",
+        )
+        .bind(who.tenant.clone())
+        .bind(who.user_id.clone())
+        .bind(source.to_owned())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(sealed,)| sealed))
+    }
+
+    /// The sources a user has credentials for.
+    pub async fn connected(&self, who: &Who) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT source FROM credentials WHERE tenant = $1 AND user_id = $2")
+                .bind(who.tenant.clone())
+                .bind(who.user_id.clone())
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(s,)| s).collect())
+    }
+
+    /// Forgets a user's credentials for one source; whether there were any.
+    pub async fn forget_credentials(&self, who: &Who, source: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM credentials WHERE tenant = $1 AND user_id = $2 AND source = $3",
+        )
+        .bind(who.tenant.clone())
+        .bind(who.user_id.clone())
+        .bind(source.to_owned())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// How many sessions are stored (for tests and metrics).
     pub async fn count(&self) -> Result<i64, StoreError> {
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")

@@ -1,0 +1,619 @@
+//! Calendars and contacts across a user's backends: one connection per (user, source), opened
+//! with the user's sealed credentials, and the merged answers the API gives. A source that fails
+//! is reported as unavailable; the others still answer.
+//!
+//! CalDAV collections are kept in memory with their sync tokens ([`sparks_dav::CalendarCache`]),
+//! so a view is computed from memory and a refresh fetches only what changed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use futures_util::future::join_all;
+use sparks_api::pim::{
+    Busy, Calendar, Contact, Credentials, Event, EventDetails, EventRef, Schedule, SourceKind,
+    Unavailable,
+};
+use sparks_dav::{AddressBook, CalendarCache, Dav, DavError, Principal, ical};
+use tokio::sync::Mutex;
+use url::Url;
+
+use crate::config::Source;
+use crate::store::Who;
+
+pub mod routes;
+
+/// How long a CalDAV cache is served before it is synced again (a burst of requests from one
+/// client costs one sync). A change made through this middleware makes every user's copy of
+/// that calendar stale at once.
+const FRESH_FOR: Duration = Duration::from_secs(5);
+/// How often a source's calendars and address books are listed again.
+const LISTED_FOR: Duration = Duration::from_secs(60);
+/// The most contacts a search answers with.
+pub const MAX_CONTACTS: usize = 50;
+
+/// Why a source could not do what was asked.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum SourceError {
+    #[error("{0} is not signed in")]
+    NotConnected(String),
+    #[error("{0} does not accept the user name or password")]
+    Unauthorized(String),
+    #[error("someone else changed this event in the meantime")]
+    Conflict,
+    #[error("there is no such calendar or event")]
+    NotFound,
+    #[error("this calendar cannot be changed")]
+    ReadOnly,
+    #[error("{source_name} cannot be reached: {reason}")]
+    Unreachable { source_name: String, reason: String },
+    #[error("{source_name} answered something unexpected: {reason}")]
+    Protocol { source_name: String, reason: String },
+}
+
+impl SourceError {
+    fn from_dav(source: &Source, error: DavError) -> SourceError {
+        match error {
+            DavError::Unauthorized => SourceError::Unauthorized(source.name.clone()),
+            DavError::Conflict => SourceError::Conflict,
+            DavError::NotFound => SourceError::NotFound,
+            DavError::Forbidden(_) => SourceError::ReadOnly,
+            DavError::Unreachable(reason) => SourceError::Unreachable {
+                source_name: source.name.clone(),
+                reason,
+            },
+            DavError::StaleToken | DavError::Protocol(_) => SourceError::Protocol {
+                source_name: source.name.clone(),
+                reason: error.to_string(),
+            },
+        }
+    }
+}
+
+struct DavAccount {
+    dav: Dav,
+    principal: Principal,
+    calendars: Vec<CalendarCache>,
+    books: Vec<AddressBook>,
+    synced: Option<Instant>,
+    listed: Option<Instant>,
+}
+
+enum Connection {
+    Dav(Box<DavAccount>),
+}
+
+/// One user's connection to one source.
+pub struct Account {
+    source: Source,
+    connection: Connection,
+}
+
+type Key = (String, String, String);
+
+/// Every open connection, by (tenant, user, source).
+pub struct Pim {
+    http: reqwest::Client,
+    accounts: std::sync::Mutex<HashMap<Key, Arc<Mutex<Account>>>>,
+    /// When each calendar was last changed through this middleware.
+    writes: std::sync::Mutex<HashMap<String, Instant>>,
+}
+
+impl Default for Pim {
+    fn default() -> Self {
+        Pim::new()
+    }
+}
+
+impl Pim {
+    pub fn new() -> Pim {
+        Pim {
+            http: crate::outbound::client(),
+            accounts: std::sync::Mutex::new(HashMap::new()),
+            writes: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn key(who: &Who, source: &Source) -> Key {
+        (who.tenant.clone(), who.user_id.clone(), source.id.clone())
+    }
+
+    /// Signs in to `source` with `credentials` and keeps the connection; the error says why
+    /// the backend refused.
+    pub async fn connect(
+        &self,
+        who: &Who,
+        source: &Source,
+        credentials: &Credentials,
+    ) -> Result<(), SourceError> {
+        let account = self.open(source, credentials).await?;
+        self.lock_accounts()
+            .insert(Self::key(who, source), Arc::new(Mutex::new(account)));
+        Ok(())
+    }
+
+    /// Notes that `calendar` changed, so every copy of it is synced before it is shown again.
+    pub fn wrote(&self, calendar: &str) {
+        self.writes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(calendar.to_owned(), Instant::now());
+    }
+
+    /// Whether a calendar of `account` changed here after it was last synced.
+    fn changed_since(&self, account: &DavAccount) -> bool {
+        let Some(synced) = account.synced else {
+            return true;
+        };
+        let writes = self
+            .writes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        account
+            .calendars
+            .iter()
+            .any(|c| writes.get(&c.calendar.id).is_some_and(|at| *at > synced))
+    }
+
+    /// Closes the user's connection to `source`.
+    pub fn disconnect(&self, who: &Who, source: &Source) {
+        self.lock_accounts().remove(&Self::key(who, source));
+    }
+
+    fn lock_accounts(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Arc<Mutex<Account>>>> {
+        self.accounts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    async fn open(
+        &self,
+        source: &Source,
+        credentials: &Credentials,
+    ) -> Result<Account, SourceError> {
+        match source.kind {
+            SourceKind::Dav => {
+                let dav = Dav::new(
+                    self.http.clone(),
+                    source.url.clone(),
+                    source.id.clone(),
+                    credentials.username.clone(),
+                    credentials.password.clone(),
+                );
+                let principal = dav
+                    .discover()
+                    .await
+                    .map_err(|e| SourceError::from_dav(source, e))?;
+                let mut account = DavAccount {
+                    dav,
+                    principal,
+                    calendars: Vec::new(),
+                    books: Vec::new(),
+                    synced: None,
+                    listed: Some(Instant::now()),
+                };
+                list_collections(source, &mut account).await?;
+                Ok(Account {
+                    source: source.clone(),
+                    connection: Connection::Dav(Box::new(account)),
+                })
+            }
+            SourceKind::Exchange | SourceKind::Graph => Err(SourceError::Protocol {
+                source_name: source.name.clone(),
+                reason: "this kind of source is not supported by this middleware".into(),
+            }),
+        }
+    }
+
+    /// The user's connection to `source`, opened with `credentials` if there is none yet.
+    pub async fn account(
+        &self,
+        who: &Who,
+        source: &Source,
+        credentials: impl std::future::Future<Output = Option<Credentials>>,
+    ) -> Result<Arc<Mutex<Account>>, SourceError> {
+        if let Some(account) = self.lock_accounts().get(&Self::key(who, source)) {
+            return Ok(account.clone());
+        }
+        let credentials = credentials
+            .await
+            .ok_or_else(|| SourceError::NotConnected(source.name.clone()))?;
+        let account = Arc::new(Mutex::new(self.open(source, &credentials).await?));
+        self.lock_accounts()
+            .insert(Self::key(who, source), account.clone());
+        Ok(account)
+    }
+}
+
+/// Lists a DAV account's calendars and address books (again), keeping caches of collections
+/// that are still there.
+async fn list_collections(source: &Source, account: &mut DavAccount) -> Result<(), SourceError> {
+    let error = |e| SourceError::from_dav(source, e);
+    if source.calendars {
+        let found = account
+            .dav
+            .calendars(&account.principal.calendar_homes, &source.shared)
+            .await
+            .map_err(error)?;
+        let mut old: Vec<CalendarCache> = std::mem::take(&mut account.calendars);
+        for calendar in found {
+            match old.iter().position(|c| c.calendar.id == calendar.id) {
+                Some(i) => {
+                    let mut cache = old.swap_remove(i);
+                    cache.calendar = calendar;
+                    account.calendars.push(cache);
+                }
+                None => {
+                    if let Ok(cache) = CalendarCache::new(calendar) {
+                        account.calendars.push(cache);
+                    }
+                }
+            }
+        }
+    }
+    if source.contacts {
+        let books = account
+            .dav
+            .addressbooks(&account.principal.addressbook_homes)
+            .await
+            .map_err(error)?;
+        account.books = books
+            .into_iter()
+            .map(|url| AddressBook::new(&source.id, url))
+            .collect();
+    }
+    Ok(())
+}
+
+/// Syncs a DAV account's collections when they are older than [`FRESH_FOR`] (or `stale`).
+async fn refresh(
+    source: &Source,
+    account: &mut DavAccount,
+    stale: bool,
+) -> Result<(), SourceError> {
+    if !stale && account.synced.is_some_and(|at| at.elapsed() < FRESH_FOR) {
+        return Ok(());
+    }
+    if account.listed.is_none_or(|at| at.elapsed() >= LISTED_FOR) {
+        list_collections(source, account).await?;
+        account.listed = Some(Instant::now());
+    }
+    for cache in &mut account.calendars {
+        cache
+            .refresh(&account.dav)
+            .await
+            .map_err(|e| SourceError::from_dav(source, e))?;
+    }
+    for book in &mut account.books {
+        book.refresh(&account.dav)
+            .await
+            .map_err(|e| SourceError::from_dav(source, e))?;
+    }
+    account.synced = Some(Instant::now());
+    Ok(())
+}
+
+/// What every source answered, and which could not.
+pub struct Merged<T> {
+    pub items: Vec<T>,
+    pub unavailable: Vec<Unavailable>,
+}
+
+/// The work one source does for a merged answer.
+pub enum Ask<'a> {
+    Calendars,
+    Events {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        zone: chrono_tz::Tz,
+    },
+    Busy {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
+    Contacts(&'a str),
+}
+
+/// One source's part of a merged answer.
+pub enum Part {
+    Calendars(Vec<Calendar>),
+    Events(Vec<Event>),
+    Busy(Vec<Busy>),
+    Contacts(Vec<Contact>),
+}
+
+impl Pim {
+    /// Asks every source in `sources` (that serves what is asked) at once.
+    pub async fn merged<'a, F, Fut>(
+        &self,
+        who: &Who,
+        sources: &'a [Source],
+        ask: &Ask<'_>,
+        credentials: F,
+    ) -> (Vec<Part>, Vec<Unavailable>)
+    where
+        F: Fn(&'a Source) -> Fut,
+        Fut: std::future::Future<Output = Option<Credentials>>,
+    {
+        let wanted = sources.iter().filter(|s| match ask {
+            Ask::Contacts(_) => s.contacts,
+            _ => s.calendars,
+        });
+        let credentials = &credentials;
+        let answers = join_all(wanted.map(|source| async move {
+            let answer = async {
+                let account = self.account(who, source, credentials(source)).await?;
+                let mut account = account.lock().await;
+                self.ask_one(&mut account, ask).await
+            }
+            .await;
+            (source, answer)
+        }))
+        .await;
+        let mut parts = Vec::new();
+        let mut unavailable = Vec::new();
+        for (source, answer) in answers {
+            match answer {
+                Ok(part) => parts.push(part),
+                Err(SourceError::NotConnected(_)) => {}
+                Err(error) => {
+                    tracing::warn!(source = %source.id, %error, "source unavailable");
+                    if matches!(error, SourceError::Unauthorized(_)) {
+                        self.disconnect(who, source);
+                    }
+                    unavailable.push(Unavailable {
+                        source: source.id.clone(),
+                        reason: error.to_string(),
+                    });
+                }
+            }
+        }
+        (parts, unavailable)
+    }
+}
+
+impl Pim {
+    async fn ask_one(&self, account: &mut Account, ask: &Ask<'_>) -> Result<Part, SourceError> {
+        let source = account.source.clone();
+        match &mut account.connection {
+            Connection::Dav(dav) => {
+                let stale = self.changed_since(dav);
+                if matches!(ask, Ask::Calendars) {
+                    // Asked for the list itself: calendars made or shared since are listed too.
+                    list_collections(&source, dav).await?;
+                    dav.listed = Some(Instant::now());
+                }
+                refresh(&source, dav, stale).await?;
+                Ok(match ask {
+                    Ask::Calendars => {
+                        Part::Calendars(dav.calendars.iter().map(|c| c.calendar.clone()).collect())
+                    }
+                    Ask::Events { from, to, zone } => Part::Events(
+                        dav.calendars
+                            .iter()
+                            .flat_map(|c| c.events(*from, *to, *zone))
+                            .collect(),
+                    ),
+                    Ask::Busy { from, to } => {
+                        let mut busy = Vec::new();
+                        for cache in &dav.calendars {
+                            let url = Url::parse(&cache.calendar.id)
+                                .map_err(|_| SourceError::NotFound)?;
+                            match dav.dav.free_busy(&url, *from, *to).await {
+                                Ok(found) => busy.extend(found),
+                                // Free/busy is optional for servers: the events say the same.
+                                Err(_) => busy.extend(
+                                    cache
+                                        .events(*from, *to, chrono_tz::UTC)
+                                        .into_iter()
+                                        .map(|e| Busy {
+                                            start: e.details.start,
+                                            end: e.details.end,
+                                            kind: sparks_api::pim::BusyKind::Busy,
+                                        }),
+                                ),
+                            }
+                        }
+                        Part::Busy(busy)
+                    }
+                    Ask::Contacts(query) => {
+                        Part::Contacts(dav.books.iter().flat_map(|b| b.search(query)).collect())
+                    }
+                })
+            }
+        }
+    }
+}
+
+/// Sorts and merges what the sources answered for a range: every occurrence overlapping it,
+/// by start (then title, so equal starts keep one order).
+pub fn merge_events(parts: Vec<Vec<Event>>, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Event> {
+    let mut events: Vec<Event> = parts
+        .into_iter()
+        .flatten()
+        .filter(|e| e.details.start < to && e.details.end > from)
+        .collect();
+    events.sort_by(|a, b| {
+        (a.details.start, &a.details.title, &a.at.id).cmp(&(
+            b.details.start,
+            &b.details.title,
+            &b.at.id,
+        ))
+    });
+    events
+}
+
+/// The user's own schedule from every source's busy times.
+pub fn own_schedule(busy: Vec<Busy>) -> Schedule {
+    Schedule {
+        email: String::new(),
+        busy: sparks_dav::merge_busy(busy),
+    }
+}
+
+/// What a change needs from the account.
+impl Account {
+    fn dav(&mut self) -> &mut DavAccount {
+        match &mut self.connection {
+            Connection::Dav(dav) => dav,
+        }
+    }
+
+    /// The writable calendar `id`, listing the collections again if it is new.
+    async fn calendar_mut(
+        &mut self,
+        id: &str,
+    ) -> Result<(&Dav, &mut CalendarCache, &Principal), SourceError> {
+        let source = self.source.clone();
+        let dav = self.dav();
+        if !dav.calendars.iter().any(|c| c.calendar.id == id) {
+            list_collections(&source, dav).await?;
+            dav.listed = Some(Instant::now());
+        }
+        let cache = dav
+            .calendars
+            .iter_mut()
+            .find(|c| c.calendar.id == id)
+            .ok_or(SourceError::NotFound)?;
+        if !cache.calendar.writable {
+            return Err(SourceError::ReadOnly);
+        }
+        Ok((&dav.dav, cache, &dav.principal))
+    }
+
+    /// Creates an event in calendar `calendar`.
+    pub async fn create(
+        &mut self,
+        calendar: &str,
+        mut details: EventDetails,
+    ) -> Result<Event, SourceError> {
+        let source = self.source.clone();
+        let (dav, cache, principal) = self.calendar_mut(calendar).await?;
+        if details.organizer.is_none() && !details.attendees.is_empty() {
+            details.organizer = principal
+                .addresses
+                .first()
+                .map(|a| sparks_api::pim::Attendee {
+                    email: a.trim_start_matches("mailto:").to_owned(),
+                    name: None,
+                    status: sparks_api::pim::Participation::Accepted,
+                });
+        }
+        let uid = format!("{}@sparks", random_id());
+        let collection = Url::parse(&cache.calendar.id).map_err(|_| SourceError::NotFound)?;
+        let href = collection
+            .join(&format!("{uid}.ics"))
+            .map_err(|_| SourceError::NotFound)?;
+        let text = ical::create(&uid, &details, Utc::now());
+        let etag = dav
+            .put(&href, text.clone(), None)
+            .await
+            .map_err(|e| SourceError::from_dav(&source, e))?;
+        cache.put(href.clone(), etag.clone(), text);
+        Ok(Event {
+            at: EventRef {
+                source: source.id.clone(),
+                calendar: calendar.to_owned(),
+                id: href.to_string(),
+                version: etag,
+                instance: None,
+            },
+            uid,
+            recurring: false,
+            details,
+        })
+    }
+
+    /// The object `at` names, if it lies inside its calendar.
+    fn object_url(cache: &CalendarCache, at: &EventRef) -> Result<Url, SourceError> {
+        let href = Url::parse(&at.id).map_err(|_| SourceError::NotFound)?;
+        let collection = Url::parse(&cache.calendar.id).map_err(|_| SourceError::NotFound)?;
+        let inside = href.origin() == collection.origin()
+            && href.path().starts_with(collection.path())
+            && href.path().len() > collection.path().len()
+            && !href.path().contains("/../");
+        inside.then_some(href).ok_or(SourceError::NotFound)
+    }
+
+    /// Changes the event (or instance) `at` to `details`, if it is still at `at.version`.
+    pub async fn update(
+        &mut self,
+        at: &EventRef,
+        details: EventDetails,
+    ) -> Result<Event, SourceError> {
+        let source = self.source.clone();
+        let (dav, cache, _) = self.calendar_mut(&at.calendar).await?;
+        let href = Self::object_url(cache, at)?;
+        let error = |e| SourceError::from_dav(&source, e);
+        let (text, etag) = match cache.object(&href) {
+            Some((text, etag)) if at.version.is_none() || etag == at.version.as_deref() => {
+                (text.to_owned(), etag.map(str::to_owned))
+            }
+            _ => {
+                let fresh = dav.get(&href).await.map_err(error)?;
+                (fresh.data, fresh.etag)
+            }
+        };
+        let expected = at.version.clone().or(etag);
+        let changed = ical::update(&text, at.instance, &details, Utc::now())
+            .map_err(|_| SourceError::NotFound)?;
+        let new_etag = dav
+            .put(&href, changed.clone(), expected.as_deref())
+            .await
+            .map_err(error)?;
+        cache.put(href.clone(), new_etag.clone(), changed);
+        let uid = ical::parse(&text)
+            .ok()
+            .and_then(|i| i.uids().next().map(str::to_owned))
+            .unwrap_or_default();
+        Ok(Event {
+            at: EventRef {
+                version: new_etag,
+                ..at.clone()
+            },
+            uid,
+            recurring: at.instance.is_some(),
+            details,
+        })
+    }
+
+    /// Deletes the event `at` (or, with an instance, only that instance).
+    pub async fn delete(&mut self, at: &EventRef) -> Result<(), SourceError> {
+        let source = self.source.clone();
+        let (dav, cache, _) = self.calendar_mut(&at.calendar).await?;
+        let href = Self::object_url(cache, at)?;
+        let error = |e| SourceError::from_dav(&source, e);
+        match at.instance {
+            None => {
+                dav.delete(&href, at.version.as_deref())
+                    .await
+                    .map_err(error)?;
+                cache.forget(&href);
+            }
+            Some(instance) => {
+                let current = dav.get(&href).await.map_err(error)?;
+                if at.version.is_some() && current.etag != at.version {
+                    return Err(SourceError::Conflict);
+                }
+                let changed = ical::remove_instance(&current.data, instance)
+                    .map_err(|_| SourceError::NotFound)?;
+                let etag = dav
+                    .put(&href, changed.clone(), current.etag.as_deref())
+                    .await
+                    .map_err(error)?;
+                cache.put(href, etag, changed);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// 128 random bits, URL-safe.
+pub fn random_id() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
