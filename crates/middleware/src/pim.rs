@@ -53,6 +53,40 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    fn from_ews(source: &Source, error: sparks_exchange::ews::EwsError) -> SourceError {
+        use sparks_exchange::ews::EwsError;
+        match error {
+            EwsError::Unauthorized => SourceError::Unauthorized(source.name.clone()),
+            EwsError::Conflict { .. } => SourceError::Conflict,
+            EwsError::NotFound => SourceError::NotFound,
+            EwsError::Unreachable(reason) => SourceError::Unreachable {
+                source_name: source.name.clone(),
+                reason,
+            },
+            other => SourceError::Protocol {
+                source_name: source.name.clone(),
+                reason: other.to_string(),
+            },
+        }
+    }
+
+    fn from_graph(source: &Source, error: sparks_exchange::graph::GraphError) -> SourceError {
+        use sparks_exchange::graph::GraphError;
+        match error {
+            GraphError::Unauthorized => SourceError::Unauthorized(source.name.clone()),
+            GraphError::Conflict => SourceError::Conflict,
+            GraphError::NotFound => SourceError::NotFound,
+            GraphError::Http(e) => SourceError::Unreachable {
+                source_name: source.name.clone(),
+                reason: e.without_url().to_string(),
+            },
+            other => SourceError::Protocol {
+                source_name: source.name.clone(),
+                reason: other.to_string(),
+            },
+        }
+    }
+
     fn from_dav(source: &Source, error: DavError) -> SourceError {
         match error {
             DavError::Unauthorized => SourceError::Unauthorized(source.name.clone()),
@@ -82,6 +116,8 @@ struct DavAccount {
 
 enum Connection {
     Dav(Box<DavAccount>),
+    Exchange(sparks_exchange::ews::Ews),
+    Graph(sparks_exchange::graph::Graph),
 }
 
 /// One user's connection to one source.
@@ -199,10 +235,39 @@ impl Pim {
                     connection: Connection::Dav(Box::new(account)),
                 })
             }
-            SourceKind::Exchange | SourceKind::Graph => Err(SourceError::Protocol {
-                source_name: source.name.clone(),
-                reason: "this kind of source is not supported by this middleware".into(),
-            }),
+            SourceKind::Exchange => {
+                let ews = sparks_exchange::ews::Ews::new(
+                    self.http.clone(),
+                    source.url.to_string(),
+                    source.id.clone(),
+                    credentials.username.clone(),
+                    credentials.password.clone(),
+                );
+                // Listing the calendars proves the sign-in.
+                ews.calendars()
+                    .await
+                    .map_err(|e| SourceError::from_ews(source, e))?;
+                Ok(Account {
+                    source: source.clone(),
+                    connection: Connection::Exchange(ews),
+                })
+            }
+            SourceKind::Graph => {
+                let graph = sparks_exchange::graph::Graph::new(
+                    self.http.clone(),
+                    source.url.clone(),
+                    credentials.password.clone(),
+                    source.id.clone(),
+                );
+                graph
+                    .calendars()
+                    .await
+                    .map_err(|e| SourceError::from_graph(source, e))?;
+                Ok(Account {
+                    source: source.clone(),
+                    connection: Connection::Graph(graph),
+                })
+            }
         }
     }
 
@@ -311,6 +376,8 @@ pub enum Ask<'a> {
     Busy {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        /// Others to ask about, where the backend can tell.
+        attendees: &'a [String],
     },
     Contacts(&'a str),
 }
@@ -319,7 +386,8 @@ pub enum Ask<'a> {
 pub enum Part {
     Calendars(Vec<Calendar>),
     Events(Vec<Event>),
-    Busy(Vec<Busy>),
+    /// The user's own busy times, and others' schedules.
+    Busy(Vec<Busy>, Vec<Schedule>),
     Contacts(Vec<Contact>),
 }
 
@@ -395,7 +463,7 @@ impl Pim {
                             .flat_map(|c| c.events(*from, *to, *zone))
                             .collect(),
                     ),
-                    Ask::Busy { from, to } => {
+                    Ask::Busy { from, to, .. } => {
                         let mut busy = Vec::new();
                         for cache in &dav.calendars {
                             let url = Url::parse(&cache.calendar.id)
@@ -415,15 +483,103 @@ impl Pim {
                                 ),
                             }
                         }
-                        Part::Busy(busy)
+                        Part::Busy(busy, Vec::new())
                     }
                     Ask::Contacts(query) => {
                         Part::Contacts(dav.books.iter().flat_map(|b| b.search(query)).collect())
                     }
                 })
             }
+            Connection::Exchange(ews) => {
+                let error = |e| SourceError::from_ews(&source, e);
+                Ok(match ask {
+                    Ask::Calendars => Part::Calendars(ews.calendars().await.map_err(error)?),
+                    Ask::Events { from, to, .. } => {
+                        let mut events = Vec::new();
+                        for calendar in ews.calendars().await.map_err(error)? {
+                            events
+                                .extend(ews.events(&calendar.id, *from, *to).await.map_err(error)?);
+                        }
+                        Part::Events(events)
+                    }
+                    Ask::Busy {
+                        from,
+                        to,
+                        attendees,
+                    } => {
+                        let mut own = Vec::new();
+                        for calendar in ews.calendars().await.map_err(error)? {
+                            own.extend(busy_of(
+                                ews.events(&calendar.id, *from, *to).await.map_err(error)?,
+                            ));
+                        }
+                        let others = if attendees.is_empty() {
+                            Vec::new()
+                        } else {
+                            ews.availability(attendees, *from, *to)
+                                .await
+                                .map_err(error)?
+                        };
+                        Part::Busy(own, others)
+                    }
+                    Ask::Contacts(query) => {
+                        Part::Contacts(ews.contacts(query).await.map_err(error)?)
+                    }
+                })
+            }
+            Connection::Graph(graph) => {
+                let error = |e| SourceError::from_graph(&source, e);
+                Ok(match ask {
+                    Ask::Calendars => Part::Calendars(graph.calendars().await.map_err(error)?),
+                    Ask::Events { from, to, .. } => {
+                        let mut events = Vec::new();
+                        for calendar in graph.calendars().await.map_err(error)? {
+                            events.extend(
+                                graph
+                                    .events(&calendar.id, *from, *to)
+                                    .await
+                                    .map_err(error)?,
+                            );
+                        }
+                        Part::Events(events)
+                    }
+                    Ask::Busy {
+                        from,
+                        to,
+                        attendees,
+                    } => {
+                        let mut own = Vec::new();
+                        for calendar in graph.calendars().await.map_err(error)? {
+                            own.extend(busy_of(
+                                graph
+                                    .events(&calendar.id, *from, *to)
+                                    .await
+                                    .map_err(error)?,
+                            ));
+                        }
+                        let others = if attendees.is_empty() {
+                            Vec::new()
+                        } else {
+                            graph.schedule(attendees, *from, *to).await.map_err(error)?
+                        };
+                        Part::Busy(own, others)
+                    }
+                    Ask::Contacts(query) => {
+                        Part::Contacts(graph.contacts(query).await.map_err(error)?)
+                    }
+                })
+            }
         }
     }
+}
+
+/// Events as busy times (for backends asked for the user's own events).
+fn busy_of(events: Vec<Event>) -> impl Iterator<Item = Busy> {
+    events.into_iter().map(|e| Busy {
+        start: e.details.start,
+        end: e.details.end,
+        kind: sparks_api::pim::BusyKind::Busy,
+    })
 }
 
 /// Sorts and merges what the sources answered for a range: every occurrence overlapping it,
@@ -454,9 +610,82 @@ pub fn own_schedule(busy: Vec<Busy>) -> Schedule {
 
 /// What a change needs from the account.
 impl Account {
-    fn dav(&mut self) -> &mut DavAccount {
+    fn dav(&mut self) -> Result<&mut DavAccount, SourceError> {
         match &mut self.connection {
-            Connection::Dav(dav) => dav,
+            Connection::Dav(dav) => Ok(dav),
+            _ => Err(SourceError::NotFound),
+        }
+    }
+
+    /// Creates an event in calendar `calendar`.
+    pub async fn create(
+        &mut self,
+        calendar: &str,
+        details: EventDetails,
+    ) -> Result<Event, SourceError> {
+        let source = self.source.clone();
+        match &self.connection {
+            Connection::Dav(_) => self.dav_create(calendar, details).await,
+            Connection::Exchange(ews) => {
+                let at = ews
+                    .create(calendar, &details)
+                    .await
+                    .map_err(|e| SourceError::from_ews(&source, e))?;
+                Ok(Event {
+                    uid: at.id.clone(),
+                    at,
+                    recurring: false,
+                    details,
+                })
+            }
+            Connection::Graph(graph) => graph
+                .create(calendar, &details)
+                .await
+                .map_err(|e| SourceError::from_graph(&source, e)),
+        }
+    }
+
+    /// Changes the event (or instance) `at` to `details`, if it is still at `at.version`.
+    pub async fn update(
+        &mut self,
+        at: &EventRef,
+        details: EventDetails,
+    ) -> Result<Event, SourceError> {
+        let source = self.source.clone();
+        match &self.connection {
+            Connection::Dav(_) => self.dav_update(at, details).await,
+            Connection::Exchange(ews) => {
+                let at = ews
+                    .update(at, &details)
+                    .await
+                    .map_err(|e| SourceError::from_ews(&source, e))?;
+                Ok(Event {
+                    uid: at.id.clone(),
+                    recurring: at.instance.is_some(),
+                    at,
+                    details,
+                })
+            }
+            Connection::Graph(graph) => graph
+                .update(at, &details)
+                .await
+                .map_err(|e| SourceError::from_graph(&source, e)),
+        }
+    }
+
+    /// Deletes the event `at` (or, with an instance, only that instance).
+    pub async fn delete(&mut self, at: &EventRef) -> Result<(), SourceError> {
+        let source = self.source.clone();
+        match &self.connection {
+            Connection::Dav(_) => self.dav_delete(at).await,
+            Connection::Exchange(ews) => ews
+                .delete(at)
+                .await
+                .map_err(|e| SourceError::from_ews(&source, e)),
+            Connection::Graph(graph) => graph
+                .delete(at)
+                .await
+                .map_err(|e| SourceError::from_graph(&source, e)),
         }
     }
 
@@ -466,7 +695,7 @@ impl Account {
         id: &str,
     ) -> Result<(&Dav, &mut CalendarCache, &Principal), SourceError> {
         let source = self.source.clone();
-        let dav = self.dav();
+        let dav = self.dav()?;
         if !dav.calendars.iter().any(|c| c.calendar.id == id) {
             list_collections(&source, dav).await?;
             dav.listed = Some(Instant::now());
@@ -482,8 +711,7 @@ impl Account {
         Ok((&dav.dav, cache, &dav.principal))
     }
 
-    /// Creates an event in calendar `calendar`.
-    pub async fn create(
+    async fn dav_create(
         &mut self,
         calendar: &str,
         mut details: EventDetails,
@@ -536,8 +764,7 @@ impl Account {
         inside.then_some(href).ok_or(SourceError::NotFound)
     }
 
-    /// Changes the event (or instance) `at` to `details`, if it is still at `at.version`.
-    pub async fn update(
+    async fn dav_update(
         &mut self,
         at: &EventRef,
         details: EventDetails,
@@ -578,8 +805,7 @@ impl Account {
         })
     }
 
-    /// Deletes the event `at` (or, with an instance, only that instance).
-    pub async fn delete(&mut self, at: &EventRef) -> Result<(), SourceError> {
+    async fn dav_delete(&mut self, at: &EventRef) -> Result<(), SourceError> {
         let source = self.source.clone();
         let (dav, cache, _) = self.calendar_mut(&at.calendar).await?;
         let href = Self::object_url(cache, at)?;

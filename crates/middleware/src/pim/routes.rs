@@ -427,23 +427,33 @@ pub(crate) async fn free_busy(
 ) -> Result<Json<FreeBusy>, Failure> {
     range(request.start, request.end)?;
     let (who, sources) = user(&app, &headers).await?;
+    if request.attendees.len() > 100 {
+        return Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "M_BAD_JSON",
+            "at most 100 attendees at once",
+        ));
+    }
     let ask = Ask::Busy {
         from: request.start,
         to: request.end,
+        attendees: &request.attendees,
     };
     let (parts, unavailable) = app
         .pim
         .merged(&who, &sources, &ask, |s| credentials(&app, &who, s))
         .await;
-    let busy: Vec<Busy> = parts
-        .into_iter()
-        .flat_map(|p| match p {
-            Part::Busy(b) => b,
-            _ => Vec::new(),
-        })
-        .collect();
+    let mut busy: Vec<Busy> = Vec::new();
+    let mut schedules = Vec::new();
+    for part in parts {
+        if let Part::Busy(own, others) = part {
+            busy.extend(own);
+            schedules.extend(others);
+        }
+    }
+    schedules.insert(0, super::own_schedule(busy));
     Ok(Json(FreeBusy {
-        schedules: vec![super::own_schedule(busy)],
+        schedules,
         unavailable,
     }))
 }
