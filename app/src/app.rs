@@ -21,6 +21,7 @@ use crate::screen::room::{self, Command};
 use crate::widget::Element;
 use crate::{errors, theme, time};
 
+mod calendar;
 mod desktop;
 mod media;
 mod room_settings;
@@ -240,7 +241,7 @@ impl Sparks {
                 }
             }
             Message::Home(message) => return self.update_home(message),
-            Message::Services(result) => self.services_known(result),
+            Message::Services(result) => return self.services_known(result),
             Message::RoomOpened(id, result) => return self.room_opened(id, result),
             Message::OlderLoaded(id, result) => {
                 let problem = result.err().map(|e| {
@@ -479,6 +480,7 @@ impl Sparks {
             ) => return self.media_action(action),
             home::Action::Thumbnails(room_id, events) => return self.thumbnails(room_id, events),
             home::Action::RoomPicture(room_id) => return self.fetch_room_picture(room_id),
+            home::Action::Calendar(action) => return self.calendar_action(*action),
             home::Action::Room(room::Action::Settings(change)) => {
                 return self.change_room_settings(change);
             }

@@ -198,3 +198,13 @@ pub fn avatar_color(theme: &Theme, id: &str) -> Color {
     let palette = &colors(theme).avatars;
     palette[(hash % palette.len() as u64) as usize]
 }
+
+/// A calendar's `#rrggbb` colour.
+pub fn hex(value: &str) -> Option<Color> {
+    let hex = value.strip_prefix('#')?;
+    if hex.len() != 6 {
+        return None;
+    }
+    let n = u32::from_str_radix(hex, 16).ok()?;
+    Some(Color::from_rgb8((n >> 16) as u8, (n >> 8) as u8, n as u8))
+}

@@ -278,6 +278,129 @@ fn every_screen_renders_in_both_themes() {
         );
     }
 
+    // The calendar: every view, the event form with suggestions, signing in to a source, the
+    // people page; and today's events above the chat.
+    for (variant, theme) in themes() {
+        use sparks::screen::calendar::{Message as C, Mode};
+        use sparks::screen::service::Offer;
+        use sparks_middleware_client::Services;
+        let mut home = support::home_with_rooms();
+        home.set_offer(Offer::Known(Services {
+            calendar: true,
+            contacts: true,
+            ..Services::default()
+        }));
+        *home.calendar_mut() = support::sample_calendar();
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(&dir, &format!("upcoming-{variant}"), &theme, home.view(cx));
+        home.update(home::Message::Nav(Nav::Calendar));
+        let calendar = |home: &mut home::Home, m| home.update(home::Message::Calendar(m));
+        for (mode, name) in [
+            (Mode::Week, "calendar-week"),
+            (Mode::Month, "calendar-month"),
+            (Mode::Day, "calendar-day"),
+            (Mode::Agenda, "calendar-agenda"),
+        ] {
+            calendar(&mut home, C::Mode(mode));
+            calendar(&mut home, C::Today);
+            calendar(&mut home, C::Loaded(Ok(support::calendar_snapshot())));
+            let mut cx = support::context(&en, None, None);
+            cx.colors = theme::colors(&theme);
+            shoot(&dir, &format!("{name}-{variant}"), &theme, home.view(cx));
+        }
+        calendar(&mut home, C::Mode(Mode::Week));
+        calendar(&mut home, C::Loaded(Ok(support::calendar_snapshot())));
+        let review = home
+            .calendar()
+            .snapshot()
+            .events
+            .iter()
+            .position(|e| e.details.title == "Design review")
+            .expect("the review");
+        calendar(&mut home, C::Open(review));
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(
+            &dir,
+            &format!("event-edit-{variant}"),
+            &theme,
+            home.view(cx),
+        );
+        calendar(
+            &mut home,
+            C::Editor(sparks::screen::calendar::editor::Message::Cancel),
+        );
+        calendar(&mut home, C::New);
+        calendar(
+            &mut home,
+            C::Editor(sparks::screen::calendar::editor::Message::Title(
+                "Retro".into(),
+            )),
+        );
+        calendar(
+            &mut home,
+            C::Editor(sparks::screen::calendar::editor::Message::Invite(
+                "bo".into(),
+            )),
+        );
+        calendar(
+            &mut home,
+            C::Found("bo".into(), Ok(support::sample_contacts())),
+        );
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(&dir, &format!("event-new-{variant}"), &theme, home.view(cx));
+        calendar(
+            &mut home,
+            C::Editor(sparks::screen::calendar::editor::Message::Cancel),
+        );
+        calendar(&mut home, C::ConnectStart("m365".into()));
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(
+            &dir,
+            &format!("calendar-sign-in-{variant}"),
+            &theme,
+            home.view(cx),
+        );
+        calendar(&mut home, C::ConnectCancel);
+        calendar(&mut home, C::Mode(Mode::People));
+        calendar(
+            &mut home,
+            C::Found(String::new(), Ok(support::sample_contacts())),
+        );
+        calendar(
+            &mut home,
+            C::People(sparks::screen::calendar::people::Message::Select(0)),
+        );
+        let mut cx = support::context(&en, None, None);
+        cx.colors = theme::colors(&theme);
+        shoot(&dir, &format!("people-{variant}"), &theme, home.view(cx));
+    }
+    {
+        let de = I18n::new(Language::German);
+        use sparks::screen::service::Offer;
+        use sparks_middleware_client::Services;
+        let mut home = support::home_with_rooms();
+        home.set_offer(Offer::Known(Services {
+            calendar: true,
+            ..Services::default()
+        }));
+        *home.calendar_mut() = support::sample_calendar();
+        home.update(home::Message::Nav(Nav::Calendar));
+        home.update(home::Message::Calendar(
+            sparks::screen::calendar::Message::Loaded(Ok(support::calendar_snapshot())),
+        ));
+        let cx = support::context(&de, Some(Language::German), None);
+        shoot(
+            &dir,
+            "calendar-week-de-light",
+            &theme::light_theme(),
+            home.view(cx),
+        );
+    }
+
     let de = I18n::new(Language::German);
     let home = support::home_with_rooms();
     let cx = support::context(&de, Some(Language::German), None);
@@ -309,6 +432,19 @@ fn every_screen_renders_in_both_themes() {
         "verification-light",
         "verification-dark",
         "recovery-key-light",
+        "calendar-week-light",
+        "calendar-week-dark",
+        "calendar-month-light",
+        "calendar-month-dark",
+        "calendar-day-light",
+        "calendar-agenda-dark",
+        "event-edit-light",
+        "event-new-dark",
+        "calendar-sign-in-light",
+        "people-light",
+        "people-dark",
+        "upcoming-light",
+        "calendar-week-de-light",
     ] {
         check_png(&dir.join(format!("{name}.png")));
     }

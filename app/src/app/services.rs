@@ -55,12 +55,15 @@ impl Sparks {
         Task::perform(connect(session), Message::Services)
     }
 
-    pub(super) fn services_known(&mut self, result: Result<Connected, ServicesError>) {
+    pub(super) fn services_known(
+        &mut self,
+        result: Result<Connected, ServicesError>,
+    ) -> Task<Message> {
         let Screen::Home {
             home, middleware, ..
         } = &mut self.screen
         else {
-            return;
+            return Task::none();
         };
         let offer = match result {
             Ok(Some((connected, services))) => {
@@ -79,6 +82,13 @@ impl Sparks {
                 Offer::Failed(errors::services(&self.i18n, &error))
             }
         };
+        let calendar = offer.has(crate::screen::service::Service::Calendar);
         home.set_offer(offer);
+        if calendar {
+            // Today's events for the main screen (and the calendar, when it opens).
+            let action = home.calendar_mut().load();
+            return self.calendar_action(action);
+        }
+        Task::none()
     }
 }

@@ -8,7 +8,7 @@ use sparks_matrix::RoomListUpdate;
 use sparks_secrets::Backend;
 
 use super::service::{self, Offer, Service};
-use super::{chat, room, security, settings, verification};
+use super::{calendar, chat, room, security, settings, verification};
 use crate::icon::Icon;
 use crate::theme::{self, Colors, space, width};
 use crate::widget::{self, Element};
@@ -87,11 +87,13 @@ pub struct Home {
     logging_out: bool,
     /// What the organisation's Sparks middleware offers.
     offer: Offer,
+    calendar: calendar::Calendar,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Nav(Nav),
+    Calendar(calendar::Message),
     /// Ask the Sparks middleware again what the organisation has.
     RetryServices,
     Chat(chat::Message),
@@ -139,6 +141,7 @@ pub enum Action {
     Thumbnails(String, Vec<String>),
     /// Fetch this room's (new) picture.
     RoomPicture(String),
+    Calendar(Box<calendar::Action>),
 }
 
 /// What the home screen needs from the app to draw itself.
@@ -164,7 +167,19 @@ impl Home {
             verification: None,
             logging_out: false,
             offer: Offer::default(),
+            calendar: calendar::Calendar::new(
+                chrono::Local::now().date_naive(),
+                calendar::Calendar::system_zone(),
+            ),
         }
+    }
+
+    pub fn calendar(&self) -> &calendar::Calendar {
+        &self.calendar
+    }
+
+    pub fn calendar_mut(&mut self) -> &mut calendar::Calendar {
+        &mut self.calendar
     }
 
     pub fn offer(&self) -> &Offer {
@@ -276,7 +291,15 @@ impl Home {
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
-            Message::Nav(nav) => self.nav = nav,
+            Message::Nav(nav) => {
+                self.nav = nav;
+                if nav == Nav::Calendar && self.offer.has(Service::Calendar) {
+                    return Action::Calendar(Box::new(self.calendar.load()));
+                }
+            }
+            Message::Calendar(message) => {
+                return Action::Calendar(Box::new(self.calendar.update(message)));
+            }
             Message::RetryServices => {
                 self.offer = Offer::Checking;
                 return Action::ConnectServices;
@@ -360,10 +383,19 @@ impl Home {
     pub fn view<'a>(&'a self, cx: Context<'a>) -> Element<'a, Message> {
         let i18n = cx.i18n;
         let content: Element<'a, Message> = match self.nav {
-            Nav::Chat => self
-                .chat
-                .view(i18n, cx.now_ms, cx.colors)
-                .map(Message::Chat),
+            Nav::Chat => {
+                let chat = self
+                    .chat
+                    .view(i18n, cx.now_ms, cx.colors)
+                    .map(Message::Chat);
+                match self.upcoming(i18n, cx.now_ms) {
+                    Some(strip) => column![strip, chat].into(),
+                    None => chat,
+                }
+            }
+            Nav::Calendar if self.offer.has(Service::Calendar) => {
+                self.calendar.view(i18n).map(Message::Calendar)
+            }
             Nav::Meetings | Nav::Calendar | Nav::Files | Nav::Assistant => {
                 let service = self.nav.service().unwrap_or(Service::Meetings);
                 service::view(service, &self.offer, i18n, Message::RetryServices)
@@ -398,6 +430,39 @@ impl Home {
             .into(),
             None => page.into(),
         }
+    }
+
+    /// Today's events still to come, above the chat; clicking one opens it in the calendar.
+    fn upcoming<'a>(&'a self, i18n: &I18n, now_ms: u64) -> Option<Element<'a, Message>> {
+        let now = chrono::DateTime::from_timestamp_millis(now_ms as i64)?;
+        let events = self.calendar.upcoming_today(now);
+        if events.is_empty() {
+            return None;
+        }
+        let zone = self.calendar.zone();
+        let mut strip = row![text(i18n.tr("calendar-upcoming")).font(theme::SEMIBOLD)]
+            .spacing(space::M)
+            .align_y(Alignment::Center);
+        for event in events.into_iter().take(4) {
+            let index = self.calendar.index_of(event);
+            let label = format!(
+                "{} {}",
+                event.details.start.with_timezone(&zone).format("%H:%M"),
+                widget::ellipsize(&event.details.title, 32)
+            );
+            strip = strip.push(
+                button(text(label).size(theme::size::SMALL))
+                    .style(theme::button::chip(false))
+                    .on_press_maybe(index.map(|i| Message::Calendar(calendar::Message::Show(i)))),
+            );
+        }
+        Some(
+            container(strip)
+                .padding([space::S, space::L])
+                .width(Length::Fill)
+                .style(theme::container::notice)
+                .into(),
+        )
     }
 
     fn rail<'a>(&self, i18n: &I18n) -> Element<'a, Message> {

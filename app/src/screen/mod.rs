@@ -1,6 +1,7 @@
 //! The app's screens. Each owns its state, `Message`, `update` and `view`; `update` returns an
 //! `Action` for the parent to carry out.
 
+pub mod calendar;
 pub mod chat;
 pub mod home;
 pub mod login;

@@ -195,3 +195,50 @@ pub fn selected(theme: &Theme) -> Style {
 pub fn scrim(_theme: &Theme) -> Style {
     filled(Color::BLACK.scale_alpha(0.35), None)
 }
+
+/// An event in a calendar view, tinted with its calendar's colour (the accent when it has none).
+pub fn event(color: Option<Color>) -> impl Fn(&Theme) -> Style {
+    move |theme| {
+        let c = colors(theme);
+        let accent = color.unwrap_or(c.primary);
+        Style {
+            border: Border {
+                color: accent,
+                width: 1.0,
+                radius: radius::S.into(),
+            },
+            ..filled(accent.scale_alpha(0.16), Some(c.text))
+        }
+    }
+}
+
+/// A day of the month view or a column of the week view; today stands out.
+pub fn day(today: bool) -> impl Fn(&Theme) -> Style {
+    move |theme| {
+        let c = colors(theme);
+        Style {
+            border: Border {
+                color: if today { c.primary } else { c.border },
+                width: 1.0,
+                radius: radius::S.into(),
+            },
+            ..filled(c.surface, Some(c.text))
+        }
+    }
+}
+
+/// A calendar's colour dot in the toggles.
+pub fn swatch(color: Option<Color>, on: bool) -> impl Fn(&Theme) -> Style {
+    move |theme| {
+        let c = colors(theme);
+        let accent = color.unwrap_or(c.primary);
+        Style {
+            border: Border {
+                color: accent,
+                width: 2.0,
+                radius: radius::S.into(),
+            },
+            ..filled(if on { accent } else { c.surface }, None)
+        }
+    }
+}

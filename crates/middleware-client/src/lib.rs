@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use sparks_api::{
     Discovery, ErrorBody, RefreshRequest, Session, SessionRequest, WELL_KNOWN_KEY, WellKnownEntry,
 };
-pub use sparks_api::{OpenIdToken, Services};
+pub use sparks_api::{OpenIdToken, Services, pim};
 use url::Url;
 
 /// Every call gives up after this long.
@@ -243,26 +243,129 @@ impl Middleware {
     /// A GET with the session's token, renewing the session first when it is about to end
     /// (or when the server says it has).
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.call(reqwest::Method::GET, path, &[], None::<&()>)
+            .await
+    }
+
+    /// One authenticated request; a 401 renews the session once and tries again. An empty
+    /// answer (204) reads as JSON `null`.
+    async fn call<T: DeserializeOwned, B: serde::Serialize>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
         let mut url = self.inner.base.clone();
         url.set_path(path);
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
         let mut renewed = false;
         loop {
             let token = self.access_token(renewed).await?;
-            let sent = self
+            let mut request = self
                 .inner
                 .http
-                .get(url.clone())
-                .bearer_auth(token)
-                .send()
-                .await;
-            match answer(sent).await {
+                .request(method.clone(), url.clone())
+                .bearer_auth(token);
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let sent = request.send().await;
+            let result = match sent {
+                Ok(response) if response.status() == reqwest::StatusCode::NO_CONTENT => {
+                    serde_json::from_value(serde_json::Value::Null)
+                        .map_err(|e| ClientError::Protocol(e.to_string()))
+                }
+                other => answer(other).await,
+            };
+            match result {
                 Err(ClientError::Refused { status: 401, .. }) if !renewed => renewed = true,
                 other => return other,
             }
         }
     }
 
-    /// A session token that is good for a while: the current one, or a renewed one.
+    /// The organisation's calendar and contact backends, and whether the user is signed in to
+    /// each.
+    pub async fn sources(&self) -> Result<Vec<pim::Source>, ClientError> {
+        Ok(self.get::<pim::SourceList>("/v1/sources").await?.sources)
+    }
+
+    /// Signs in to one backend (the middleware checks the credentials with it first).
+    pub async fn connect_source(
+        &self,
+        id: &str,
+        credentials: &pim::Credentials,
+    ) -> Result<(), ClientError> {
+        let path = format!("/v1/sources/{}/credentials", url_segment(id));
+        self.call(reqwest::Method::PUT, &path, &[], Some(credentials))
+            .await
+    }
+
+    pub async fn calendars(&self) -> Result<pim::CalendarList, ClientError> {
+        self.get("/v1/calendars").await
+    }
+
+    /// Every occurrence in `[start, end)`; floating times read in `zone` (IANA).
+    pub async fn events(
+        &self,
+        start: chrono::DateTime<chrono::Utc>,
+        end: chrono::DateTime<chrono::Utc>,
+        zone: &str,
+    ) -> Result<pim::EventList, ClientError> {
+        let query = [
+            (
+                "start",
+                start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+            (
+                "end",
+                end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+            ("tz", zone.to_owned()),
+        ];
+        self.call(reqwest::Method::GET, "/v1/events", &query, None::<&()>)
+            .await
+    }
+
+    pub async fn create_event(&self, event: &pim::NewEvent) -> Result<pim::Event, ClientError> {
+        self.call(reqwest::Method::POST, "/v1/events", &[], Some(event))
+            .await
+    }
+
+    /// Fails with a 409 refusal when someone else changed the event since `change.at.version`.
+    pub async fn update_event(&self, change: &pim::EventChange) -> Result<pim::Event, ClientError> {
+        self.call(reqwest::Method::PUT, "/v1/events", &[], Some(change))
+            .await
+    }
+
+    pub async fn delete_event(&self, at: &pim::EventRef) -> Result<(), ClientError> {
+        self.call(reqwest::Method::DELETE, "/v1/events", &[], Some(at))
+            .await
+    }
+
+    pub async fn free_busy(
+        &self,
+        request: &pim::FreeBusyRequest,
+    ) -> Result<pim::FreeBusy, ClientError> {
+        self.call(reqwest::Method::POST, "/v1/freebusy", &[], Some(request))
+            .await
+    }
+
+    /// Contacts from every address book whose name, address or organisation contains `query`.
+    pub async fn contacts(&self, query: &str) -> Result<pim::ContactList, ClientError> {
+        self.call(
+            reqwest::Method::GET,
+            "/v1/contacts",
+            &[("q", query.to_owned())],
+            None::<&()>,
+        )
+        .await
+    }
+
     async fn access_token(&self, force_renew: bool) -> Result<String, ClientError> {
         let mut session = self.inner.session.lock().await;
         let current = session.as_ref().ok_or(ClientError::SignedOut)?;
@@ -289,6 +392,11 @@ impl Middleware {
             Err(error) => Err(error),
         }
     }
+}
+
+/// `text` as one URL path segment.
+fn url_segment(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 fn fresh(session: Session) -> Current {

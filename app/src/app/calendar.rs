@@ -1,0 +1,108 @@
+//! The calendar's requests, carried out with the middleware; answers go back to the calendar
+//! screen as messages.
+
+use iced::Task;
+use sparks_middleware_client::{ClientError, Middleware};
+
+use super::{Message, Screen, Sparks};
+use crate::screen::calendar::{self, Snapshot};
+use crate::screen::home;
+
+fn back(message: calendar::Message) -> Message {
+    Message::Home(home::Message::Calendar(message))
+}
+
+/// A middleware error as a sentence: a 409 says someone else changed the event (`conflict`),
+/// a refusal gives the middleware's own sentence.
+fn sentence(conflict: &str, error: &ClientError) -> String {
+    match error {
+        ClientError::Refused { status: 409, .. } => conflict.to_owned(),
+        ClientError::Refused { error, .. } => error.clone(),
+        other => other.to_string(),
+    }
+}
+
+async fn snapshot(
+    middleware: Middleware,
+    start: chrono::DateTime<chrono::Utc>,
+    end: chrono::DateTime<chrono::Utc>,
+    zone: String,
+) -> Result<Snapshot, ClientError> {
+    let sources = middleware.sources().await?;
+    let calendars = middleware.calendars().await?;
+    let events = middleware.events(start, end, &zone).await?;
+    let mut unavailable = calendars.unavailable;
+    for gone in events.unavailable {
+        if !unavailable.iter().any(|u| u.source == gone.source) {
+            unavailable.push(gone);
+        }
+    }
+    Ok(Snapshot {
+        sources,
+        calendars: calendars.calendars,
+        events: events.events,
+        unavailable,
+    })
+}
+
+impl Sparks {
+    pub(super) fn calendar_action(&mut self, action: calendar::Action) -> Task<Message> {
+        let Screen::Home {
+            middleware,
+            session,
+            ..
+        } = &self.screen
+        else {
+            return Task::none();
+        };
+        if let calendar::Action::Chat(user) = action {
+            let session = session.clone();
+            let new = sparks_domain::NewRoom {
+                kind: sparks_domain::NewRoomKind::Direct,
+                name: String::new(),
+                topic: String::new(),
+                invite: vec![user],
+                encrypted: true,
+            };
+            return Task::perform(
+                async move { session.create_room(&new).await },
+                Message::RoomReady,
+            );
+        }
+        let Some(mw) = middleware.clone() else {
+            return Task::none();
+        };
+        let conflict = self.i18n.tr("event-conflict");
+        let said = move |error: ClientError| sentence(&conflict, &error);
+        match action {
+            calendar::Action::None | calendar::Action::Chat(_) => Task::none(),
+            calendar::Action::Load { start, end, zone } => Task::perform(
+                async move { snapshot(mw, start, end, zone).await.map_err(said) },
+                |result| back(calendar::Message::Loaded(result)),
+            ),
+            calendar::Action::Create(new) => Task::perform(
+                async move { mw.create_event(&new).await.map(|_| ()).map_err(said) },
+                |result| back(calendar::Message::Saved(result)),
+            ),
+            calendar::Action::Update(change) => Task::perform(
+                async move { mw.update_event(&change).await.map(|_| ()).map_err(said) },
+                |result| back(calendar::Message::Saved(result)),
+            ),
+            calendar::Action::Delete(at) => Task::perform(
+                async move { mw.delete_event(&at).await.map_err(said) },
+                |result| back(calendar::Message::Saved(result)),
+            ),
+            calendar::Action::Connect(source, credentials) => Task::perform(
+                async move { mw.connect_source(&source, &credentials).await.map_err(said) },
+                |result| back(calendar::Message::Connected(result)),
+            ),
+            calendar::Action::Search(query) => Task::perform(
+                async move {
+                    let result = mw.contacts(&query).await.map(|l| l.contacts).map_err(said);
+                    (query, result)
+                },
+                |(query, result)| back(calendar::Message::Found(query, result)),
+            ),
+        }
+    }
+}

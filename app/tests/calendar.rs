@@ -1,0 +1,227 @@
+//! The calendar and people pages, driven through iced's simulator.
+
+mod support;
+
+use chrono::TimeZone;
+use iced::widget::Id;
+use iced_test::{Error, Simulator};
+use sparks::screen::calendar::{Action, Calendar, Message, Mode};
+use sparks_domain::Language;
+use sparks_i18n::I18n;
+use sparks_middleware_client::pim::Participation;
+
+/// Clicks and types through the simulator, then runs the messages through `update`; returns
+/// the actions they asked for.
+fn drive(
+    calendar: &mut Calendar,
+    i18n: &I18n,
+    steps: impl FnOnce(&mut Simulator<'_, Message>) -> Result<(), Error>,
+) -> Result<Vec<Action>, Error> {
+    let messages: Vec<Message> = {
+        let mut ui = Simulator::with_settings(sparks::settings(), calendar.view(i18n));
+        steps(&mut ui)?;
+        ui.into_messages().collect()
+    };
+    Ok(messages
+        .into_iter()
+        .map(|m| calendar.update(m))
+        .filter(|a| *a != Action::None)
+        .collect())
+}
+
+fn find(calendar: &Calendar, i18n: &I18n, what: &str) -> Result<(), Error> {
+    let mut ui = Simulator::with_settings(sparks::settings(), calendar.view(i18n));
+    ui.find(what).map(|_| ())
+}
+
+fn berlin(day: chrono::NaiveDate, h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
+    support::ZONE
+        .from_local_datetime(&day.and_hms_opt(h, m, 0).expect("time"))
+        .single()
+        .expect("one")
+        .with_timezone(&chrono::Utc)
+}
+
+#[test]
+fn the_week_shows_every_source_and_calendars_toggle_by_colour() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut calendar = support::sample_calendar();
+    find(&calendar, &en, "Design review")?;
+    find(&calendar, &en, "Exchange is unavailable")?;
+    find(&calendar, &en, "Microsoft 365")?;
+    // Switching the Team calendar off hides its events; on again shows them.
+    drive(&mut calendar, &en, |ui| ui.click("Team").map(|_| ()))?;
+    assert!(find(&calendar, &en, "Design review").is_err());
+    drive(&mut calendar, &en, |ui| ui.click("Team").map(|_| ()))?;
+    find(&calendar, &en, "Design review")?;
+    Ok(())
+}
+
+#[test]
+fn views_ask_for_their_own_range() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut calendar = support::sample_calendar();
+    let actions = drive(&mut calendar, &en, |ui| ui.click("Month").map(|_| ()))?;
+    let Some(Action::Load { start, end, zone }) = actions.first() else {
+        panic!("the month view loads: {actions:?}");
+    };
+    assert_eq!(zone, "Europe/Berlin");
+    // November 2026 from Monday 26 October to 6 December, midnight in Berlin.
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 10, 26).expect("date");
+    assert_eq!(*start, berlin(first, 0, 0));
+    assert_eq!(*end - *start, chrono::Duration::days(42));
+    let actions = drive(&mut calendar, &en, |ui| ui.click("›").map(|_| ()))?;
+    assert!(matches!(actions.first(), Some(Action::Load { .. })));
+    calendar.update(Message::Mode(Mode::Day));
+    find(&calendar, &en, "Tue 1 December")?;
+    calendar.update(Message::Today);
+    find(&calendar, &en, "Sun 22 November")?;
+    find(&calendar, &en, "Design review")?;
+    Ok(())
+}
+
+#[test]
+fn a_new_event_with_an_invitee_and_a_sparks_meeting() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut calendar = support::sample_calendar();
+    drive(&mut calendar, &en, |ui| ui.click("New event").map(|_| ()))?;
+    let searches = drive(&mut calendar, &en, |ui| {
+        ui.click(Id::new("event-title"))?;
+        ui.typewrite("Retro");
+        ui.click(Id::new("event-start"))?;
+        // The field holds 09:00; replace it.
+        for _ in 0..5 {
+            ui.tap_key(iced::keyboard::key::Named::Backspace);
+        }
+        ui.typewrite("16:30");
+        ui.click(Id::new("event-end"))?;
+        for _ in 0..5 {
+            ui.tap_key(iced::keyboard::key::Named::Backspace);
+        }
+        ui.typewrite("17:15");
+        ui.click(Id::new("event-invite"))?;
+        ui.typewrite("bo");
+        Ok(())
+    })?;
+    assert_eq!(searches.last(), Some(&Action::Search("bo".into())));
+    calendar.update(Message::Found("bo".into(), Ok(support::sample_contacts())));
+    drive(&mut calendar, &en, |ui| {
+        ui.click("Bob Example · bob@example.org")?;
+        ui.click("Sparks meeting (adds a link to join)")?;
+        Ok(())
+    })?;
+    let actions = drive(&mut calendar, &en, |ui| ui.click("Save").map(|_| ()))?;
+    let [Action::Create(new)] = &actions[..] else {
+        panic!("saving creates: {actions:?}");
+    };
+    assert_eq!(new.source, "cloud");
+    assert_eq!(new.calendar, "https://cloud/alice/work/");
+    assert!(new.sparks_meeting);
+    assert_eq!(new.details.title, "Retro");
+    assert_eq!(new.details.start, berlin(support::today(), 16, 30));
+    assert_eq!(new.details.end, berlin(support::today(), 17, 15));
+    assert_eq!(new.details.time_zone.as_deref(), Some("Europe/Berlin"));
+    assert_eq!(new.details.attendees.len(), 1);
+    assert_eq!(new.details.attendees[0].email, "bob@example.org");
+    assert_eq!(new.details.attendees[0].status, Participation::NeedsAction);
+    // Saved: the form closes and the view loads again.
+    let next = calendar.update(Message::Saved(Ok(())));
+    assert!(matches!(next, Action::Load { .. }));
+    assert!(find(&calendar, &en, "Save").is_err());
+    Ok(())
+}
+
+#[test]
+fn moving_an_event_keeps_its_version_and_a_conflict_is_explained() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut calendar = support::sample_calendar();
+    drive(&mut calendar, &en, |ui| ui.click("Planning Q1").map(|_| ()))?;
+    find(&calendar, &en, "Edit event")?;
+    let tomorrow = support::today() + chrono::Duration::days(2);
+    let actions = drive(&mut calendar, &en, |ui| {
+        ui.click(Id::new("event-date"))?;
+        for _ in 0..10 {
+            ui.tap_key(iced::keyboard::key::Named::Backspace);
+        }
+        ui.typewrite(&tomorrow.format("%Y-%m-%d").to_string());
+        ui.click("Save")?;
+        Ok(())
+    })?;
+    let [Action::Update(change)] = &actions[..] else {
+        panic!("saving updates: {actions:?}");
+    };
+    assert_eq!(change.at.version.as_deref(), Some("\"v3\""));
+    assert_eq!(change.details.start, berlin(tomorrow, 9, 0));
+    assert_eq!(change.details.end, berlin(tomorrow, 10, 30));
+    calendar.update(Message::Saved(Err(en.tr("event-conflict"))));
+    find(&calendar, &en, &en.tr("event-conflict"))?;
+    Ok(())
+}
+
+#[test]
+fn a_form_without_a_title_says_so_and_sends_nothing() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut calendar = support::sample_calendar();
+    drive(&mut calendar, &en, |ui| ui.click("New event").map(|_| ()))?;
+    let actions = drive(&mut calendar, &en, |ui| ui.click("Save").map(|_| ()))?;
+    assert!(actions.is_empty(), "{actions:?}");
+    find(&calendar, &en, "Give the event a title.")?;
+    Ok(())
+}
+
+#[test]
+fn signing_in_to_a_source_and_a_wrong_password() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut calendar = support::sample_calendar();
+    let actions = drive(&mut calendar, &en, |ui| {
+        ui.click("Sign in")?;
+        Ok(())
+    })?;
+    assert!(actions.is_empty());
+    let actions = drive(&mut calendar, &en, |ui| {
+        ui.click(Id::new("source-user"))?;
+        ui.typewrite("alice@example.org");
+        ui.click(Id::new("source-password"))?;
+        ui.typewrite("secret");
+        ui.tap_key(iced::keyboard::key::Named::Enter);
+        Ok(())
+    })?;
+    let [Action::Connect(source, credentials)] = &actions[..] else {
+        panic!("submitting signs in: {actions:?}");
+    };
+    assert_eq!(source, "m365");
+    assert_eq!(credentials.username, "alice@example.org");
+    calendar.update(Message::Connected(Err(
+        "Microsoft 365 does not accept the user name or password".into(),
+    )));
+    find(
+        &calendar,
+        &en,
+        "Microsoft 365 does not accept the user name or password",
+    )?;
+    Ok(())
+}
+
+#[test]
+fn people_are_searched_and_written_to() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut calendar = support::sample_calendar();
+    let actions = drive(&mut calendar, &en, |ui| ui.click("People").map(|_| ()))?;
+    assert_eq!(actions, [Action::Search(String::new())]);
+    let actions = drive(&mut calendar, &en, |ui| {
+        ui.click(Id::new("people-search"))?;
+        ui.typewrite("b");
+        Ok(())
+    })?;
+    assert_eq!(actions, [Action::Search("b".into())]);
+    calendar.update(Message::Found("b".into(), Ok(support::sample_contacts())));
+    drive(&mut calendar, &en, |ui| ui.click("Bob Example").map(|_| ()))?;
+    let actions = drive(&mut calendar, &en, |ui| ui.click("Message").map(|_| ()))?;
+    assert_eq!(actions, [Action::Chat("@bob:example.org".into())]);
+    // Someone without a Matrix address can only be written to by email.
+    drive(&mut calendar, &en, |ui| {
+        ui.click("Carol Beispiel").map(|_| ())
+    })?;
+    find(&calendar, &en, "No Matrix address: write an email instead.")?;
+    Ok(())
+}
