@@ -15,6 +15,20 @@ struct Object {
     etag: Option<String>,
     text: String,
     ical: ICalendar,
+    /// When its events can happen ([`ical::span`]).
+    span: (DateTime<Utc>, Option<DateTime<Utc>>),
+}
+
+impl Object {
+    fn new(etag: Option<String>, text: String, ical: ICalendar) -> Object {
+        let span = ical::span(&ical);
+        Object {
+            etag,
+            text,
+            ical,
+            span,
+        }
+    }
 }
 
 /// One calendar's objects, as of its sync token.
@@ -71,11 +85,7 @@ impl CalendarCache {
                 Ok(parsed) => {
                     self.objects.insert(
                         resource.href,
-                        Object {
-                            etag: resource.etag,
-                            text: resource.data,
-                            ical: parsed,
-                        },
+                        Object::new(resource.etag, resource.data, parsed),
                     );
                 }
                 Err(error) => {
@@ -94,14 +104,7 @@ impl CalendarCache {
     /// Keeps what the client just wrote, so the next view shows it before the next refresh.
     pub fn put(&mut self, href: Url, etag: Option<String>, text: String) {
         if let Ok(parsed) = ical::parse(&text) {
-            self.objects.insert(
-                href,
-                Object {
-                    etag,
-                    text,
-                    ical: parsed,
-                },
-            );
+            self.objects.insert(href, Object::new(etag, text, parsed));
         }
     }
 
@@ -133,6 +136,10 @@ impl CalendarCache {
     ) -> Vec<Event> {
         let mut events = Vec::new();
         for (href, object) in &self.objects {
+            let (first, last) = object.span;
+            if first >= to || last.is_some_and(|last| last <= from) {
+                continue;
+            }
             let expanded = ical::occurrences(&object.ical, from, to, zone);
             for problem in &expanded.problems {
                 tracing::debug!(object = %href, problem, "part of an event skipped");

@@ -47,7 +47,13 @@ pub struct Expanded {
 
 /// Reads one iCalendar object (one calendar resource of a CalDAV collection).
 pub fn parse(text: &str) -> Result<ICalendar, IcalError> {
-    ICalendar::parse(text).map_err(|entry| IcalError::Unreadable(format!("{entry:?}")))
+    // Old Mac and Lotus Notes files end lines with CR alone.
+    let text = if text.contains('\r') && !text.contains('\n') {
+        std::borrow::Cow::Owned(text.replace('\r', "\r\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    ICalendar::parse(text.as_ref()).map_err(|entry| IcalError::Unreadable(format!("{entry:?}")))
 }
 
 /// The occurrences of `ical`'s events that overlap `[from, to)`. Floating times and dates are
@@ -92,7 +98,9 @@ pub fn occurrences(
                 midnight(end.max(start.naive_local().date() + TimeDelta::days(1)))
             })
         } else {
-            (start.with_timezone(&Utc), end.with_timezone(&Utc))
+            // An end before the start (it happens) is read as a moment.
+            let start = start.with_timezone(&Utc);
+            (start, end.with_timezone(&Utc).max(start))
         };
         let recurring = component.is_recurrent_or_override();
         let instance = recurring.then(|| {
@@ -121,6 +129,91 @@ pub fn occurrences(
     }
     out.occurrences.sort_by_key(|o| o.details.start);
     out
+}
+
+/// When an object's events can happen at all: from a day before its earliest start to a day
+/// after its latest end (`None`: no end, a rule without UNTIL). A view skips objects outside
+/// its range without expanding them; the margins cover any time zone.
+pub fn span(ical: &ICalendar) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+    let unbounded = (DateTime::<Utc>::MIN_UTC, None);
+    let time = |entry: &ICalendarEntry| {
+        entry
+            .values
+            .iter()
+            .filter_map(ICalendarValue::as_partial_date_time)
+            .filter_map(|dt| dt.to_date_time_with_tz(Tz::UTC))
+            .map(|dt| dt.with_timezone(&Utc))
+            .collect::<Vec<_>>()
+    };
+    let mut first: Option<DateTime<Utc>> = None;
+    let mut last: Option<DateTime<Utc>> = None;
+    let mut longest = TimeDelta::days(1);
+    let mut open = false;
+    for component in ical
+        .components
+        .iter()
+        .filter(|c| c.component_type.has_time_ranges())
+    {
+        let mut start = None;
+        let mut end = None;
+        for entry in &component.entries {
+            match entry.name {
+                ICalendarProperty::Dtstart => start = time(entry).first().copied(),
+                ICalendarProperty::Dtend | ICalendarProperty::Due => {
+                    end = time(entry).first().copied()
+                }
+                ICalendarProperty::Duration => {
+                    if let Some(ICalendarValue::Duration(d)) = entry.values.first() {
+                        longest = longest.max(d.to_time_delta().unwrap_or_default());
+                    }
+                }
+                ICalendarProperty::Rrule => match entry.values.first() {
+                    Some(ICalendarValue::RecurrenceRule(rule)) => match rule
+                        .until
+                        .as_ref()
+                        .and_then(|u| u.to_date_time_with_tz(Tz::UTC))
+                    {
+                        Some(until) => last = last.max(Some(until.with_timezone(&Utc))),
+                        None => open = true,
+                    },
+                    _ => return unbounded,
+                },
+                // Periods (and anything else unusual) keep the object in every view.
+                ICalendarProperty::Rdate
+                    if entry
+                        .values
+                        .iter()
+                        .any(|v| v.as_partial_date_time().is_none()) =>
+                {
+                    return unbounded;
+                }
+                ICalendarProperty::Rdate | ICalendarProperty::RecurrenceId => {
+                    for at in time(entry) {
+                        last = last.max(Some(at));
+                        first = Some(first.map_or(at, |f| f.min(at)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(start) = start else {
+            continue;
+        };
+        first = Some(first.map_or(start, |f| f.min(start)));
+        if let Some(end) = end {
+            longest = longest.max(end - start);
+        }
+        last = last.max(Some(end.unwrap_or(start).max(start)));
+    }
+    let first = first.map(|f| {
+        f.checked_sub_signed(TimeDelta::days(1))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC)
+    });
+    match (first, last) {
+        (Some(first), _) if open => (first, None),
+        (Some(first), Some(last)) => (first, last.checked_add_signed(longest + TimeDelta::days(1))),
+        _ => unbounded,
+    }
 }
 
 /// A copy of `ical` that calcard's expansion reads the way a calendar view needs:

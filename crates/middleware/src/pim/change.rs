@@ -1,0 +1,238 @@
+//! Changes to a user's events: created, changed or deleted in the source that holds them,
+//! with the version the client saw, so a concurrent edit is refused rather than overwritten.
+
+use std::time::Instant;
+
+use chrono::Utc;
+use sparks_api::pim::{Event, EventDetails, EventRef};
+use sparks_dav::{CalendarCache, Dav, Principal, ical};
+use url::Url;
+
+use super::{Account, Connection, DavAccount, SourceError, list_collections, random_id};
+
+/// What a change needs from the account.
+impl Account {
+    fn dav(&mut self) -> Result<&mut DavAccount, SourceError> {
+        match &mut self.connection {
+            Connection::Dav(dav) => Ok(dav),
+            _ => Err(SourceError::NotFound),
+        }
+    }
+
+    /// Creates an event in calendar `calendar`.
+    pub async fn create(
+        &mut self,
+        calendar: &str,
+        details: EventDetails,
+    ) -> Result<Event, SourceError> {
+        let source = self.source.clone();
+        match &self.connection {
+            Connection::Dav(_) => self.dav_create(calendar, details).await,
+            Connection::Exchange(ews) => {
+                let at = ews
+                    .create(calendar, &details)
+                    .await
+                    .map_err(|e| SourceError::from_ews(&source, e))?;
+                Ok(Event {
+                    uid: at.id.clone(),
+                    at,
+                    recurring: false,
+                    details,
+                })
+            }
+            Connection::Graph(graph) => graph
+                .create(calendar, &details)
+                .await
+                .map_err(|e| SourceError::from_graph(&source, e)),
+        }
+    }
+
+    /// Changes the event (or instance) `at` to `details`, if it is still at `at.version`.
+    pub async fn update(
+        &mut self,
+        at: &EventRef,
+        details: EventDetails,
+    ) -> Result<Event, SourceError> {
+        let source = self.source.clone();
+        match &self.connection {
+            Connection::Dav(_) => self.dav_update(at, details).await,
+            Connection::Exchange(ews) => {
+                let at = ews
+                    .update(at, &details)
+                    .await
+                    .map_err(|e| SourceError::from_ews(&source, e))?;
+                Ok(Event {
+                    uid: at.id.clone(),
+                    recurring: at.instance.is_some(),
+                    at,
+                    details,
+                })
+            }
+            Connection::Graph(graph) => graph
+                .update(at, &details)
+                .await
+                .map_err(|e| SourceError::from_graph(&source, e)),
+        }
+    }
+
+    /// Deletes the event `at` (or, with an instance, only that instance).
+    pub async fn delete(&mut self, at: &EventRef) -> Result<(), SourceError> {
+        let source = self.source.clone();
+        match &self.connection {
+            Connection::Dav(_) => self.dav_delete(at).await,
+            Connection::Exchange(ews) => ews
+                .delete(at)
+                .await
+                .map_err(|e| SourceError::from_ews(&source, e)),
+            Connection::Graph(graph) => graph
+                .delete(at)
+                .await
+                .map_err(|e| SourceError::from_graph(&source, e)),
+        }
+    }
+
+    /// The writable calendar `id`, listing the collections again if it is new.
+    async fn calendar_mut(
+        &mut self,
+        id: &str,
+    ) -> Result<(&Dav, &mut CalendarCache, &Principal), SourceError> {
+        let source = self.source.clone();
+        let dav = self.dav()?;
+        if !dav.calendars.iter().any(|c| c.calendar.id == id) {
+            list_collections(&source, dav).await?;
+            dav.listed = Some(Instant::now());
+        }
+        let cache = dav
+            .calendars
+            .iter_mut()
+            .find(|c| c.calendar.id == id)
+            .ok_or(SourceError::NotFound)?;
+        if !cache.calendar.writable {
+            return Err(SourceError::ReadOnly);
+        }
+        Ok((&dav.dav, cache, &dav.principal))
+    }
+
+    async fn dav_create(
+        &mut self,
+        calendar: &str,
+        mut details: EventDetails,
+    ) -> Result<Event, SourceError> {
+        let source = self.source.clone();
+        let (dav, cache, principal) = self.calendar_mut(calendar).await?;
+        if details.organizer.is_none() && !details.attendees.is_empty() {
+            details.organizer = principal
+                .addresses
+                .first()
+                .map(|a| sparks_api::pim::Attendee {
+                    email: a.trim_start_matches("mailto:").to_owned(),
+                    name: None,
+                    status: sparks_api::pim::Participation::Accepted,
+                });
+        }
+        let uid = format!("{}@sparks", random_id());
+        let collection = Url::parse(&cache.calendar.id).map_err(|_| SourceError::NotFound)?;
+        let href = collection
+            .join(&format!("{uid}.ics"))
+            .map_err(|_| SourceError::NotFound)?;
+        let text = ical::create(&uid, &details, Utc::now());
+        let etag = dav
+            .put(&href, text.clone(), None)
+            .await
+            .map_err(|e| SourceError::from_dav(&source, e))?;
+        cache.put(href.clone(), etag.clone(), text);
+        Ok(Event {
+            at: EventRef {
+                source: source.id.clone(),
+                calendar: calendar.to_owned(),
+                id: href.to_string(),
+                version: etag,
+                instance: None,
+            },
+            uid,
+            recurring: false,
+            details,
+        })
+    }
+
+    /// The object `at` names, if it lies inside its calendar.
+    fn object_url(cache: &CalendarCache, at: &EventRef) -> Result<Url, SourceError> {
+        let href = Url::parse(&at.id).map_err(|_| SourceError::NotFound)?;
+        let collection = Url::parse(&cache.calendar.id).map_err(|_| SourceError::NotFound)?;
+        let inside = href.origin() == collection.origin()
+            && href.path().starts_with(collection.path())
+            && href.path().len() > collection.path().len()
+            && !href.path().contains("/../");
+        inside.then_some(href).ok_or(SourceError::NotFound)
+    }
+
+    async fn dav_update(
+        &mut self,
+        at: &EventRef,
+        details: EventDetails,
+    ) -> Result<Event, SourceError> {
+        let source = self.source.clone();
+        let (dav, cache, _) = self.calendar_mut(&at.calendar).await?;
+        let href = Self::object_url(cache, at)?;
+        let error = |e| SourceError::from_dav(&source, e);
+        let (text, etag) = match cache.object(&href) {
+            Some((text, etag)) if at.version.is_none() || etag == at.version.as_deref() => {
+                (text.to_owned(), etag.map(str::to_owned))
+            }
+            _ => {
+                let fresh = dav.get(&href).await.map_err(error)?;
+                (fresh.data, fresh.etag)
+            }
+        };
+        let expected = at.version.clone().or(etag);
+        let changed = ical::update(&text, at.instance, &details, Utc::now())
+            .map_err(|_| SourceError::NotFound)?;
+        let new_etag = dav
+            .put(&href, changed.clone(), expected.as_deref())
+            .await
+            .map_err(error)?;
+        cache.put(href.clone(), new_etag.clone(), changed);
+        let uid = ical::parse(&text)
+            .ok()
+            .and_then(|i| i.uids().next().map(str::to_owned))
+            .unwrap_or_default();
+        Ok(Event {
+            at: EventRef {
+                version: new_etag,
+                ..at.clone()
+            },
+            uid,
+            recurring: at.instance.is_some(),
+            details,
+        })
+    }
+
+    async fn dav_delete(&mut self, at: &EventRef) -> Result<(), SourceError> {
+        let source = self.source.clone();
+        let (dav, cache, _) = self.calendar_mut(&at.calendar).await?;
+        let href = Self::object_url(cache, at)?;
+        let error = |e| SourceError::from_dav(&source, e);
+        match at.instance {
+            None => {
+                dav.delete(&href, at.version.as_deref())
+                    .await
+                    .map_err(error)?;
+                cache.forget(&href);
+            }
+            Some(instance) => {
+                let current = dav.get(&href).await.map_err(error)?;
+                if at.version.is_some() && current.etag != at.version {
+                    return Err(SourceError::Conflict);
+                }
+                let changed = ical::remove_instance(&current.data, instance)
+                    .map_err(|_| SourceError::NotFound)?;
+                let etag = dav
+                    .put(&href, changed.clone(), current.etag.as_deref())
+                    .await
+                    .map_err(error)?;
+                cache.put(href, etag, changed);
+            }
+        }
+        Ok(())
+    }
+}
