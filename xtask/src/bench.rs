@@ -90,6 +90,25 @@ pub fn middleware() -> Result<ExitCode> {
     result.map(|()| ExitCode::SUCCESS)
 }
 
+/// `bench calendar`: `cargo bench`'s build of the calendar benchmark
+/// (`crates/middleware/benches/calendar.rs`), with the venv's Python `icalendar` as the
+/// parsing baseline.
+pub fn calendar() -> Result<ExitCode> {
+    let ws = Workspace::locate()?;
+    apt::ensure(&[&apt::BUILD, &apt::PYTHON])?;
+    let venv = venv::ensure(&ws)?;
+    let mut bench = ws.cargo([
+        "bench",
+        "--quiet",
+        "-p",
+        "sparks-middleware",
+        "--bench",
+        "calendar",
+    ]);
+    bench.env("SPARKS_TEST_PYTHON", venv.python());
+    process::run(&mut bench).map(|()| ExitCode::SUCCESS)
+}
+
 /// `bench call`: `cargo bench`'s build of the engine's benchmark (`crates/call/benches`),
 /// in a network namespace of its own, with the venv's Python SDK as the baseline.
 pub fn call() -> Result<ExitCode> {

@@ -46,6 +46,8 @@ Commands:
                             10,000 messages against matrix-nio as the baseline (.dev/bench).
   bench middleware          Load the release-built middleware with wrk at 64 connections:
                             /get_token against /healthz of the same server as the ceiling.
+  bench calendar            Parse 10,000 events against Python's icalendar, expand a year, and
+                            answer a week of three sources from cache (target: under 20 ms).
   bench call                Meetings through the LiveKit-protocol fixture: CPU to publish 720p30
                             and to receive four 360p, join to first picture, glass to glass;
                             LiveKit's Python SDK doing the same is the baseline.
@@ -98,7 +100,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
             [what] if what == "chat" => bench::chat(),
             [what] if what == "middleware" => bench::middleware(),
             [what] if what == "call" => bench::call(),
-            _ => Err("`bench` needs what to measure: chat, middleware or call".to_string()),
+            [what] if what == "calendar" => bench::calendar(),
+            _ => {
+                Err("`bench` needs what to measure: chat, middleware, call or calendar".to_string())
+            }
         },
         "deps" => {
             Flags::parse(rest, &[])?;

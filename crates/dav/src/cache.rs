@@ -17,7 +17,22 @@ struct Object {
     ical: ICalendar,
     /// When its events can happen ([`ical::span`]).
     span: (DateTime<Utc>, Option<DateTime<Utc>>),
+    /// Its occurrences around the ranges asked for lately, so the next view over them
+    /// expands nothing.
+    index: std::sync::Mutex<Option<Index>>,
 }
+
+/// An object's occurrences in `[from, to)`, read in `zone`.
+struct Index {
+    zone: chrono_tz::Tz,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    slots: Vec<ical::Slot>,
+}
+
+/// How far around a range an object's index reaches: a year back, two ahead.
+const BEFORE: chrono::TimeDelta = chrono::TimeDelta::days(366);
+const AFTER: chrono::TimeDelta = chrono::TimeDelta::days(2 * 366);
 
 impl Object {
     fn new(etag: Option<String>, text: String, ical: ICalendar) -> Object {
@@ -27,7 +42,50 @@ impl Object {
             text,
             ical,
             span,
+            index: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Its occurrences in `[from, to)`, from its index (built or widened when needed).
+    fn slots(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        zone: chrono_tz::Tz,
+    ) -> Vec<ical::Slot> {
+        let mut index = self
+            .index
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let covers = index
+            .as_ref()
+            .is_some_and(|i| i.zone == zone && i.from <= from && to <= i.to);
+        if !covers {
+            let (wide_from, wide_to) = (
+                from.checked_sub_signed(BEFORE).unwrap_or(from),
+                to.checked_add_signed(AFTER).unwrap_or(to),
+            );
+            let (slots, problems) = ical::slots(&self.ical, wide_from, wide_to, zone);
+            for problem in &problems {
+                tracing::debug!(problem, "part of an event skipped");
+            }
+            *index = Some(Index {
+                zone,
+                from: wide_from,
+                to: wide_to,
+                slots,
+            });
+        }
+        index
+            .as_ref()
+            .map(|i| {
+                i.slots
+                    .iter()
+                    .filter(|s| s.start < to && s.end > from)
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -140,11 +198,12 @@ impl CalendarCache {
             if first >= to || last.is_some_and(|last| last <= from) {
                 continue;
             }
-            let expanded = ical::occurrences(&object.ical, from, to, zone);
-            for problem in &expanded.problems {
-                tracing::debug!(object = %href, problem, "part of an event skipped");
+            let slots = object.slots(from, to, zone);
+            if slots.is_empty() {
+                continue;
             }
-            events.extend(expanded.occurrences.into_iter().map(|o| Event {
+            let found = ical::occurrences_of(&object.ical, &slots, zone);
+            events.extend(found.into_iter().map(|o| Event {
                 at: EventRef {
                     source: self.calendar.source.clone(),
                     calendar: self.calendar.id.clone(),

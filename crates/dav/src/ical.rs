@@ -56,6 +56,16 @@ pub fn parse(text: &str) -> Result<ICalendar, IcalError> {
     ICalendar::parse(text.as_ref()).map_err(|entry| IcalError::Unreadable(format!("{entry:?}")))
 }
 
+/// Where and when one occurrence is, without what it says: what a cache keeps per object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    comp_id: u32,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    all_day: bool,
+    instance: Option<DateTime<Utc>>,
+}
+
 /// The occurrences of `ical`'s events that overlap `[from, to)`. Floating times and dates are
 /// read in `zone`, the user's time zone.
 pub fn occurrences(
@@ -64,17 +74,64 @@ pub fn occurrences(
     to: DateTime<Utc>,
     zone: chrono_tz::Tz,
 ) -> Expanded {
+    let (slots, problems) = slots(ical, from, to, zone);
+    let resolver = ical.build_tz_resolver().with_default(zone);
+    Expanded {
+        occurrences: slots
+            .iter()
+            .filter_map(|slot| occurrence(ical, slot, &resolver))
+            .collect(),
+        problems,
+    }
+}
+
+/// The occurrences a slot list (from [`slots`]) names, as [`occurrences`] gives them.
+pub fn occurrences_of(ical: &ICalendar, slots: &[Slot], zone: chrono_tz::Tz) -> Vec<Occurrence> {
+    let resolver = ical.build_tz_resolver().with_default(zone);
+    slots
+        .iter()
+        .filter_map(|slot| occurrence(ical, slot, &resolver))
+        .collect()
+}
+
+fn occurrence(
+    ical: &ICalendar,
+    slot: &Slot,
+    resolver: &calcard::icalendar::timezone::TzResolver<&str>,
+) -> Option<Occurrence> {
+    let component = ical.components.get(slot.comp_id as usize)?;
+    Some(Occurrence {
+        uid: component.uid().unwrap_or_default().to_owned(),
+        recurring: slot.instance.is_some(),
+        instance: slot.instance,
+        details: details(
+            ical,
+            slot.comp_id,
+            component,
+            slot.start,
+            slot.end,
+            slot.all_day,
+            resolver,
+        ),
+    })
+}
+
+/// When `ical`'s events happen in `[from, to)`, by start, and why any part could not be placed.
+pub fn slots(
+    ical: &ICalendar,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+) -> (Vec<Slot>, Vec<String>) {
     let prepared = prepared_for_expansion(ical, to);
     let expand = prepared.expand_dates(zone, EXPANSION_LIMIT);
     let resolver = ical.build_tz_resolver().with_default(zone);
-    let mut out = Expanded {
-        problems: expand
-            .errors
-            .iter()
-            .map(|e| format!("component {}: {}", e.comp_id, e.error))
-            .collect(),
-        ..Expanded::default()
-    };
+    let mut problems: Vec<String> = expand
+        .errors
+        .iter()
+        .map(|e| format!("component {}: {}", e.comp_id, e.error))
+        .collect();
+    let mut slots = Vec::new();
     for event in expand.events {
         let Some(component) = ical.components.get(event.comp_id as usize) else {
             continue;
@@ -83,8 +140,7 @@ pub fn occurrences(
             continue;
         }
         let Some(end) = event.clone().try_into_date_time() else {
-            out.problems
-                .push(format!("component {}: no valid end", event.comp_id));
+            problems.push(format!("component {}: no valid end", event.comp_id));
             continue;
         };
         let (start, end) = (end.start, end.end);
@@ -112,23 +168,16 @@ pub fn occurrences(
                 }
             })
         });
-        out.occurrences.push(Occurrence {
-            uid: component.uid().unwrap_or_default().to_owned(),
-            recurring,
+        slots.push(Slot {
+            comp_id: event.comp_id,
+            start,
+            end,
+            all_day,
             instance,
-            details: details(
-                ical,
-                event.comp_id,
-                component,
-                start,
-                end,
-                all_day,
-                &resolver,
-            ),
         });
     }
-    out.occurrences.sort_by_key(|o| o.details.start);
-    out
+    slots.sort_by_key(|s| s.start);
+    (slots, problems)
 }
 
 /// When an object's events can happen at all: from a day before its earliest start to a day
@@ -149,6 +198,8 @@ pub fn span(ical: &ICalendar) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
     let mut last: Option<DateTime<Utc>> = None;
     let mut longest = TimeDelta::days(1);
     let mut open = false;
+    // Rules that end after a number of instances: their last one is found by expanding once.
+    let mut counted = false;
     for component in ical
         .components
         .iter()
@@ -174,6 +225,12 @@ pub fn span(ical: &ICalendar) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
                         .and_then(|u| u.to_date_time_with_tz(Tz::UTC))
                     {
                         Some(until) => last = last.max(Some(until.with_timezone(&Utc))),
+                        None if rule
+                            .count
+                            .is_some_and(|c| (c as usize) < EXPANSION_LIMIT / 2) =>
+                        {
+                            counted = true;
+                        }
                         None => open = true,
                     },
                     _ => return unbounded,
@@ -209,6 +266,16 @@ pub fn span(ical: &ICalendar) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
         f.checked_sub_signed(TimeDelta::days(1))
             .unwrap_or(DateTime::<Utc>::MIN_UTC)
     });
+    if counted
+        && !open
+        && let Some(from) = first
+    {
+        let horizon = from
+            .checked_add_signed(TimeDelta::days(365 * 500))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let expanded = occurrences(ical, from, horizon, chrono_tz::UTC);
+        last = last.max(expanded.occurrences.iter().map(|o| o.details.end).max());
+    }
     match (first, last) {
         (Some(first), _) if open => (first, None),
         (Some(first), Some(last)) => (first, last.checked_add_signed(longest + TimeDelta::days(1))),
@@ -225,8 +292,38 @@ pub fn span(ical: &ICalendar) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
 ///   DTSTART is in UTC in `zone` instead;
 /// - rules without an end stop a little after `to`, because calcard expands from the first
 ///   instance with one budget for the whole object.
+///
+/// Only what expansion reads is copied (times, rules, UID, and the time zones); the rest of
+/// the object stays in the original, which the occurrences' details are read from.
 fn prepared_for_expansion(ical: &ICalendar, to: DateTime<Utc>) -> ICalendar {
-    let mut copy = ical.clone();
+    let in_zone: Vec<bool> = zone_parts(ical);
+    let mut copy = ICalendar {
+        components: ical
+            .components
+            .iter()
+            .zip(&in_zone)
+            .map(|(component, zone)| ICalendarComponent {
+                component_type: component.component_type.clone(),
+                entries: if *zone {
+                    component.entries.clone()
+                } else if component.component_type.has_time_ranges() {
+                    component
+                        .entries
+                        .iter()
+                        .filter(|e| is_timing(&e.name))
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                component_ids: if *zone {
+                    component.component_ids.clone()
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect(),
+    };
     let uids: Vec<String> = ical.uids().map(str::to_owned).collect();
     let until = (to + TimeDelta::days(2)).naive_utc();
     for component in &mut copy.components {
@@ -260,6 +357,40 @@ fn prepared_for_expansion(ical: &ICalendar, to: DateTime<Utc>) -> ICalendar {
         }
     }
     copy
+}
+
+/// Which components are VTIMEZONEs or parts of one.
+fn zone_parts(ical: &ICalendar) -> Vec<bool> {
+    let mut zone = vec![false; ical.components.len()];
+    for (i, component) in ical.components.iter().enumerate() {
+        if component.component_type == ICalendarComponentType::VTimezone {
+            zone[i] = true;
+            for child in &component.component_ids {
+                if let Some(part) = zone.get_mut(*child as usize) {
+                    *part = true;
+                }
+            }
+        }
+    }
+    zone
+}
+
+/// The properties expansion reads.
+fn is_timing(name: &ICalendarProperty) -> bool {
+    matches!(
+        name,
+        ICalendarProperty::Uid
+            | ICalendarProperty::Dtstart
+            | ICalendarProperty::Dtend
+            | ICalendarProperty::Due
+            | ICalendarProperty::Duration
+            | ICalendarProperty::Rrule
+            | ICalendarProperty::Rdate
+            | ICalendarProperty::Exdate
+            | ICalendarProperty::RecurrenceId
+            | ICalendarProperty::Completed
+            | ICalendarProperty::Created
+    )
 }
 
 /// A DTSTART, DTEND, RECURRENCE-ID or EXDATE in UTC without a TZID.
