@@ -409,10 +409,49 @@ async fn the_app_finds_the_middleware_through_its_homeserver_and_signs_in() -> R
             expires_in: token.expires_in_secs,
         })
         .await?;
-    // The generated tenant has a homeserver and nothing else.
-    assert_eq!(services, sparks_middleware_client::Services::default());
+    // The generated tenant has a homeserver and Radicale for calendars and contacts.
+    assert_eq!(
+        services,
+        sparks_middleware_client::Services {
+            calendar: true,
+            contacts: true,
+            ..sparks_middleware_client::Services::default()
+        }
+    );
     assert_eq!(middleware.user_id().await, Some(session.user_id()));
     assert_eq!(middleware.services().await?, services);
+
+    // The app's typed client signs in to Radicale and reads calendars and a week of events.
+    let sources = middleware.sources().await?;
+    assert_eq!(sources.len(), 1);
+    assert!(!sources[0].connected);
+    let wrong = sparks_middleware_client::pim::Credentials {
+        username: "alice".into(),
+        password: "wrong".into(),
+    };
+    let refused = middleware.connect_source("radicale", &wrong).await;
+    assert!(
+        matches!(
+            refused,
+            Err(sparks_middleware_client::ClientError::Refused { status: 403, .. })
+        ),
+        "{refused:?}"
+    );
+    let right = sparks_middleware_client::pim::Credentials {
+        username: "alice".into(),
+        password: "alicepass".into(),
+    };
+    middleware.connect_source("radicale", &right).await?;
+    assert!(middleware.sources().await?[0].connected);
+    let calendars = middleware.calendars().await?;
+    assert!(calendars.unavailable.is_empty(), "{calendars:?}");
+    let now = chrono::Utc::now();
+    let week = middleware
+        .events(now, now + chrono::Duration::days(7), "Europe/Berlin")
+        .await?;
+    assert!(week.unavailable.is_empty(), "{week:?}");
+    let people = middleware.contacts("").await?;
+    assert!(people.unavailable.is_empty(), "{people:?}");
 
     // Someone else's OpenID token is someone else's session; a made-up one is refused.
     let forged = OpenIdToken {

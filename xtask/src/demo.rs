@@ -17,8 +17,14 @@ pub fn run(seed: bool) -> Result<ExitCode> {
     apt::ensure(apt::ALL)?;
     let venv = venv::ensure(&ws)?;
     let mut demo = stack::ensure_demo_server(&ws, &venv, false)?;
+    println!("Starting Radicale (CalDAV/CardDAV) for the calendar…");
+    let mut radicale = crate::radicale::Radicale::start(
+        &venv,
+        &demo.layout.state_dir.join("radicale"),
+        crate::server::free_port()?,
+    )?;
     if seed {
-        stack::seed(&ws, &demo)?;
+        stack::seed(&ws, &demo, Some(&radicale.url()))?;
     }
     ws.build_all()?;
     let port = demo
@@ -35,10 +41,15 @@ pub fn run(seed: bool) -> Result<ExitCode> {
         "Starting the Sparks middleware at {}…",
         crate::middleware::url(port)
     );
-    let mut middleware = Middleware::start(&ws, &dir, port, &demo.layout)?;
+    let mut middleware = Middleware::start(&ws, &dir, port, &demo.layout, Some(&radicale.url()))?;
     print_locations(&ws, &demo, &middleware);
+    println!(
+        "Calendar:        Radicale at {} — in Sparks' calendar, sign in as alice / alicepass",
+        radicale.url()
+    );
     let status = run_app(&ws, &mut demo);
     middleware.stop();
+    radicale.stop();
     if let Some(server) = demo.server.as_mut() {
         server.stop();
     }

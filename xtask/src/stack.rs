@@ -195,7 +195,7 @@ fn pick_port() -> Result<u16> {
 }
 
 /// Runs the demo seeder: demo users, rooms, and a logged-in demo account in the app's home.
-pub fn seed(ws: &Workspace, demo: &DemoServer) -> Result<()> {
+pub fn seed(ws: &Workspace, demo: &DemoServer, radicale: Option<&str>) -> Result<()> {
     let home = demo.sparks_home();
     println!(
         "Seeding demo users and rooms on {} and logging the demo account in for {}…",
@@ -211,6 +211,9 @@ pub fn seed(ws: &Workspace, demo: &DemoServer) -> Result<()> {
         .arg(&demo.secrets.registration)
         .arg("--sparks-home")
         .arg(&home);
+    if let Some(radicale) = radicale {
+        command.arg("--radicale").arg(radicale);
+    }
     process::run(&mut command).map_err(|error| format!("seeding the demo failed: {error}"))
 }
 
@@ -226,7 +229,7 @@ pub fn up(seed_it: bool) -> Result<ExitCode> {
     let ws = Workspace::locate()?;
     let demo = prepare(&ws, true)?;
     if seed_it {
-        seed(&ws, &demo).map_err(|error| {
+        seed(&ws, &demo, None).map_err(|error| {
             format!("{error}\nSynapse keeps running; stop it with `cargo xtask stack down`.")
         })?;
     }

@@ -47,15 +47,20 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
     let mut server = Server::start(&layout, &venv)?;
     server.wait_healthy()?;
     let middleware_port = layout.middleware_port.ok_or("no middleware port")?;
-    println!("Starting the Sparks middleware beside it…");
-    let mut middleware =
-        Middleware::start(&ws, &dir.path.join("middleware"), middleware_port, &layout)?;
-    println!("Starting an OpenID provider (oidc-provider)…");
-    let mut provider =
-        crate::oidc::Provider::start(&ws, &dir.path.join("oidc"), server::free_port()?)?;
     println!("Starting Radicale (CalDAV/CardDAV)…");
     let mut radicale =
         crate::radicale::Radicale::start(&venv, &dir.path.join("radicale"), server::free_port()?)?;
+    println!("Starting the Sparks middleware beside it…");
+    let mut middleware = Middleware::start(
+        &ws,
+        &dir.path.join("middleware"),
+        middleware_port,
+        &layout,
+        Some(&radicale.url()),
+    )?;
+    println!("Starting an OpenID provider (oidc-provider)…");
+    let mut provider =
+        crate::oidc::Provider::start(&ws, &dir.path.join("oidc"), server::free_port()?)?;
     println!("Starting a test PostgreSQL…");
     let postgres = crate::postgres::Postgres::start()?;
     command

@@ -53,8 +53,8 @@ fn event(n: usize) -> String {
          ATTENDEE;CN=Carol Example;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:carol@example.org\r\n",
         n % 40
     );
-    if n % 3 == 0 {
-        text.push_str(if n % 2 == 0 {
+    if n.is_multiple_of(3) {
+        text.push_str(if n.is_multiple_of(2) {
             "RRULE:FREQ=WEEKLY;COUNT=30\r\n"
         } else {
             "RRULE:FREQ=WEEKLY;BYDAY=MO,WE\r\n"

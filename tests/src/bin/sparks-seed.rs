@@ -32,12 +32,15 @@ struct Args {
     homeserver: String,
     secret: String,
     home: PathBuf,
+    /// A Radicale to fill with the demo account's calendars and contacts.
+    radicale: Option<String>,
 }
 
 fn args() -> Result<Args, Error> {
     let mut homeserver = None;
     let mut secret = None;
     let mut home = None;
+    let mut radicale = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -45,6 +48,7 @@ fn args() -> Result<Args, Error> {
             "--homeserver" => homeserver = Some(value),
             "--registration-secret" => secret = Some(value),
             "--sparks-home" => home = Some(PathBuf::from(value)),
+            "--radicale" => radicale = Some(value),
             other => return Err(format!("unknown option {other}").into()),
         }
     }
@@ -52,6 +56,7 @@ fn args() -> Result<Args, Error> {
         homeserver: homeserver.ok_or("--homeserver is required")?,
         secret: secret.ok_or("--registration-secret is required")?,
         home: home.ok_or("--sparks-home is required")?,
+        radicale,
     })
 }
 
@@ -103,6 +108,9 @@ async fn run() -> Result<(), Error> {
     };
     session.start().await;
 
+    if let Some(radicale) = &args.radicale {
+        seed_calendar(radicale, &server).await?;
+    }
     let marker = args.home.join("seeded");
     if marker.exists() {
         settle(&session).await;
@@ -311,4 +319,142 @@ fn tempdir(home: &Path) -> Result<PathBuf, Error> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// Alice's calendars on Radicale (a work calendar and the one Bob shares), a week of events
+/// around today in Berlin time, and an address book with Bob and Carol. Runs on every start;
+/// what is there already stays.
+async fn seed_calendar(radicale: &str, server: &Homeserver) -> Result<(), Error> {
+    use chrono::{Datelike, TimeZone};
+    use sparks_api::pim::{Attendee, EventDetails, Participation};
+    use sparks_dav::{Dav, DavError};
+    let base = url::Url::parse(radicale)?;
+    let alice = Dav::new(
+        reqwest::Client::new(),
+        base.clone(),
+        "radicale",
+        "alice",
+        "alicepass",
+    );
+    alice.discover().await?;
+    let zone = chrono_tz::Europe::Berlin;
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    for (path, name, colour, book) in [
+        ("alice/work/", "Work", Some("#3b82f6"), false),
+        ("alice/shared/", "Team", Some("#10b981"), false),
+        ("alice/contacts/", "Contacts", None, true),
+    ] {
+        match alice
+            .create_collection(&base.join(path)?, name, colour, book)
+            .await
+        {
+            Ok(()) | Err(DavError::Conflict | DavError::Forbidden(_)) => {}
+            Err(DavError::Protocol(p)) if p.contains("405") => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let at = |day: i64, h: u32, m: u32| {
+        zone.from_local_datetime(
+            &(monday + chrono::Duration::days(day))
+                .and_hms_opt(h, m, 0)
+                .unwrap_or_default(),
+        )
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default()
+    };
+    let bob = Attendee {
+        email: "bob@example.org".into(),
+        name: Some("Bob Demo".into()),
+        status: Participation::Accepted,
+    };
+    let events = [
+        (
+            "work",
+            "standup-mon",
+            "Stand-up",
+            at(0, 9, 30),
+            at(0, 9, 45),
+            vec![],
+        ),
+        (
+            "work",
+            "planning",
+            "Planning Q1",
+            at(1, 10, 0),
+            at(1, 11, 30),
+            vec![bob.clone()],
+        ),
+        (
+            "shared",
+            "lunch",
+            "Team lunch",
+            at(2, 12, 0),
+            at(2, 13, 0),
+            vec![bob.clone()],
+        ),
+        (
+            "work",
+            "one-on-one",
+            "1:1 with Carol",
+            at(3, 15, 0),
+            at(3, 15, 30),
+            vec![],
+        ),
+        (
+            "shared",
+            "review",
+            "Design review",
+            at(4, 14, 0),
+            at(4, 15, 0),
+            vec![bob],
+        ),
+    ];
+    for (calendar, uid, title, start, end, attendees) in events {
+        let details = EventDetails {
+            title: title.into(),
+            start,
+            end,
+            all_day: false,
+            time_zone: Some("Europe/Berlin".into()),
+            location: String::new(),
+            description: String::new(),
+            organizer: None,
+            attendees,
+            meeting: None,
+            reminders: vec![10],
+        };
+        let href = base.join(&format!("alice/{calendar}/{uid}.ics"))?;
+        match alice
+            .put(
+                &href,
+                sparks_dav::ical::create(uid, &details, chrono::Utc::now()),
+                None,
+            )
+            .await
+        {
+            Ok(_) | Err(DavError::Conflict) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    for (id, name, email, user) in [
+        ("bob", "Bob Demo", "bob@example.org", "bob"),
+        ("carol", "Carol Demo", "carol@example.org", "carol"),
+    ] {
+        let card = format!(
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:{id}\r\nFN:{name}\r\nEMAIL:{email}\r\nORG:Sparks Demo\r\n\
+             IMPP:matrix:u/{}\r\nEND:VCARD\r\n",
+            server.user_id(user).trim_start_matches('@')
+        );
+        match alice
+            .put(&base.join(&format!("alice/contacts/{id}.vcf"))?, card, None)
+            .await
+        {
+            Ok(_) | Err(DavError::Conflict) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    println!("Radicale: calendars and contacts for alice / alicepass");
+    Ok(())
 }
