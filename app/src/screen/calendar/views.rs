@@ -100,7 +100,7 @@ impl Calendar {
                 );
             }
         }
-        if event.details.meeting.is_some() {
+        if !compact && event.details.meeting.is_some() {
             content = content.push(
                 text(i18n.tr("calendar-has-meeting"))
                     .size(theme::size::SMALL)
@@ -360,11 +360,11 @@ impl Calendar {
             let mut slot = row![
                 text(format!("{hour:02}:00"))
                     .width(60)
+                    .height(44)
                     .size(theme::size::SMALL)
                     .style(theme::text::muted)
             ]
-            .spacing(space::S)
-            .height(Length::Fixed(44.0));
+            .spacing(space::S);
             for (i, event) in &events {
                 let start = event.details.start.with_timezone(&self.zone);
                 let starts_here = !event.details.all_day
@@ -376,7 +376,12 @@ impl Calendar {
             }
             hours = hours.push(container(slot).width(Length::Fill));
         }
-        scrollable(hours).height(Length::Fill).into()
+        scrollable(hours.padding(iced::Padding {
+            right: space::L,
+            ..iced::Padding::ZERO
+        }))
+        .height(Length::Fill)
+        .into()
     }
 
     fn week<'a>(&'a self, i18n: &I18n) -> Element<'a, Message> {
