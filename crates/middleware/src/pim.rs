@@ -23,6 +23,8 @@ use crate::store::Who;
 
 mod change;
 pub mod routes;
+#[cfg(test)]
+mod tests;
 
 /// How long a CalDAV cache is served before it is synced again (a burst of requests from one
 /// client costs one sync). A change made through this middleware makes every user's copy of

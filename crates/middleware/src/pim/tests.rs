@@ -1,0 +1,206 @@
+//! The merged answers over a Microsoft Graph source (a loopback server answering with the
+//! documented payloads in `crates/exchange/fixtures/graph`) and a CalDAV source that is down.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use sparks_api::pim::{Credentials, SourceKind};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::{Ask, Part, Pim, SourceError};
+use crate::config::Source;
+use crate::store::Who;
+
+const TOKEN: &str = "graph-access-token";
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/../exchange/fixtures/graph/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Answers Graph's calendars, calendarView and contacts with the documented payloads; a
+/// request without the token gets Graph's documented error with 401.
+async fn graph() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}/v1.0/", listener.local_addr().expect("address"));
+    let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = asked.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 16_384 {
+                    if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_lowercase();
+                let path = head
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned();
+                let authorised =
+                    head.contains(&format!("authorization: bearer {}", TOKEN.to_lowercase()));
+                let (status, body) = if !authorised {
+                    ("401 Unauthorized", fixture("error.response.json"))
+                } else if path.contains("/calendarview") {
+                    ("200 OK", fixture("instances.response.json"))
+                } else if path.ends_with("/me/calendars") {
+                    ("200 OK", fixture("calendars.response.json"))
+                } else if path.contains("/me/contacts") {
+                    (
+                        "200 OK",
+                        format!("{{\"value\":[{}]}}", fixture("contact-matrix.derived.json")),
+                    )
+                } else {
+                    ("404 Not Found", fixture("error.response.json"))
+                };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (base, asked)
+}
+
+fn source(id: &str, kind: SourceKind, url: &str) -> Source {
+    Source {
+        id: id.into(),
+        name: id.to_uppercase(),
+        kind,
+        url: url::Url::parse(url).expect("a URL"),
+        calendars: true,
+        contacts: true,
+        shared: Vec::new(),
+    }
+}
+
+fn who() -> Who {
+    Who {
+        user_id: "@alice:example.org".into(),
+        tenant: "t".into(),
+    }
+}
+
+fn token(password: &str) -> Credentials {
+    Credentials {
+        username: "alice@contoso.com".into(),
+        password: password.into(),
+    }
+}
+
+#[tokio::test]
+async fn a_graph_source_signs_in_and_answers_with_its_source_named() {
+    let (base, _) = graph().await;
+    let m365 = source("m365", SourceKind::Graph, &base);
+    let pim = Pim::new();
+    let refused = pim.connect(&who(), &m365, &token("stolen")).await;
+    assert_eq!(refused, Err(SourceError::Unauthorized("M365".into())));
+    pim.connect(&who(), &m365, &token(TOKEN))
+        .await
+        .expect("signs in");
+    let sources = [m365];
+    let ask = |ask| {
+        let pim = &pim;
+        let sources = &sources;
+        async move { pim.merged(&who(), sources, &ask, |_| async { None }).await }
+    };
+    let (parts, unavailable) = ask(Ask::Calendars).await;
+    assert!(unavailable.is_empty(), "{unavailable:?}");
+    let [Part::Calendars(calendars)] = &parts[..] else {
+        panic!("one source's calendars");
+    };
+    assert_eq!(calendars.len(), 1);
+    assert_eq!(calendars[0].source, "m365");
+
+    let from = Utc
+        .with_ymd_and_hms(2019, 4, 1, 0, 0, 0)
+        .single()
+        .expect("time");
+    let to = Utc
+        .with_ymd_and_hms(2019, 5, 1, 0, 0, 0)
+        .single()
+        .expect("time");
+    let (parts, _) = ask(Ask::Events {
+        from,
+        to,
+        zone: chrono_tz::UTC,
+    })
+    .await;
+    let [Part::Events(events)] = &parts[..] else {
+        panic!("one source's events");
+    };
+    let events = super::merge_events(vec![events.clone()], from, to);
+    assert!(events.len() >= 3, "{events:?}");
+    assert!(events.iter().all(|e| e.at.source == "m365" && e.recurring));
+    assert!(
+        events
+            .windows(2)
+            .all(|w| w[0].details.start <= w[1].details.start)
+    );
+    assert_eq!(events[0].details.title, "Review strategy for Q3");
+
+    let (parts, _) = ask(Ask::Contacts("alex")).await;
+    let [Part::Contacts(contacts)] = &parts[..] else {
+        panic!("one source's contacts");
+    };
+    assert_eq!(contacts[0].name, "Alex Wilber");
+}
+
+#[tokio::test]
+async fn a_source_that_is_down_is_named_and_the_other_still_answers() {
+    let (base, _) = graph().await;
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address");
+    let sources = [
+        source("m365", SourceKind::Graph, &base),
+        source("nextcloud", SourceKind::Dav, &format!("http://{dead}/")),
+    ];
+    let pim = Pim::new();
+    let (parts, unavailable) = pim
+        .merged(&who(), &sources, &Ask::Calendars, |s| {
+            let credentials = if s.id == "m365" {
+                token(TOKEN)
+            } else {
+                token("pw")
+            };
+            async move { Some(credentials) }
+        })
+        .await;
+    assert_eq!(parts.len(), 1, "the Graph source answers");
+    assert_eq!(unavailable.len(), 1);
+    assert_eq!(unavailable[0].source, "nextcloud");
+    assert!(
+        unavailable[0]
+            .reason
+            .contains("NEXTCLOUD cannot be reached"),
+        "{unavailable:?}"
+    );
+    // Without credentials a source is simply not there: no error.
+    let (parts, unavailable) = pim
+        .merged(
+            &Who {
+                user_id: "@bob:example.org".into(),
+                tenant: "t".into(),
+            },
+            &sources,
+            &Ask::Calendars,
+            |_| async { None },
+        )
+        .await;
+    assert!(parts.is_empty() && unavailable.is_empty());
+}
