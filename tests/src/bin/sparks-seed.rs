@@ -426,17 +426,15 @@ async fn seed_calendar(radicale: &str, server: &Homeserver) -> Result<(), Error>
             reminders: vec![10],
         };
         let href = base.join(&format!("alice/{calendar}/{uid}.ics"))?;
-        match alice
-            .put(
-                &href,
-                sparks_dav::ical::create(uid, &details, chrono::Utc::now()),
-                None,
-            )
-            .await
-        {
-            Ok(_) | Err(DavError::Conflict) => {}
-            Err(e) => return Err(e.into()),
-        }
+        kept(
+            alice
+                .put(
+                    &href,
+                    sparks_dav::ical::create(uid, &details, chrono::Utc::now()),
+                    None,
+                )
+                .await,
+        )?;
     }
     for (id, name, email, user) in [
         ("bob", "Bob Demo", "bob@example.org", "bob"),
@@ -447,14 +445,20 @@ async fn seed_calendar(radicale: &str, server: &Homeserver) -> Result<(), Error>
              IMPP:matrix:u/{}\r\nEND:VCARD\r\n",
             server.user_id(user).trim_start_matches('@')
         );
-        match alice
-            .put(&base.join(&format!("alice/contacts/{id}.vcf"))?, card, None)
-            .await
-        {
-            Ok(_) | Err(DavError::Conflict) => {}
-            Err(e) => return Err(e.into()),
-        }
+        kept(
+            alice
+                .put(&base.join(&format!("alice/contacts/{id}.vcf"))?, card, None)
+                .await,
+        )?;
     }
     println!("Radicale: calendars and contacts for alice / alicepass");
     Ok(())
+}
+
+/// A PUT that found the object there already (an earlier seeding) is fine.
+fn kept(result: Result<Option<String>, sparks_dav::DavError>) -> Result<(), Error> {
+    match result {
+        Ok(_) | Err(sparks_dav::DavError::Conflict) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -41,6 +41,15 @@ impl Calendar {
         }
     }
 
+    /// What the operator named source `id`.
+    fn source_name(&self, id: &str) -> String {
+        self.snapshot
+            .sources
+            .iter()
+            .find(|s| s.id == id)
+            .map_or_else(|| id.to_owned(), |s| s.name.clone())
+    }
+
     fn local_date(&self, at: DateTime<Utc>, all_day: bool) -> NaiveDate {
         if all_day {
             at.date_naive()
@@ -219,12 +228,7 @@ impl Calendar {
             let key = calendar_key(&calendar.source, &calendar.id);
             let on = !self.hidden.contains(&key);
             let color = calendar.color.as_deref().and_then(theme::hex);
-            let source = self
-                .snapshot
-                .sources
-                .iter()
-                .find(|s| s.id == calendar.source)
-                .map_or(calendar.source.clone(), |s| s.name.clone());
+            let source = self.source_name(&calendar.source);
             list = list.push(
                 button(
                     row![
@@ -265,12 +269,7 @@ impl Calendar {
             );
         }
         for gone in &self.snapshot.unavailable {
-            let name = self
-                .snapshot
-                .sources
-                .iter()
-                .find(|s| s.id == gone.source)
-                .map_or(gone.source.clone(), |s| s.name.clone());
+            let name = self.source_name(&gone.source);
             list = list.push(
                 container(
                     column![
@@ -477,12 +476,7 @@ impl Calendar {
         let Some(connect) = &self.connect else {
             return Space::new().into();
         };
-        let name = self
-            .snapshot
-            .sources
-            .iter()
-            .find(|s| s.id == connect.source)
-            .map_or(connect.source.clone(), |s| s.name.clone());
+        let name = self.source_name(&connect.source);
         let mut form = column![
             text(i18n.tr_args("calendar-sign-in-title", [("source", name.into())]))
                 .size(theme::size::HEADING)
