@@ -151,7 +151,10 @@ async fn bob_sees_and_edits_alices_shared_calendar_and_concurrent_edits_conflict
         .expect("Alice's event");
     assert_eq!(event.details.start, at(14, 9));
     assert!(etag.is_some(), "Radicale answers a PUT with the new ETag");
-    assert_eq!(event.at.version, etag, "the synced version is the one the PUT made");
+    assert_eq!(
+        event.at.version, etag,
+        "the synced version is the one the PUT made"
+    );
     let seen_etag = event.at.version.clone().expect("an ETag");
 
     // Both edit the version they saw: Alice first, so Bob's edit is refused.
