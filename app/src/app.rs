@@ -385,7 +385,15 @@ impl Sparks {
                 self.screen = Screen::Login(form);
             }
             Message::SystemMode(mode) => self.system_mode = mode,
-            Message::Tick => self.now_ms = time::now_ms(),
+            Message::Tick => {
+                self.now_ms = time::now_ms();
+                if let Screen::Home { home, .. } = &mut self.screen {
+                    let action = home
+                        .calendar_mut()
+                        .set_today(chrono::Local::now().date_naive());
+                    return self.calendar_action(action);
+                }
+            }
             Message::FocusNext => return iced::widget::operation::focus_next(),
             Message::FocusPrevious => return iced::widget::operation::focus_previous(),
         }

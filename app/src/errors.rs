@@ -110,6 +110,45 @@ pub fn services(i18n: &I18n, error: &crate::app::ServicesError) -> String {
     }
 }
 
+/// What a calendar or contacts source's trouble code means, in the user's language; `source`
+/// names the server. Codes this version does not know keep the middleware's own `fallback`.
+pub fn source_problem(i18n: &I18n, errcode: &str, source: &str, fallback: &str) -> String {
+    let named = |key| i18n.tr_args(key, [("source", source.into())]);
+    match errcode {
+        "M_NOT_CONNECTED" => named("source-error-not-connected"),
+        "M_BAD_CREDENTIALS" => named("source-error-credentials"),
+        "M_UNAVAILABLE" => named("source-error-unavailable"),
+        "M_CONFLICT" => i18n.tr("event-conflict"),
+        "M_NOT_FOUND" => i18n.tr("source-error-not-found"),
+        "M_FORBIDDEN" => i18n.tr("event-read-only"),
+        "M_TOO_LARGE" => i18n.tr("source-error-too-large"),
+        "M_LIMIT_EXCEEDED" => i18n.tr("source-error-rate-limited"),
+        _ => fallback.to_owned(),
+    }
+}
+
+/// A calendar or contacts request to the middleware that failed; `source` names the server
+/// it was about.
+pub fn calendar(
+    i18n: &I18n,
+    error: &sparks_middleware_client::ClientError,
+    source: &str,
+) -> String {
+    use sparks_middleware_client::ClientError;
+    match error {
+        ClientError::Refused { errcode, error, .. } => source_problem(i18n, errcode, source, error),
+        ClientError::Unreachable(details) => i18n.tr_args(
+            "services-error-unreachable",
+            [("details", details.as_str().into())],
+        ),
+        ClientError::Protocol(details) => i18n.tr_args(
+            "services-error-protocol",
+            [("details", details.as_str().into())],
+        ),
+        ClientError::SignedOut => i18n.tr("services-error-signed-out"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sparks_domain::Language;
@@ -160,6 +199,34 @@ mod tests {
                 }
             )
             .contains("a.example")
+        );
+    }
+
+    #[test]
+    fn source_troubles_are_said_in_the_users_language() {
+        let de = I18n::new(Language::German);
+        let codes = [
+            "M_NOT_CONNECTED",
+            "M_BAD_CREDENTIALS",
+            "M_UNAVAILABLE",
+            "M_CONFLICT",
+            "M_NOT_FOUND",
+            "M_FORBIDDEN",
+            "M_TOO_LARGE",
+            "M_LIMIT_EXCEEDED",
+        ];
+        let said: Vec<String> = codes
+            .iter()
+            .map(|code| source_problem(&de, code, "Nextcloud", "English words"))
+            .collect();
+        assert!(said.iter().all(|s| s != "English words"), "{said:?}");
+        let unique: std::collections::HashSet<_> = said.iter().collect();
+        assert_eq!(unique.len(), codes.len(), "{said:?}");
+        assert!(said[2].contains("Nextcloud") && said[2].contains("nicht erreichbar"));
+        // A code this version does not know keeps the middleware's sentence.
+        assert_eq!(
+            source_problem(&de, "M_NEW_THING", "Nextcloud", "English words"),
+            "English words"
         );
     }
 }

@@ -81,6 +81,35 @@ fn views_ask_for_their_own_range() -> Result<(), Error> {
 }
 
 #[test]
+fn after_midnight_the_view_moves_on_to_the_new_day() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut calendar = support::sample_calendar();
+    calendar.update(Message::Mode(Mode::Day));
+    find(&calendar, &en, "Sun 22 November")?;
+    assert_eq!(calendar.set_today(support::today()), Action::None);
+    let tomorrow = support::today() + chrono::Duration::days(1);
+    let Action::Load { start, end, .. } = calendar.set_today(tomorrow) else {
+        panic!("a new day asks for its events");
+    };
+    assert_eq!(
+        (start, end),
+        (
+            berlin(tomorrow, 0, 0),
+            berlin(tomorrow + chrono::Duration::days(1), 0, 0)
+        )
+    );
+    find(&calendar, &en, "Mon 23 November")?;
+    // Looking at another day, the view stays there; \"Today\" is the new day.
+    calendar.update(Message::Previous);
+    calendar.update(Message::Previous);
+    calendar.set_today(tomorrow + chrono::Duration::days(1));
+    find(&calendar, &en, "Sat 21 November")?;
+    calendar.update(Message::Today);
+    find(&calendar, &en, "Tue 24 November")?;
+    Ok(())
+}
+
+#[test]
 fn a_new_event_with_an_invitee_and_a_sparks_meeting() -> Result<(), Error> {
     let en = I18n::new(Language::English);
     let mut calendar = support::sample_calendar();

@@ -395,6 +395,40 @@ async fn a_source_that_is_down_is_reported_and_the_others_still_answer() -> Resu
     assert!(calendars.calendars.iter().any(|c| c.source == "mirror"));
     assert!(calendars.unavailable.is_empty(), "{calendars:?}");
 
+    // Long notes (minutes pasted in) are kept whole; a body past the events limit is refused.
+    let notes: String = (0..2000)
+        .map(|i| format!("Item {i}: ünïcödé agenda line, decisions and owners.\n"))
+        .collect();
+    assert!(notes.len() > 100 * 1024);
+    let long = |description: &str| {
+        json!({ "source": "radicale", "calendar": own.as_str(), "details": {
+            "title": "Minutes", "start": at(3, 9), "end": at(3, 10), "description": description } })
+    };
+    let (status, body) = carol
+        .call(reqwest::Method::POST, "/v1/events", Some(long(&notes)))
+        .await?;
+    assert_eq!(status, 201, "{body}");
+    let range = format!(
+        "/v1/events?start={}&end={}",
+        at(3, 0).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        at(4, 0).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let day: EventList = carol.get(&range).await?;
+    let minutes = day
+        .events
+        .iter()
+        .find(|e| e.at.calendar == own.as_str() && e.details.title == "Minutes")
+        .ok_or("the minutes")?;
+    assert_eq!(minutes.details.description, notes);
+    let (status, body) = carol
+        .call(
+            reqwest::Method::POST,
+            "/v1/events",
+            Some(long(&notes.repeat(3))),
+        )
+        .await?;
+    assert_eq!((status, errcode(&body).as_str()), (413, "M_TOO_LARGE"));
+
     // The mirror goes away; a second middleware on the same database (as after a restart, or
     // behind a load balancer) opens both sources with the stored credentials.
     let port = mirror.port;
@@ -409,6 +443,7 @@ async fn a_source_that_is_down_is_reported_and_the_others_still_answer() -> Resu
     assert!(calendars.calendars.iter().all(|c| c.source != "mirror"));
     assert_eq!(calendars.unavailable.len(), 1, "{calendars:?}");
     assert_eq!(calendars.unavailable[0].source, "mirror");
+    assert_eq!(calendars.unavailable[0].errcode, "M_UNAVAILABLE");
     assert!(
         calendars.unavailable[0]
             .reason

@@ -12,16 +12,6 @@ fn back(message: calendar::Message) -> Message {
     Message::Home(home::Message::Calendar(message))
 }
 
-/// A middleware error as a sentence: a 409 says someone else changed the event (`conflict`),
-/// a refusal gives the middleware's own sentence.
-fn sentence(conflict: &str, error: &ClientError) -> String {
-    match error {
-        ClientError::Refused { status: 409, .. } => conflict.to_owned(),
-        ClientError::Refused { error, .. } => error.clone(),
-        other => other.to_string(),
-    }
-}
-
 async fn snapshot(
     middleware: Middleware,
     start: chrono::DateTime<chrono::Utc>,
@@ -50,6 +40,7 @@ impl Sparks {
         let Screen::Home {
             middleware,
             session,
+            home,
             ..
         } = &self.screen
         else {
@@ -72,8 +63,20 @@ impl Sparks {
         let Some(mw) = middleware.clone() else {
             return Task::none();
         };
-        let conflict = self.i18n.tr("event-conflict");
-        let said = move |error: ClientError| sentence(&conflict, &error);
+        // The source the action is about, by name, for sentences about it.
+        let calendar = home.calendar();
+        let sources = |id: &str| calendar.source_name(id);
+        let about = match &action {
+            calendar::Action::Create(new) => sources(&new.source),
+            calendar::Action::Update(change) => sources(&change.at.source),
+            calendar::Action::Delete(at) => sources(&at.source),
+            calendar::Action::Connect(source, _) => sources(source),
+            _ => self.i18n.tr("calendar-title"),
+        };
+        let language = self.i18n.language();
+        let said = move |error: ClientError| {
+            crate::errors::calendar(&sparks_i18n::I18n::new(language), &error, &about)
+        };
         match action {
             calendar::Action::None | calendar::Action::Chat(_) => Task::none(),
             calendar::Action::Load { start, end, zone } => Task::perform(

@@ -195,6 +195,23 @@ impl Calendar {
         self.zone
     }
 
+    /// The clock says it is `today`: after midnight the views move on with it (when they were
+    /// showing the day that just ended) and today's list is asked for again.
+    pub fn set_today(&mut self, today: NaiveDate) -> Action {
+        if today == self.today {
+            return Action::None;
+        }
+        if self.anchor == self.today {
+            self.anchor = today;
+        }
+        self.today = today;
+        if self.snapshot.sources.is_empty() {
+            // Never loaded: the organisation has no calendars, or they are not asked for yet.
+            return Action::None;
+        }
+        self.load()
+    }
+
     /// Where `event` is among the loaded events.
     pub fn index_of(&self, event: &Event) -> Option<usize> {
         self.snapshot

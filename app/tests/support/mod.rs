@@ -733,6 +733,7 @@ pub fn calendar_snapshot() -> sparks::screen::calendar::Snapshot {
         events,
         unavailable: vec![Unavailable {
             source: "exchange".into(),
+            errcode: "M_UNAVAILABLE".into(),
             reason: "Exchange cannot be reached: connection refused".into(),
         }],
     }

@@ -64,11 +64,16 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// A source that could not answer, and why (a sentence for people).
+/// A source that could not answer, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unavailable {
     pub source: String,
+    /// What went wrong, as the same codes error answers carry (`M_BAD_CREDENTIALS`,
+    /// `M_UNAVAILABLE`, …), for clients to say in their user's language.
+    #[serde(default)]
+    pub errcode: String,
+    /// The same in English, with the backend's own words where it gave some.
     pub reason: String,
 }
 

@@ -24,6 +24,8 @@ use crate::store::{Store, StoreError, Who};
 
 /// Requests larger than this are refused before they are read.
 pub const BODY_LIMIT: usize = 16 * 1024;
+/// An event's notes may be long (an agenda, minutes pasted in): events may be this large.
+pub const EVENT_BODY_LIMIT: usize = 256 * 1024;
 /// A request that takes longer than this is answered with 503.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -174,7 +176,7 @@ where
                 JsonRejection::BytesRejection(_) => Failure::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "M_TOO_LARGE",
-                    format!("the body is larger than {BODY_LIMIT} bytes"),
+                    "the body is larger than this endpoint takes".to_owned(),
                 ),
                 JsonRejection::JsonSyntaxError(_) => {
                     Failure::new(StatusCode::BAD_REQUEST, "M_NOT_JSON", rejection.body_text())

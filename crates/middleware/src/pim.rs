@@ -55,6 +55,18 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    /// The code error answers carry for this.
+    pub fn errcode(&self) -> &'static str {
+        match self {
+            SourceError::NotConnected(_) => "M_NOT_CONNECTED",
+            SourceError::Unauthorized(_) => "M_BAD_CREDENTIALS",
+            SourceError::Conflict => "M_CONFLICT",
+            SourceError::NotFound => "M_NOT_FOUND",
+            SourceError::ReadOnly => "M_FORBIDDEN",
+            SourceError::Unreachable { .. } | SourceError::Protocol { .. } => "M_UNAVAILABLE",
+        }
+    }
+
     fn from_ews(source: &Source, error: sparks_exchange::ews::EwsError) -> SourceError {
         use sparks_exchange::ews::EwsError;
         match error {
@@ -434,6 +446,7 @@ impl Pim {
                     }
                     unavailable.push(Unavailable {
                         source: source.id.clone(),
+                        errcode: error.errcode().to_owned(),
                         reason: error.to_string(),
                     });
                 }

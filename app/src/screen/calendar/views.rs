@@ -42,7 +42,7 @@ impl Calendar {
     }
 
     /// What the operator named source `id`.
-    fn source_name(&self, id: &str) -> String {
+    pub fn source_name(&self, id: &str) -> String {
         self.snapshot
             .sources
             .iter()
@@ -273,11 +273,18 @@ impl Calendar {
             list = list.push(
                 container(
                     column![
-                        text(
-                            i18n.tr_args("calendar-source-unavailable", [("source", name.into())])
-                        )
+                        text(i18n.tr_args(
+                            "calendar-source-unavailable",
+                            [("source", name.as_str().into())]
+                        ))
                         .font(theme::SEMIBOLD),
-                        text(gone.reason.clone()).size(theme::size::SMALL),
+                        text(crate::errors::source_problem(
+                            i18n,
+                            &gone.errcode,
+                            &name,
+                            &gone.reason
+                        ))
+                        .size(theme::size::SMALL),
                     ]
                     .spacing(space::XS),
                 )

@@ -16,7 +16,7 @@ use sparks_api::pim::{
 
 use super::{Ask, Part, SourceError};
 use crate::config::Source;
-use crate::http::{App, Body, Failure, bearer};
+use crate::http::{App, Body, EVENT_BODY_LIMIT, Failure, bearer};
 use crate::store::Who;
 use crate::vault::Row;
 
@@ -33,7 +33,11 @@ pub fn router() -> Router<Arc<App>> {
         .route("/v1/calendars", get(calendars))
         .route(
             "/v1/events",
-            get(events).post(create).put(update).delete(delete),
+            get(events)
+                .post(create)
+                .put(update)
+                .delete(delete)
+                .layer(axum::extract::DefaultBodyLimit::max(EVENT_BODY_LIMIT)),
         )
         .route("/v1/freebusy", post(free_busy))
         .route("/v1/contacts", get(contacts))
@@ -41,16 +45,17 @@ pub fn router() -> Router<Arc<App>> {
 
 impl From<SourceError> for Failure {
     fn from(error: SourceError) -> Failure {
-        let (status, code) = match &error {
-            SourceError::NotConnected(_) => (StatusCode::FORBIDDEN, "M_NOT_CONNECTED"),
-            SourceError::Unauthorized(_) => (StatusCode::FORBIDDEN, "M_BAD_CREDENTIALS"),
-            SourceError::Conflict => (StatusCode::CONFLICT, "M_CONFLICT"),
-            SourceError::NotFound => (StatusCode::NOT_FOUND, "M_NOT_FOUND"),
-            SourceError::ReadOnly => (StatusCode::FORBIDDEN, "M_FORBIDDEN"),
+        let status = match &error {
+            SourceError::NotConnected(_) | SourceError::Unauthorized(_) | SourceError::ReadOnly => {
+                StatusCode::FORBIDDEN
+            }
+            SourceError::Conflict => StatusCode::CONFLICT,
+            SourceError::NotFound => StatusCode::NOT_FOUND,
             SourceError::Unreachable { .. } | SourceError::Protocol { .. } => {
-                (StatusCode::BAD_GATEWAY, "M_UNAVAILABLE")
+                StatusCode::BAD_GATEWAY
             }
         };
+        let code = error.errcode();
         Failure::new(status, code, error.to_string())
     }
 }
