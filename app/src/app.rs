@@ -29,7 +29,7 @@ mod security;
 mod services;
 mod streams;
 
-use desktop::{open_link, show_notification};
+use desktop::{open_link, show_notification, show_reminder};
 pub use services::ServicesError;
 pub use streams::{Job, JobId};
 use streams::{
@@ -388,9 +388,20 @@ impl Sparks {
             Message::Tick => {
                 self.now_ms = time::now_ms();
                 if let Screen::Home { home, .. } = &mut self.screen {
-                    let action = home
-                        .calendar_mut()
-                        .set_today(chrono::Local::now().date_naive());
+                    let calendar = home.calendar_mut();
+                    for (title, minutes) in calendar.due_reminders(chrono::Utc::now()) {
+                        let when = if minutes == 0 {
+                            self.i18n.tr("event-reminder-now")
+                        } else {
+                            self.i18n
+                                .tr_args("event-reminder-in", [("n", minutes.into())])
+                        };
+                        show_reminder(&self.i18n.tr_args(
+                            "event-reminder-due",
+                            [("title", title.into()), ("when", when.into())],
+                        ));
+                    }
+                    let action = calendar.set_today(chrono::Local::now().date_naive());
                     return self.calendar_action(action);
                 }
             }

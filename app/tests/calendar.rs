@@ -5,7 +5,7 @@ mod support;
 use chrono::TimeZone;
 use iced::widget::Id;
 use iced_test::{Error, Simulator};
-use sparks::screen::calendar::{Action, Calendar, Message, Mode};
+use sparks::screen::calendar::{Action, Calendar, Message, Mode, editor};
 use sparks_domain::Language;
 use sparks_i18n::I18n;
 use sparks_middleware_client::pim::Participation;
@@ -110,6 +110,42 @@ fn after_midnight_the_view_moves_on_to_the_new_day() -> Result<(), Error> {
 }
 
 #[test]
+fn reminders_are_given_once_when_due_and_not_hours_late() {
+    let mut snapshot = support::calendar_snapshot();
+    let review = snapshot
+        .events
+        .iter_mut()
+        .find(|e| e.details.title == "Design review")
+        .expect("the review");
+    review.details.reminders = vec![15, 0];
+    let start = review.details.start;
+    let mut calendar = Calendar::new(support::today(), support::ZONE);
+    calendar.update(Message::Loaded(Ok(snapshot)));
+    let minutes = chrono::Duration::minutes;
+    assert!(calendar.due_reminders(start - minutes(20)).is_empty());
+    assert_eq!(
+        calendar.due_reminders(start - minutes(14)),
+        vec![("Design review".to_owned(), 14)]
+    );
+    assert!(
+        calendar.due_reminders(start - minutes(13)).is_empty(),
+        "given once"
+    );
+    assert_eq!(
+        calendar.due_reminders(start),
+        vec![("Design review".to_owned(), 0)]
+    );
+    // Asleep through another event's reminder: not given an hour late.
+    let mut snapshot = support::calendar_snapshot();
+    for event in &mut snapshot.events {
+        event.details.reminders = vec![5];
+    }
+    let mut calendar = Calendar::new(support::today(), support::ZONE);
+    calendar.update(Message::Loaded(Ok(snapshot)));
+    assert!(calendar.due_reminders(start + minutes(55)).is_empty());
+}
+
+#[test]
 fn a_new_event_with_an_invitee_and_a_sparks_meeting() -> Result<(), Error> {
     let en = I18n::new(Language::English);
     let mut calendar = support::sample_calendar();
@@ -139,6 +175,13 @@ fn a_new_event_with_an_invitee_and_a_sparks_meeting() -> Result<(), Error> {
         ui.click("Sparks meeting (adds a link to join)")?;
         Ok(())
     })?;
+    // A new event reminds 15 minutes before; the picker makes it an hour.
+    calendar.update(Message::Editor(editor::Message::Reminder(
+        editor::Reminder {
+            minutes: Some(60),
+            label: "1 hour before".into(),
+        },
+    )));
     let actions = drive(&mut calendar, &en, |ui| ui.click("Save").map(|_| ()))?;
     let [Action::Create(new)] = &actions[..] else {
         panic!("saving creates: {actions:?}");
@@ -153,6 +196,7 @@ fn a_new_event_with_an_invitee_and_a_sparks_meeting() -> Result<(), Error> {
     assert_eq!(new.details.attendees.len(), 1);
     assert_eq!(new.details.attendees[0].email, "bob@example.org");
     assert_eq!(new.details.attendees[0].status, Participation::NeedsAction);
+    assert_eq!(new.details.reminders, vec![60]);
     // Saved: the form closes and the view loads again.
     let next = calendar.update(Message::Saved(Ok(())));
     assert!(matches!(next, Action::Load { .. }));

@@ -426,6 +426,21 @@ event-description = Notizen
 event-invitees = Eingeladene
 event-invite-placeholder = Name oder E-Mail-Adresse
 event-sparks-meeting = Sparks-Besprechung (fügt einen Link zum Teilnehmen hinzu)
+event-reminder = Erinnerung
+event-reminder-none = Keine Erinnerung
+event-reminder-at-start = Zu Beginn
+event-reminder-minutes = { $n } Minuten vorher
+event-reminder-hours = { $n ->
+    [one] 1 Stunde vorher
+   *[other] { $n } Stunden vorher
+}
+event-reminder-days = { $n ->
+    [one] 1 Tag vorher
+   *[other] { $n } Tage vorher
+}
+event-reminder-due = { $title } beginnt { $when }
+event-reminder-now = jetzt
+event-reminder-in = in { $n } Min.
 event-save = Speichern
 event-saving = Wird gespeichert…
 event-delete = Löschen

@@ -426,6 +426,21 @@ event-description = Notes
 event-invitees = Invitees
 event-invite-placeholder = Name or email address
 event-sparks-meeting = Sparks meeting (adds a link to join)
+event-reminder = Reminder
+event-reminder-none = No reminder
+event-reminder-at-start = When it starts
+event-reminder-minutes = { $n } minutes before
+event-reminder-hours = { $n ->
+    [one] 1 hour before
+   *[other] { $n } hours before
+}
+event-reminder-days = { $n ->
+    [one] 1 day before
+   *[other] { $n } days before
+}
+event-reminder-due = { $title } starts { $when }
+event-reminder-now = now
+event-reminder-in = in { $n } min
 event-save = Save
 event-saving = Saving…
 event-delete = Delete

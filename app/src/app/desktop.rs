@@ -10,14 +10,25 @@ pub(super) fn show_notification(notification: &Notification, fallback: &str) {
     } else {
         format!("{} · {}", notification.sender_name, notification.room_name)
     };
+    let body = notification.body.as_deref().unwrap_or(fallback);
+    let sound = notification.sound.then_some("message-new-instant");
+    notify(&title, body, sound);
+}
+
+/// A calendar reminder as a desktop notification.
+pub(super) fn show_reminder(summary: &str) {
+    notify(summary, "", Some("alarm-clock-elapsed"));
+}
+
+fn notify(summary: &str, body: &str, sound: Option<&str>) {
     let mut desktop = notify_rust::Notification::new();
     desktop
         .appname("Sparks")
-        .summary(&title)
-        .body(notification.body.as_deref().unwrap_or(fallback))
+        .summary(summary)
+        .body(body)
         .icon("org.sparks.Sparks");
-    if notification.sound {
-        desktop.sound_name("message-new-instant");
+    if let Some(sound) = sound {
+        desktop.sound_name(sound);
     }
     if let Err(error) = desktop.show() {
         tracing::info!(%error, "no desktop notification service");

@@ -80,7 +80,12 @@ pub struct Calendar {
     editor: Option<Editor>,
     connect: Option<Connect>,
     people: people::People,
+    /// Reminders already given: (UID, start, minutes before).
+    reminded: HashSet<(String, DateTime<Utc>, i64)>,
 }
+
+/// How late a reminder may still be given.
+const REMINDER_GRACE: Duration = Duration::minutes(10);
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -142,6 +147,7 @@ impl Calendar {
             editor: None,
             connect: None,
             people: people::People::default(),
+            reminded: HashSet::new(),
         }
     }
 
@@ -230,6 +236,31 @@ impl Calendar {
         self.visible()
             .filter(|(_, e)| e.details.end > now && e.details.start < end && !e.details.all_day)
             .map(|(_, e)| e)
+            .collect()
+    }
+
+    /// Reminders that are due at `now` and not given yet: each event's title and the minutes
+    /// until it starts. A reminder missed by more than [`REMINDER_GRACE`] (the computer was
+    /// asleep) is not given late.
+    pub fn due_reminders(&mut self, now: DateTime<Utc>) -> Vec<(String, i64)> {
+        let mut due = Vec::new();
+        for (_, event) in self.visible() {
+            let d = &event.details;
+            for minutes in &d.reminders {
+                let at = d.start - Duration::minutes(*minutes);
+                if at <= now && now - at < REMINDER_GRACE && now < d.end {
+                    let key = (event.uid.clone(), d.start, *minutes);
+                    if !self.reminded.contains(&key) {
+                        due.push((key, d.title.clone(), (d.start - now).num_minutes().max(0)));
+                    }
+                }
+            }
+        }
+        due.into_iter()
+            .map(|(key, title, minutes)| {
+                self.reminded.insert(key);
+                (title, minutes)
+            })
             .collect()
     }
 

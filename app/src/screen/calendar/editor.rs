@@ -1,5 +1,6 @@
 //! The event form: title, day and times (moving an event is changing them), the calendar,
-//! place, notes, invitees suggested from the merged contacts, and the Sparks meeting switch.
+//! place, notes, invitees suggested from the merged contacts, the Sparks meeting switch and a
+//! reminder.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use iced::widget::{Space, button, checkbox, column, container, pick_list, row, text, text_input};
@@ -16,6 +17,35 @@ use crate::widget::Element;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub calendar: CalendarInfo,
+}
+
+/// A reminder as the picker offers it: minutes before the start, or none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub minutes: Option<i64>,
+    pub label: String,
+}
+
+impl std::fmt::Display for Reminder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// The reminders the picker offers, in minutes before the start.
+const REMINDERS: [i64; 6] = [0, 5, 15, 30, 60, 24 * 60];
+
+fn reminder(i18n: &I18n, minutes: Option<i64>) -> Reminder {
+    let label = match minutes {
+        None => i18n.tr("event-reminder-none"),
+        Some(0) => i18n.tr("event-reminder-at-start"),
+        Some(m) if m % (24 * 60) == 0 => {
+            i18n.tr_args("event-reminder-days", [("n", (m / (24 * 60)).into())])
+        }
+        Some(m) if m % 60 == 0 => i18n.tr_args("event-reminder-hours", [("n", (m / 60).into())]),
+        Some(m) => i18n.tr_args("event-reminder-minutes", [("n", m.into())]),
+    };
+    Reminder { minutes, label }
 }
 
 impl std::fmt::Display for Choice {
@@ -63,6 +93,7 @@ pub enum Message {
     AddInvitee(Option<usize>),
     RemoveInvitee(usize),
     SparksMeeting(bool),
+    Reminder(Reminder),
     Save,
     Delete,
     Cancel,
@@ -265,6 +296,14 @@ impl Editor {
                 }
             }
             Message::SparksMeeting(on) => self.sparks_meeting = on,
+            Message::Reminder(choice) => {
+                // The picker sets the first reminder; any others the event has are kept.
+                match (choice.minutes, self.reminders.is_empty()) {
+                    (Some(m), true) => self.reminders.push(m),
+                    (Some(m), false) => self.reminders[0] = m,
+                    (None, _) => self.reminders.clear(),
+                }
+            }
             Message::Cancel => return Action::Close,
             Message::Delete => {
                 if let Some(event) = &self.existing {
@@ -452,6 +491,24 @@ impl Editor {
                     .style(theme::text::muted),
             );
         }
+        let current = self.reminders.first().copied();
+        let mut offered: Vec<Reminder> = std::iter::once(None)
+            .chain(REMINDERS.into_iter().map(Some))
+            .map(|m| reminder(i18n, m))
+            .collect();
+        if current.is_some_and(|m| !REMINDERS.contains(&m)) {
+            offered.push(reminder(i18n, current));
+        }
+        form = form.push(
+            column![
+                text(i18n.tr("event-reminder"))
+                    .size(theme::size::SMALL)
+                    .style(theme::text::muted),
+                pick_list(offered, Some(reminder(i18n, current)), Message::Reminder)
+                    .width(Length::Fill)
+            ]
+            .spacing(space::XS),
+        );
         if let Some(problem) = &self.problem {
             let sentence = if problem.starts_with("event-error-") {
                 i18n.tr(problem)
