@@ -24,6 +24,7 @@ use crate::{errors, theme, time};
 mod calendar;
 mod desktop;
 mod media;
+mod meeting;
 mod room_settings;
 mod security;
 mod services;
@@ -72,6 +73,8 @@ pub enum Screen {
         thread: Option<(String, OpenRoom)>,
         /// The organisation's Sparks middleware, once signed in to it.
         middleware: Option<sparks_middleware_client::Middleware>,
+        /// The call joined; its events stream while it is here.
+        meeting: Option<Box<meeting::Live>>,
     },
 }
 
@@ -112,6 +115,10 @@ pub enum Message {
     ThreadOpened(String, String, Result<OpenRoom, RoomError>),
     /// A picture was chosen (or not) for room `.0`.
     RoomPictureChosen(String, Option<PathBuf>),
+    /// A meeting was joined (or could not be).
+    MeetingJoined(Result<(meeting::Live, Vec<meeting::Notice>), meeting::JoinError>),
+    /// The direct chat to call someone in (`.1`: their name) is ready, or could not be made.
+    CallRoomReady(Result<String, RoomError>, String),
     /// The Sparks middleware was found and signed in to (or not).
     Services(Result<services::Connected, services::ServicesError>),
     /// Room `.0`'s picture arrived (`None`: it has none, or it could not be shown).
@@ -242,6 +249,16 @@ impl Sparks {
             }
             Message::Home(message) => return self.update_home(message),
             Message::Services(result) => return self.services_known(result),
+            Message::MeetingJoined(result) => return self.meeting_joined(result),
+            Message::CallRoomReady(result, name) => match result {
+                Ok(room_id) => return self.start_meeting(room_id, name),
+                Err(error) => {
+                    let problem = errors::room_action(&self.i18n, &error);
+                    if let Screen::Home { home, .. } = &mut self.screen {
+                        home.room_ready(Err(problem));
+                    }
+                }
+            },
             Message::RoomOpened(id, result) => return self.room_opened(id, result),
             Message::OlderLoaded(id, result) => {
                 let problem = result.err().map(|e| {
@@ -500,6 +517,13 @@ impl Sparks {
             home::Action::Thumbnails(room_id, events) => return self.thumbnails(room_id, events),
             home::Action::RoomPicture(room_id) => return self.fetch_room_picture(room_id),
             home::Action::Calendar(action) => return self.calendar_action(*action),
+            home::Action::Meeting(action) => return self.meeting_action(action),
+            home::Action::Room(room::Action::Call) => {
+                if let Some(open) = home.chat().room() {
+                    let (id, name) = (open.id().to_owned(), open.name().to_owned());
+                    return self.start_meeting(id, name);
+                }
+            }
             home::Action::Room(room::Action::Settings(change)) => {
                 return self.change_room_settings(change);
             }
@@ -612,6 +636,7 @@ impl Sparks {
             transfers: Vec::new(),
             thread: None,
             middleware: None,
+            meeting: None,
         };
         let services = Self::connect_services(&start);
         Task::batch([
@@ -690,6 +715,7 @@ impl Sparks {
             verification,
             transfers,
             thread,
+            meeting,
             ..
         } = &self.screen
         {
@@ -701,6 +727,12 @@ impl Sparks {
             }
             for job in transfers {
                 subscriptions.push(Subscription::run_with(job.clone(), streams::transfer));
+            }
+            if let Some(live) = meeting {
+                subscriptions.push(Subscription::run_with(
+                    live.as_ref().clone(),
+                    meeting::events,
+                ));
             }
             if let Some(running) = verification {
                 subscriptions.push(Subscription::run_with(

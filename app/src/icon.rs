@@ -21,6 +21,11 @@ pub enum Icon {
     ShieldCheck,
     ShieldAlert,
     Logo,
+    Mic,
+    MicOff,
+    Camera,
+    CameraOff,
+    Phone,
 }
 
 impl Icon {
@@ -41,6 +46,11 @@ impl Icon {
             Icon::ShieldCheck => include_bytes!("../../assets/icons/shield-check.svg"),
             Icon::ShieldAlert => include_bytes!("../../assets/icons/shield-alert.svg"),
             Icon::Logo => include_bytes!("../../assets/icons/logo.svg"),
+            Icon::Mic => include_bytes!("../../assets/icons/mic.svg"),
+            Icon::MicOff => include_bytes!("../../assets/icons/mic-off.svg"),
+            Icon::Camera => include_bytes!("../../assets/icons/camera.svg"),
+            Icon::CameraOff => include_bytes!("../../assets/icons/camera-off.svg"),
+            Icon::Phone => include_bytes!("../../assets/icons/phone.svg"),
         }
     }
 

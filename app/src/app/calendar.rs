@@ -46,19 +46,29 @@ impl Sparks {
         else {
             return Task::none();
         };
-        if let calendar::Action::Chat(user) = action {
-            let session = session.clone();
-            let new = sparks_domain::NewRoom {
-                kind: sparks_domain::NewRoomKind::Direct,
-                name: String::new(),
-                topic: String::new(),
-                invite: vec![user],
-                encrypted: true,
-            };
-            return Task::perform(
-                async move { session.create_room(&new).await },
-                Message::RoomReady,
-            );
+        let direct = |user: String| sparks_domain::NewRoom {
+            kind: sparks_domain::NewRoomKind::Direct,
+            name: String::new(),
+            topic: String::new(),
+            invite: vec![user],
+            encrypted: true,
+        };
+        match action {
+            calendar::Action::Chat(user) => {
+                let (session, new) = (session.clone(), direct(user));
+                return Task::perform(
+                    async move { session.create_room(&new).await },
+                    Message::RoomReady,
+                );
+            }
+            calendar::Action::Call(user, name) => {
+                let (session, new) = (session.clone(), direct(user));
+                return Task::perform(
+                    async move { session.create_room(&new).await },
+                    move |result| Message::CallRoomReady(result, name.clone()),
+                );
+            }
+            _ => {}
         }
         let Some(mw) = middleware.clone() else {
             return Task::none();
@@ -78,7 +88,9 @@ impl Sparks {
             crate::errors::calendar(&sparks_i18n::I18n::new(language), &error, &about)
         };
         match action {
-            calendar::Action::None | calendar::Action::Chat(_) => Task::none(),
+            calendar::Action::None | calendar::Action::Chat(_) | calendar::Action::Call(..) => {
+                Task::none()
+            }
             calendar::Action::Load { start, end, zone } => Task::perform(
                 async move { snapshot(mw, start, end, zone).await.map_err(said) },
                 |result| back(calendar::Message::Loaded(result)),

@@ -37,15 +37,20 @@ async fn connect(session: Session) -> Result<Connected, ServicesError> {
         .await
         .map_err(ServicesError::OpenId)?;
     let services = middleware
-        .sign_in(OpenIdToken {
-            access_token: token.access_token,
-            token_type: "Bearer".into(),
-            matrix_server_name: token.matrix_server_name,
-            expires_in: token.expires_in_secs,
-        })
+        .sign_in(openid(token))
         .await
         .map_err(ServicesError::Middleware)?;
     Ok(Some((middleware, services)))
+}
+
+/// A Matrix OpenID token as the middleware takes it.
+pub(super) fn openid(token: sparks_matrix::OpenIdToken) -> OpenIdToken {
+    OpenIdToken {
+        access_token: token.access_token,
+        token_type: "Bearer".into(),
+        matrix_server_name: token.matrix_server_name,
+        expires_in: token.expires_in_secs,
+    }
 }
 
 impl Sparks {

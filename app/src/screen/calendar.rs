@@ -131,6 +131,8 @@ pub enum Action {
     Search(String),
     /// Write to this Matrix user (a direct chat).
     Chat(String),
+    /// Call this Matrix user (by their name): a meeting in the direct chat with them.
+    Call(String, String),
 }
 
 impl Calendar {
@@ -430,6 +432,7 @@ impl Calendar {
                     people::Action::None => Action::None,
                     people::Action::Search(q) => Action::Search(q),
                     people::Action::Chat(user) => Action::Chat(user),
+                    people::Action::Call(user, name) => Action::Call(user, name),
                 };
             }
             Message::Found(query, result) => {

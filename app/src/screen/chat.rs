@@ -284,6 +284,14 @@ impl Chat {
     }
 
     /// The open room, if it is `id`.
+    /// Shows on the open room whether it has a call now (only when `meetings` are set up).
+    pub fn show_calls(&mut self, meetings: bool) {
+        if let Some(room) = &mut self.room {
+            let active = self.rooms.iter().any(|r| r.id == room.id() && r.call);
+            room.set_call(meetings.then_some(active));
+        }
+    }
+
     pub fn room_mut(&mut self, id: &str) -> Option<&mut room::Room> {
         self.room.as_mut().filter(|room| room.id() == id)
     }

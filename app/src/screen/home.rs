@@ -8,7 +8,7 @@ use sparks_matrix::RoomListUpdate;
 use sparks_secrets::Backend;
 
 use super::service::{self, Offer, Service};
-use super::{calendar, chat, room, security, settings, verification};
+use super::{calendar, chat, meeting, room, security, settings, verification};
 use crate::icon::Icon;
 use crate::theme::{self, Colors, space, width};
 use crate::widget::{self, Element};
@@ -88,11 +88,14 @@ pub struct Home {
     /// What the organisation's Sparks middleware offers.
     offer: Offer,
     calendar: calendar::Calendar,
+    /// The meeting joined (or being joined, or just ended), shown on the meetings page.
+    meeting: Option<meeting::Meeting>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Nav(Nav),
+    Meeting(meeting::Message),
     Calendar(calendar::Message),
     /// Ask the Sparks middleware again what the organisation has.
     RetryServices,
@@ -142,6 +145,7 @@ pub enum Action {
     /// Fetch this room's (new) picture.
     RoomPicture(String),
     Calendar(Box<calendar::Action>),
+    Meeting(meeting::Action),
 }
 
 /// What the home screen needs from the app to draw itself.
@@ -171,6 +175,7 @@ impl Home {
                 chrono::Local::now().date_naive(),
                 calendar::Calendar::system_zone(),
             ),
+            meeting: None,
         }
     }
 
@@ -182,6 +187,28 @@ impl Home {
         &mut self.calendar
     }
 
+    /// A meeting in `room_id` is being joined: the meetings page shows it.
+    pub fn start_meeting(&mut self, room_id: String, title: String) {
+        self.meeting = Some(meeting::Meeting::new(room_id, title));
+        self.nav = Nav::Meetings;
+    }
+
+    pub fn meeting(&self) -> Option<&meeting::Meeting> {
+        self.meeting.as_ref()
+    }
+
+    pub fn meeting_mut(&mut self) -> Option<&mut meeting::Meeting> {
+        self.meeting.as_mut()
+    }
+
+    /// The meeting page is done with: back to the chat.
+    pub fn close_meeting(&mut self) {
+        self.meeting = None;
+        if self.nav == Nav::Meetings {
+            self.nav = Nav::Chat;
+        }
+    }
+
     pub fn offer(&self) -> &Offer {
         &self.offer
     }
@@ -189,6 +216,7 @@ impl Home {
     /// What the organisation's middleware offers became known (or could not be asked).
     pub fn set_offer(&mut self, offer: Offer) {
         self.offer = offer;
+        self.chat.show_calls(self.offer.has(Service::Meetings));
     }
 
     pub fn nav(&self) -> Nav {
@@ -290,7 +318,18 @@ impl Home {
     }
 
     pub fn update(&mut self, message: Message) -> Action {
+        let action = self.handle(message);
+        self.chat.show_calls(self.offer.has(Service::Meetings));
+        action
+    }
+
+    fn handle(&mut self, message: Message) -> Action {
         match message {
+            Message::Meeting(message) => {
+                if let Some(meeting) = &mut self.meeting {
+                    return Action::Meeting(meeting.update(message));
+                }
+            }
             Message::Nav(nav) => {
                 self.nav = nav;
                 if nav == Nav::Calendar && self.offer.has(Service::Calendar) {
@@ -396,6 +435,10 @@ impl Home {
             Nav::Calendar if self.offer.has(Service::Calendar) => {
                 self.calendar.view(i18n).map(Message::Calendar)
             }
+            Nav::Meetings if self.meeting.is_some() => match &self.meeting {
+                Some(meeting) => meeting.view(i18n).map(Message::Meeting),
+                None => Space::new().into(),
+            },
             Nav::Meetings | Nav::Calendar | Nav::Files | Nav::Assistant => {
                 let service = self.nav.service().unwrap_or(Service::Meetings);
                 service::view(service, &self.offer, i18n, Message::RetryServices)
@@ -467,7 +510,9 @@ impl Home {
 
     fn rail<'a>(&self, i18n: &I18n) -> Element<'a, Message> {
         let entry = |nav: Nav| {
-            let active = self.nav == nav;
+            // A meeting under way keeps the meetings entry lit wherever the user is.
+            let live = nav == Nav::Meetings && self.meeting.as_ref().is_some_and(|m| m.is_on());
+            let active = self.nav == nav || live;
             // Services the organisation has not set up stay reachable (their page says why)
             // but look faint.
             let faint = nav.service().is_some_and(|s| !self.offer.has(s));

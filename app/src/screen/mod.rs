@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod chat;
 pub mod home;
 pub mod login;
+pub mod meeting;
 pub mod new_room;
 pub mod room;
 pub mod security;

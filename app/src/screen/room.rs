@@ -69,6 +69,8 @@ pub struct Room {
     jump: timeline::Jump,
     /// The thread open beside the conversation.
     thread: Option<Thread>,
+    /// Whether someone is in the room's call (`None`: meetings are not set up).
+    call: Option<bool>,
 }
 
 /// The panel beside the conversation.
@@ -92,6 +94,8 @@ struct Thread {
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// Start or join the room's call.
+    Call,
     Draft(String),
     Send,
     LoadOlder,
@@ -179,6 +183,8 @@ pub enum Action {
     ThreadSend(Outgoing),
     /// Change the room's settings.
     Settings(Change),
+    /// Start the room's call, or join it.
+    Call,
 }
 
 impl Room {
@@ -203,11 +209,26 @@ impl Room {
             problem: None,
             media: media::Media::default(),
             thread: None,
+            call: None,
             jump: if unread > 0 {
                 timeline::Jump::Offered(unread)
             } else {
                 timeline::Jump::None
             },
+        }
+    }
+
+    /// Whether the room has a call now; `None` when meetings are not set up.
+    pub fn set_call(&mut self, call: Option<bool>) {
+        self.call = call;
+    }
+
+    /// What the room is called now.
+    pub fn name(&self) -> &str {
+        if self.details.name.is_empty() {
+            &self.name
+        } else {
+            &self.details.name
         }
     }
 
@@ -363,6 +384,7 @@ impl Room {
                     return Action::Settings(change);
                 }
             }
+            Message::Call => return Action::Call,
             Message::Verify(user_id) => return Action::Verify(user_id),
             Message::Attach => return Action::PickFile,
             Message::Save(event) => {
@@ -583,35 +605,52 @@ impl Room {
                     .style(theme::text::muted),
             );
         }
+        let call = self.call.map(|active| {
+            let (key, style): (_, fn(&iced::Theme, button::Status) -> button::Style) = if active {
+                ("room-join-call", theme::button::primary)
+            } else {
+                ("room-call", theme::button::quiet)
+            };
+            button(text(i18n.tr(key)).size(size::SMALL))
+                .padding([space::XS, space::M])
+                .style(style)
+                .on_press(Message::Call)
+        });
         let header = row![
             settings::room_picture(&self.id, name, self.picture.as_ref(), 32.0),
             title.width(Length::Fill),
-            button(text(i18n.tr("room-threads")).size(size::SMALL))
-                .padding([space::XS, space::M])
-                .style(if matches!(self.side, Side::Threads(_)) {
-                    theme::button::secondary
-                } else {
-                    theme::button::quiet
-                })
-                .on_press(Message::ToggleThreads),
-            button(text(self.members_label(i18n)).size(size::SMALL))
-                .padding([space::XS, space::M])
-                .style(if matches!(self.side, Side::Members) {
-                    theme::button::secondary
-                } else {
-                    theme::button::quiet
-                })
-                .on_press(Message::ToggleMembers),
-            button(text(i18n.tr("room-settings")).size(size::SMALL))
-                .padding([space::XS, space::M])
-                .style(if matches!(self.side, Side::Settings(_)) {
-                    theme::button::secondary
-                } else {
-                    theme::button::quiet
-                })
-                .on_press(Message::ToggleSettings),
-            leave,
         ]
+        .push(call)
+        .push(
+            row![
+                button(text(i18n.tr("room-threads")).size(size::SMALL))
+                    .padding([space::XS, space::M])
+                    .style(if matches!(self.side, Side::Threads(_)) {
+                        theme::button::secondary
+                    } else {
+                        theme::button::quiet
+                    })
+                    .on_press(Message::ToggleThreads),
+                button(text(self.members_label(i18n)).size(size::SMALL))
+                    .padding([space::XS, space::M])
+                    .style(if matches!(self.side, Side::Members) {
+                        theme::button::secondary
+                    } else {
+                        theme::button::quiet
+                    })
+                    .on_press(Message::ToggleMembers),
+                button(text(i18n.tr("room-settings")).size(size::SMALL))
+                    .padding([space::XS, space::M])
+                    .style(if matches!(self.side, Side::Settings(_)) {
+                        theme::button::secondary
+                    } else {
+                        theme::button::quiet
+                    })
+                    .on_press(Message::ToggleSettings),
+                leave,
+            ]
+            .spacing(space::M),
+        )
         .spacing(space::M)
         .align_y(Alignment::Center)
         .padding([space::M, space::XL]);

@@ -242,3 +242,18 @@ pub fn swatch(color: Option<Color>, on: bool) -> impl Fn(&Theme) -> Style {
         }
     }
 }
+
+/// A person's tile in a meeting: dark behind pictures; the accent around whoever speaks.
+pub fn tile(speaking: bool) -> impl Fn(&Theme) -> Style {
+    move |theme| {
+        let c = colors(theme);
+        Style {
+            border: Border {
+                color: if speaking { c.primary } else { c.border },
+                width: if speaking { 3.0 } else { 1.0 },
+                radius: radius::L.into(),
+            },
+            ..filled(c.sidebar, Some(c.text))
+        }
+    }
+}

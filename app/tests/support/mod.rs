@@ -89,6 +89,7 @@ fn room(
         }),
         unread,
         mentions,
+        call: false,
     }
 }
 

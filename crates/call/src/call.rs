@@ -89,6 +89,8 @@ pub enum CallEvent {
     ParticipantJoined {
         sid: String,
         identity: String,
+        /// The name the token gives them (a middleware's tokens: their Matrix user id).
+        name: String,
     },
     ParticipantLeft {
         sid: String,
@@ -256,6 +258,7 @@ impl Call {
             let _ = events.send(CallEvent::ParticipantJoined {
                 sid: other.sid.clone(),
                 identity: other.identity.clone(),
+                name: other.name.clone(),
             });
         }
         let (requests, inbox) = mpsc::unbounded_channel();
@@ -652,6 +655,7 @@ impl Engine {
                         let _ = self.events.send(CallEvent::ParticipantJoined {
                             sid: participant.sid,
                             identity: participant.identity,
+                            name: participant.name,
                         });
                     }
                 }

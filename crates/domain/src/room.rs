@@ -56,6 +56,9 @@ pub struct RoomSummary {
     pub unread: u64,
     /// Unread messages that mention the user (or any message in a DM).
     pub mentions: u64,
+    /// Someone is in the room's call now.
+    #[serde(default)]
+    pub call: bool,
 }
 
 impl RoomSummary {

@@ -202,6 +202,7 @@ pub(crate) async fn summarize(room: &Room, own_user: Option<&UserId>) -> RoomSum
         last_message: last_message(room, own_user).await,
         unread: room.num_unread_messages(),
         mentions,
+        call: room.has_active_room_call(),
     }
 }
 

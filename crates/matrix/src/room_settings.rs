@@ -114,7 +114,7 @@ impl OpenRoom {
 }
 
 /// A failed change: "not allowed" when the server says so.
-fn refused(error: matrix_sdk::Error) -> RoomError {
+pub(crate) fn refused(error: matrix_sdk::Error) -> RoomError {
     match error.client_api_error_kind() {
         Some(ErrorKind::Forbidden) => RoomError::NotAllowed,
         _ => RoomError::Failed(details(&error)),

@@ -15,8 +15,9 @@ use crate::RoomError;
 use crate::error::details;
 
 impl crate::Session {
-    /// Creates a room and returns its id. Direct chats and encrypted groups are encrypted from
-    /// their first event.
+    /// Creates a room and returns its id (for a direct chat with someone we already have one
+    /// with, that one's). Direct chats and encrypted groups are encrypted from their first
+    /// event.
     pub async fn create_room(&self, new: &NewRoom) -> Result<String, RoomError> {
         let client = &self.inner.client;
         let invite: Vec<OwnedUserId> = new
@@ -30,6 +31,10 @@ impl crate::Session {
             let [other] = invite.as_slice() else {
                 return Err(RoomError::InvalidUser(new.invite.join(", ")));
             };
+            // Writing to someone we already have a direct chat with opens that one.
+            if let Some(room) = client.get_dm_room(other) {
+                return Ok(room.room_id().to_string());
+            }
             let room = client
                 .create_dm(other)
                 .await
@@ -46,6 +51,7 @@ impl crate::Session {
         } else {
             request.preset = Some(RoomPreset::PrivateChat);
         }
+        request.power_level_content_override = Some(call_power_levels());
         if new.encrypted {
             request.initial_state = vec![
                 InitialStateEvent::with_empty_state_key(
@@ -92,13 +98,36 @@ impl crate::Session {
             .map_err(|e| RoomError::Failed(details(&e)))
     }
 
-    fn room(&self, room_id: &str) -> Result<matrix_sdk::Room, RoomError> {
+    pub(crate) fn room(&self, room_id: &str) -> Result<matrix_sdk::Room, RoomError> {
         let id = RoomId::parse(room_id).map_err(|_| RoomError::InvalidId(room_id.to_owned()))?;
         self.inner
             .client
             .get_room(&id)
             .ok_or_else(|| RoomError::NotFound(room_id.to_owned()))
     }
+}
+
+/// The preset's power levels for events, and every member may join the room's call (as
+/// Element creates rooms). Synapse replaces `events` whole, so the preset's entries are repeated.
+fn call_power_levels() -> matrix_sdk::ruma::serde::Raw<
+    matrix_sdk::ruma::api::client::room::create_room::RoomPowerLevelsContentOverride,
+> {
+    matrix_sdk::ruma::serde::Raw::new(&serde_json::json!({
+        "events": {
+            "m.room.name": 50,
+            "m.room.avatar": 50,
+            "m.room.topic": 50,
+            "m.room.canonical_alias": 50,
+            "m.room.power_levels": 100,
+            "m.room.history_visibility": 100,
+            "m.room.encryption": 100,
+            "m.room.tombstone": 100,
+            "m.room.server_acl": 100,
+            "org.matrix.msc3401.call.member": 0,
+        }
+    }))
+    .expect("a JSON object")
+    .cast_unchecked()
 }
 
 /// A room id or alias and the servers to join it through.

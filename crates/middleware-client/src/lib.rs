@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use sparks_api::{
     Discovery, ErrorBody, RefreshRequest, Session, SessionRequest, WELL_KNOWN_KEY, WellKnownEntry,
 };
-pub use sparks_api::{OpenIdToken, Services, pim};
+pub use sparks_api::{OpenIdToken, RtcMember, Services, SfuToken, TokenRequest, pim};
 use url::Url;
 
 /// Every call gives up after this long.
@@ -223,6 +223,20 @@ impl Middleware {
         let services = session.services;
         *self.inner.session.lock().await = Some(fresh(session));
         Ok(services)
+    }
+
+    /// Where other MatrixRTC clients (Element Call) reach this middleware's token service: the
+    /// `livekit_service_url` of a room call's focus.
+    pub fn focus_url(&self) -> String {
+        self.inner.base.as_str().trim_end_matches('/').to_owned()
+    }
+
+    /// A LiveKit token for one MatrixRTC membership of a room's call (lk-jwt-service's
+    /// `/get_token`, proven with a fresh Matrix OpenID token rather than the session).
+    pub async fn meeting_token(&self, request: &TokenRequest) -> Result<SfuToken, ClientError> {
+        let mut url = self.inner.base.clone();
+        url.set_path("/get_token");
+        answer(self.inner.http.post(url).json(request).send().await).await
     }
 
     /// The Matrix user the session belongs to.

@@ -22,12 +22,15 @@ pub enum Message {
     Query(String),
     Select(usize),
     Chat(String),
+    /// Call this Matrix user: a meeting in our direct chat with them.
+    Call(String, String),
 }
 
 pub enum Action {
     None,
     Search(String),
     Chat(String),
+    Call(String, String),
 }
 
 impl People {
@@ -57,6 +60,7 @@ impl People {
             }
             Message::Select(i) => self.selected = Some(i),
             Message::Chat(user) => return Action::Chat(user),
+            Message::Call(user, name) => return Action::Call(user, name),
         }
         Action::None
     }
@@ -158,6 +162,10 @@ impl People {
                                 .padding([space::S, space::L])
                                 .style(theme::button::primary)
                                 .on_press(Message::Chat(user.clone())),
+                            button(text(i18n.tr("people-call")))
+                                .padding([space::S, space::L])
+                                .style(theme::button::secondary)
+                                .on_press(Message::Call(user.clone(), contact.name.clone())),
                             Space::new().width(Length::Fill),
                         ]
                         .spacing(space::S),

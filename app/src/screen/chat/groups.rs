@@ -69,6 +69,7 @@ mod tests {
             last_message: None,
             unread,
             mentions: 0,
+            call: false,
         }
     }
 

@@ -101,6 +101,7 @@ impl Engine {
             let _ = self.events.send(CallEvent::ParticipantJoined {
                 sid: other.sid.clone(),
                 identity: other.identity.clone(),
+                name: other.name.clone(),
             });
             for track in &other.tracks {
                 self.remote

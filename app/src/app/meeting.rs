@@ -1,0 +1,319 @@
+//! Meetings, carried out: our MatrixRTC membership of the room's call, a LiveKit token from
+//! the middleware (`/get_token`, as Element Call asks), the call joined with this machine's
+//! microphone, camera and speaker, and its events streamed to the meeting screen.
+
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::Stream;
+use iced::Task;
+use sparks_call::{Call, CallEvent};
+use sparks_i18n::I18n;
+use sparks_matrix::{CallMembership, Session};
+use sparks_middleware_client::{Middleware, RtcMember, TokenRequest};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::{Message, Screen, Sparks};
+use crate::screen::{home, meeting};
+
+/// Camera pictures are asked for at this size (the call adds the two smaller layers).
+const CAMERA: (u32, u32) = (1280, 720);
+/// The meeting screen is given at most one picture per person this often.
+const FRAME_INTERVAL: Duration = Duration::from_millis(40);
+
+/// A joined call and our membership of it; its events run as a subscription while the app
+/// holds it.
+#[derive(Clone)]
+pub struct Live {
+    call: Call,
+    membership: CallMembership,
+    events: Arc<Mutex<Option<UnboundedReceiver<CallEvent>>>>,
+}
+
+impl std::fmt::Debug for Live {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Live")
+            .field("room", &self.membership.room_id)
+            .field("identity", &self.call.me().identity)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Hash for Live {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "meeting".hash(state);
+        self.membership.room_id.hash(state);
+        self.call.me().sid.hash(state);
+    }
+}
+
+/// Why a meeting could not be joined.
+#[derive(Debug, Clone)]
+pub enum JoinError {
+    NotSetUp,
+    OpenId(String),
+    Token(String),
+    Join(String),
+}
+
+impl JoinError {
+    fn sentence(&self, i18n: &I18n) -> String {
+        let with = |key, details: &str| i18n.tr_args(key, [("details", details.into())]);
+        match self {
+            JoinError::NotSetUp => i18n.tr("meeting-error-not-set-up"),
+            JoinError::OpenId(details) => with("meeting-error-openid", details),
+            JoinError::Token(details) => with("meeting-error-token", details),
+            JoinError::Join(details) => with("meeting-error-join", details),
+        }
+    }
+}
+
+/// A device that could not be opened: which (a translation key) and why.
+pub(super) type Notice = (&'static str, String);
+
+/// Joins the call of `room_id`: membership first (so others see us coming), then the token
+/// and the SFU. A failure after the membership takes it back.
+async fn join(
+    session: Session,
+    middleware: Middleware,
+    room_id: String,
+) -> Result<(Live, Vec<Notice>), JoinError> {
+    let membership = session
+        .join_call(&room_id, &middleware.focus_url())
+        .await
+        .map_err(|e| JoinError::Join(e.to_string()))?;
+    let joined = connect(&session, &middleware, &membership).await;
+    let (call, events) = match joined {
+        Ok(joined) => joined,
+        Err(error) => {
+            if let Err(left) = session.leave_call(&membership).await {
+                tracing::warn!(%left, "the call membership stays until it expires");
+            }
+            return Err(error);
+        }
+    };
+    let notices = attach_devices(&call).await;
+    Ok((
+        Live {
+            call,
+            membership,
+            events: Arc::new(Mutex::new(Some(events))),
+        },
+        notices,
+    ))
+}
+
+async fn connect(
+    session: &Session,
+    middleware: &Middleware,
+    membership: &CallMembership,
+) -> Result<(Call, UnboundedReceiver<CallEvent>), JoinError> {
+    let token = session
+        .openid_token()
+        .await
+        .map_err(|e| JoinError::OpenId(e.0))?;
+    let request = TokenRequest {
+        room_id: membership.room_id.clone(),
+        slot_id: CallMembership::SLOT.into(),
+        openid_token: super::services::openid(token),
+        member: RtcMember {
+            id: membership.member_id.clone(),
+            claimed_user_id: membership.user_id.clone(),
+            claimed_device_id: membership.device_id.clone(),
+        },
+    };
+    let sfu = middleware
+        .meeting_token(&request)
+        .await
+        .map_err(|e| match e {
+            sparks_middleware_client::ClientError::Refused { status: 404, .. } => {
+                JoinError::NotSetUp
+            }
+            other => JoinError::Token(other.to_string()),
+        })?;
+    Call::join(&sfu.url, &sfu.jwt)
+        .await
+        .map_err(|e| JoinError::Join(e.to_string()))
+}
+
+/// Publishes the microphone and camera and plays the others on the speaker; what cannot be
+/// opened is left out and said.
+async fn attach_devices(call: &Call) -> Vec<Notice> {
+    // Opening devices waits on the platform; it must not hold up the runtime.
+    let opened = tokio::task::spawn_blocking(|| {
+        (
+            sparks_devices::Microphone::open(None),
+            sparks_devices::Camera::open(None, CAMERA.0, CAMERA.1),
+            sparks_devices::Speaker::open(None),
+        )
+    })
+    .await;
+    let Ok((microphone, camera, speaker)) = opened else {
+        return vec![("meeting-no-microphone", "the devices did not answer".into())];
+    };
+    let mut notices = Vec::new();
+    let mut attach = |key, result: Result<(), String>| {
+        if let Err(details) = result {
+            notices.push((key, details));
+        }
+    };
+    attach(
+        "meeting-no-microphone",
+        microphone
+            .map_err(|e| e.to_string())
+            .and_then(|m| call.publish_audio(Box::new(m)).map_err(|e| e.to_string())),
+    );
+    attach(
+        "meeting-no-camera",
+        camera
+            .map_err(|e| e.to_string())
+            .and_then(|c| call.publish_video(Box::new(c)).map_err(|e| e.to_string())),
+    );
+    attach(
+        "meeting-no-speaker",
+        speaker
+            .map_err(|e| e.to_string())
+            .and_then(|s| call.set_output(Box::new(s)).map_err(|e| e.to_string())),
+    );
+    notices
+}
+
+/// The call's events, with pictures thinned to what the screen can use.
+pub(super) fn events(live: &Live) -> impl Stream<Item = Message> + use<> {
+    let receiver = live.events.lock().ok().and_then(|mut r| r.take());
+    async_stream(receiver)
+}
+
+fn async_stream(receiver: Option<UnboundedReceiver<CallEvent>>) -> impl Stream<Item = Message> {
+    let shown: std::collections::HashMap<String, Instant> = std::collections::HashMap::new();
+    futures_util::stream::unfold((receiver, shown), |(receiver, mut shown)| async move {
+        let mut receiver = receiver?;
+        loop {
+            let event = receiver.recv().await?;
+            if let CallEvent::Video { track, .. } = &event {
+                let now = Instant::now();
+                if shown
+                    .get(track)
+                    .is_some_and(|last| now.duration_since(*last) < FRAME_INTERVAL)
+                {
+                    continue;
+                }
+                shown.insert(track.clone(), now);
+            }
+            let message = Message::Home(home::Message::Meeting(meeting::Message::Call(event)));
+            return Some((message, (Some(receiver), shown)));
+        }
+    })
+}
+
+impl Sparks {
+    /// Starts (or joins) the call of `room_id`, called `title`.
+    pub(super) fn start_meeting(&mut self, room_id: String, title: String) -> Task<Message> {
+        let Screen::Home {
+            session,
+            home,
+            middleware,
+            meeting,
+            ..
+        } = &mut self.screen
+        else {
+            return Task::none();
+        };
+        if home.meeting().is_some_and(|m| m.is_on()) {
+            // One meeting at a time: the one under way shows.
+            home.update(home::Message::Nav(home::Nav::Meetings));
+            return Task::none();
+        }
+        *meeting = None;
+        home.start_meeting(room_id.clone(), title);
+        let Some(middleware) = middleware.clone() else {
+            let problem = JoinError::NotSetUp.sentence(&self.i18n);
+            home.update(home::Message::Meeting(meeting::Message::Failed(problem)));
+            return Task::none();
+        };
+        let session = session.clone();
+        Task::perform(join(session, middleware, room_id), Message::MeetingJoined)
+    }
+
+    pub(super) fn meeting_joined(
+        &mut self,
+        result: Result<(Live, Vec<Notice>), JoinError>,
+    ) -> Task<Message> {
+        let Screen::Home {
+            home,
+            meeting,
+            session,
+            ..
+        } = &mut self.screen
+        else {
+            return Task::none();
+        };
+        let message = match result {
+            Ok((live, notices)) => {
+                let identity = live.call.me().identity.clone();
+                let notices = notices
+                    .into_iter()
+                    .map(|(key, details)| self.i18n.tr_args(key, [("details", details.into())]))
+                    .collect();
+                if home.meeting().is_some_and(|m| m.is_on()) {
+                    *meeting = Some(Box::new(live));
+                    meeting::Message::Joined { identity, notices }
+                } else {
+                    // Left while joining: leave now.
+                    return leave(session.clone(), live);
+                }
+            }
+            Err(error) => meeting::Message::Failed(error.sentence(&self.i18n)),
+        };
+        home.update(home::Message::Meeting(message));
+        Task::none()
+    }
+
+    pub(super) fn meeting_action(&mut self, action: meeting::Action) -> Task<Message> {
+        let Screen::Home {
+            home,
+            meeting,
+            session,
+            ..
+        } = &mut self.screen
+        else {
+            return Task::none();
+        };
+        match action {
+            meeting::Action::None => {}
+            meeting::Action::Mute(kind, muted) => {
+                if let Some(live) = meeting
+                    && let Err(error) = live.call.set_muted(kind, muted)
+                {
+                    tracing::warn!(%error, ?kind, "mute not applied");
+                }
+            }
+            meeting::Action::Leave => {
+                if let Some(live) = meeting.take() {
+                    return leave(session.clone(), *live);
+                }
+            }
+            meeting::Action::Close => home.close_meeting(),
+        }
+        // The call ended by itself (the server ended it, or it could not be resumed): our
+        // membership goes too.
+        if home.meeting().is_some_and(|m| !m.is_on())
+            && let Some(live) = meeting.take()
+        {
+            return leave(session.clone(), *live);
+        }
+        Task::none()
+    }
+}
+
+/// Leaves the call and takes our membership back.
+fn leave(session: Session, live: Live) -> Task<Message> {
+    Task::future(async move {
+        live.call.clone().leave().await;
+        if let Err(error) = session.leave_call(&live.membership).await {
+            tracing::warn!(%error, "the call membership stays until it expires");
+        }
+    })
+    .discard()
+}
