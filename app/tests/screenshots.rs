@@ -406,6 +406,41 @@ fn every_screen_renders_in_both_themes() {
     let cx = support::context(&de, Some(Language::German), None);
     shoot(&dir, "rooms-de-light", &theme::light_theme(), home.view(cx));
 
+    // A meeting under way, and a room with a call on.
+    for (variant, theme) in themes() {
+        let meeting = support::sample_meeting();
+        shoot(
+            &dir,
+            &format!("meeting-{variant}"),
+            &theme,
+            meeting.view(&en),
+        );
+    }
+    {
+        use sparks::screen::service::Offer;
+        use sparks_middleware_client::Services;
+        let mut home = support::home_with_open_room();
+        home.set_offer(Offer::Known(Services {
+            meetings: true,
+            ..Services::default()
+        }));
+        let mut rooms = support::sample_rooms();
+        rooms
+            .iter_mut()
+            .filter(|r| r.id == "!design:example.org")
+            .for_each(|r| r.call = true);
+        home.update(home::Message::Rooms(sparks_matrix::RoomListUpdate::Diffs(
+            vec![sparks_domain::ListDiff::Reset(rooms)],
+        )));
+        let cx = support::context(&en, None, None);
+        shoot(
+            &dir,
+            "room-call-light",
+            &theme::light_theme(),
+            home.view(cx),
+        );
+    }
+
     for name in [
         "login-light",
         "login-dark",
@@ -445,6 +480,9 @@ fn every_screen_renders_in_both_themes() {
         "people-dark",
         "upcoming-light",
         "calendar-week-de-light",
+        "meeting-light",
+        "meeting-dark",
+        "room-call-light",
     ] {
         check_png(&dir.join(format!("{name}.png")));
     }

@@ -548,6 +548,9 @@ impl Chat {
         if room.encrypted {
             title = title.push(Icon::Lock.view(12.0, |t| theme::colors(t).muted));
         }
+        if room.call {
+            title = title.push(Icon::Meetings.view(14.0, |t| theme::colors(t).primary));
+        }
         title = title.push(Space::new().width(Length::Fill));
         if let Some(message) = &room.last_message {
             title = title.push(

@@ -308,7 +308,13 @@ impl Meeting {
                 .into(),
             None => container(widget::avatar(
                 identity,
-                sparks_domain::initials(name.trim_start_matches('@')),
+                // A Matrix id's initials are its name's, not its server's.
+                sparks_domain::initials(
+                    name.trim_start_matches('@')
+                        .split(':')
+                        .next()
+                        .unwrap_or(name),
+                ),
                 72.0,
             ))
             .center(Length::Fill)

@@ -772,3 +772,50 @@ pub fn sample_contacts() -> Vec<sparks_middleware_client::pim::Contact> {
         contact("c", "Carol Beispiel", "carol@example.de", None),
     ]
 }
+
+/// A meeting in the design room: Bob on camera (the test pattern), Carol muted without a
+/// picture, Dana speaking; our microphone could not be opened.
+pub fn sample_meeting() -> sparks::screen::meeting::Meeting {
+    use sparks::screen::meeting::{Meeting, Message};
+    use sparks_call::{CallEvent, Speaker, TrackKind};
+    use sparks_media::VideoSource;
+    let mut meeting = Meeting::new("!design:example.org".into(), "Design".into());
+    let mut call = |event| meeting.update(Message::Call(event));
+    call(CallEvent::Connected);
+    for (n, who) in ["bob", "carol", "dana"].into_iter().enumerate() {
+        call(CallEvent::ParticipantJoined {
+            sid: format!("PA_{n}"),
+            identity: format!("id-{who}"),
+            name: format!("@{who}:example.org"),
+        });
+    }
+    call(CallEvent::TrackSubscribed {
+        from: "id-bob".into(),
+        track: "TR_bob_video".into(),
+        kind: TrackKind::Video,
+    });
+    call(CallEvent::Video {
+        from: "id-bob".into(),
+        track: "TR_bob_video".into(),
+        frame: sparks_media::TestPattern::new(640, 360).next_frame(0, 0),
+    });
+    call(CallEvent::TrackSubscribed {
+        from: "id-carol".into(),
+        track: "TR_carol_audio".into(),
+        kind: TrackKind::Audio,
+    });
+    call(CallEvent::TrackMuted {
+        from: "id-carol".into(),
+        track: "TR_carol_audio".into(),
+        muted: true,
+    });
+    call(CallEvent::Speakers(vec![Speaker {
+        identity: "id-dana".into(),
+        level: 0.8,
+    }]));
+    meeting.update(Message::Joined {
+        identity: "id-me".into(),
+        notices: vec!["No microphone can be used, so the others cannot hear you: there is no Microphone on this machine".into()],
+    });
+    meeting
+}
