@@ -123,6 +123,7 @@ pub fn source_problem(i18n: &I18n, errcode: &str, source: &str, fallback: &str) 
         "M_FORBIDDEN" => i18n.tr("event-read-only"),
         "M_TOO_LARGE" => i18n.tr("source-error-too-large"),
         "M_LIMIT_EXCEEDED" => i18n.tr("source-error-rate-limited"),
+        "M_NOT_INVITED" => i18n.tr("source-error-not-invited"),
         _ => fallback.to_owned(),
     }
 }
@@ -214,6 +215,7 @@ mod tests {
             "M_FORBIDDEN",
             "M_TOO_LARGE",
             "M_LIMIT_EXCEEDED",
+            "M_NOT_INVITED",
         ];
         let said: Vec<String> = codes
             .iter()

@@ -232,6 +232,38 @@ fn moving_an_event_keeps_its_version_and_a_conflict_is_explained() -> Result<(),
 }
 
 #[test]
+fn an_invitation_is_answered_from_its_form() -> Result<(), Error> {
+    let de = I18n::new(Language::German);
+    let mut calendar = support::sample_calendar();
+    drive(&mut calendar, &de, |ui| ui.click("Team lunch").map(|_| ()))?;
+    find(&calendar, &de, "Du bist eingeladen. Kommst du?")?;
+    let actions = drive(&mut calendar, &de, |ui| ui.click("Vielleicht").map(|_| ()))?;
+    let [Action::Reply(reply)] = &actions[..] else {
+        panic!("answering replies: {actions:?}");
+    };
+    assert_eq!(reply.status, Participation::Tentative);
+    assert_eq!(reply.at.source, "cloud");
+    // While it is sent, the buttons wait; a refusal is said in the form.
+    assert!(drive(&mut calendar, &de, |ui| ui.click("Zusagen").map(|_| ()))?.is_empty());
+    calendar.update(Message::Saved(Err(sparks_i18n::I18n::new(
+        Language::German,
+    )
+    .tr("source-error-not-invited"))));
+    find(
+        &calendar,
+        &de,
+        "Du gehörst nicht zu den Eingeladenen dieses Termins.",
+    )?;
+    // Events we organise have no answer to give.
+    calendar.update(Message::Editor(editor::Message::Cancel));
+    drive(&mut calendar, &de, |ui| {
+        ui.click("1:1 with Bob").map(|_| ())
+    })?;
+    assert!(find(&calendar, &de, "Zusagen").is_err());
+    Ok(())
+}
+
+#[test]
 fn a_form_without_a_title_says_so_and_sends_nothing() -> Result<(), Error> {
     let en = I18n::new(Language::English);
     let mut calendar = support::sample_calendar();

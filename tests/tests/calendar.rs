@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
-use sparks_api::pim::{CalendarList, ContactList, Event, EventList, FreeBusy, SourceList};
+use sparks_api::pim::{
+    CalendarList, ContactList, Event, EventList, EventRef, FreeBusy, Participation, SourceList,
+};
 use sparks_api::{ErrorBody, Session};
 use sparks_middleware::config::Config;
 use sparks_tests::{Error, Homeserver, openid, serve};
@@ -130,6 +132,7 @@ name = "Radicale"
 kind = "dav"
 url = "{radicale}"
 shared = ["{radicale}alice/shared/"]
+email = "{{username}}@example.org"
 [[tenant.sources]]
 id = "mirror"
 name = "Mirror"
@@ -283,12 +286,19 @@ async fn one_calendar_from_every_source_with_conflicts_refused() -> Result<(), E
     assert_eq!(seen.details.start, at(11, 9));
     assert_eq!(seen.details.meeting.as_deref(), Some(link.as_str()));
     assert_eq!(seen.details.attendees[0].email, "bob@example.org");
+    // Alice organises it (her address from the operator's pattern); Bob is invited.
+    assert_eq!(
+        created.details.organizer.as_ref().map(|o| o.email.as_str()),
+        Some("alice@example.org")
+    );
+    assert_eq!(seen.invited, Some(Participation::NeedsAction));
 
     // Both move it from the version they saw: the second edit is refused with 409.
     let change = |who: &str, hour: u32| {
         json!({
             "at": seen.at,
-            "details": { "title": format!("{title} ({who})"), "start": at(11, hour), "end": at(11, hour + 1) },
+            "details": { "title": format!("{title} ({who})"), "start": at(11, hour), "end": at(11, hour + 1),
+                "organizer": seen.details.organizer, "attendees": seen.details.attendees },
         })
     };
     let (status, body) = alice
@@ -320,6 +330,63 @@ async fn one_calendar_from_every_source_with_conflicts_refused() -> Result<(), E
             .iter()
             .any(|b| b.start == at(11, 11) && b.end == at(11, 12)),
         "{busy:?}"
+    );
+
+    // Bob accepts; Alice sees his answer. Alice, the organiser, cannot answer herself.
+    let week: EventList = bob.get(&range).await?;
+    let invitation = week
+        .events
+        .iter()
+        .find(|e| e.details.title == format!("{title} (Alice)"))
+        .ok_or("the invitation")?;
+    let answer = |at: &EventRef, status: &str| json!({ "at": at, "status": status });
+    let (status, body) = bob
+        .call(
+            reqwest::Method::POST,
+            "/v1/events/reply",
+            Some(answer(&invitation.at, "accepted")),
+        )
+        .await?;
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = alice
+        .call(
+            reqwest::Method::POST,
+            "/v1/events/reply",
+            Some(answer(
+                &EventRef {
+                    version: None,
+                    ..invitation.at.clone()
+                },
+                "declined",
+            )),
+        )
+        .await?;
+    assert_eq!((status, errcode(&body)), (403, "M_NOT_INVITED".into()));
+    let (status, _) = bob
+        .call(
+            reqwest::Method::POST,
+            "/v1/events/reply",
+            Some(answer(&invitation.at, "needs_action")),
+        )
+        .await?;
+    assert_eq!(status, 400);
+    let theirs: EventList = alice.get(&range).await?;
+    let answered = theirs
+        .events
+        .iter()
+        .find(|e| e.at.id == invitation.at.id)
+        .ok_or("the answered event")?;
+    assert_eq!(
+        answered.details.attendees[0].status,
+        Participation::Accepted
+    );
+    assert_eq!(answered.invited, None);
+    assert_eq!(answered.details.title, invitation.details.title);
+    let mine: EventList = bob.get(&range).await?;
+    assert!(
+        mine.events
+            .iter()
+            .any(|e| e.at.id == invitation.at.id && e.invited == Some(Participation::Accepted))
     );
 
     // Deleting with the version Alice got back works.

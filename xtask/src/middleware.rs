@@ -50,7 +50,8 @@ url = "{url}"
         );
         text.push_str(&format!(
             "\n[[tenant.sources]]\nid = \"radicale\"\nname = \"Radicale\"\nkind = \"dav\"\n\
-             url = \"{radicale}\"\nshared = [\"{radicale}alice/shared/\"]\n"
+             url = \"{radicale}\"\nshared = [\"{radicale}alice/shared/\"]\n\
+             email = \"{{username}}@example.org\"\n"
         ));
     }
     text
@@ -124,6 +125,7 @@ mod tests {
         );
         assert!(text.contains("url = \"http://127.0.0.1:5232/\""));
         assert!(text.contains("credentials_key = "));
+        assert!(text.contains("email = \"{username}@example.org\""));
         assert!(text.contains("listen = \"127.0.0.1:8124\""));
         assert!(text.contains("server_name = \"localhost:8123\""));
         assert!(text.contains("url = \"http://127.0.0.1:8123\""));

@@ -80,6 +80,7 @@ impl Sparks {
             calendar::Action::Create(new) => sources(&new.source),
             calendar::Action::Update(change) => sources(&change.at.source),
             calendar::Action::Delete(at) => sources(&at.source),
+            calendar::Action::Reply(reply) => sources(&reply.at.source),
             calendar::Action::Connect(source, _) => sources(source),
             _ => self.i18n.tr("calendar-title"),
         };
@@ -105,6 +106,10 @@ impl Sparks {
             ),
             calendar::Action::Delete(at) => Task::perform(
                 async move { mw.delete_event(&at).await.map_err(said) },
+                |result| back(calendar::Message::Saved(result)),
+            ),
+            calendar::Action::Reply(reply) => Task::perform(
+                async move { mw.reply_event(&reply).await.map_err(said) },
                 |result| back(calendar::Message::Saved(result)),
             ),
             calendar::Action::Connect(source, credentials) => Task::perform(

@@ -11,8 +11,8 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use sparks_middleware_client::pim::{
-    Calendar as CalendarInfo, Contact, Credentials, Event, EventChange, EventRef, NewEvent, Source,
-    Unavailable,
+    Calendar as CalendarInfo, Contact, Credentials, Event, EventChange, EventRef, EventReply,
+    NewEvent, Source, Unavailable,
 };
 
 pub use editor::Editor;
@@ -127,6 +127,8 @@ pub enum Action {
     Create(NewEvent),
     Update(EventChange),
     Delete(EventRef),
+    /// Answer an invitation.
+    Reply(EventReply),
     Connect(String, Credentials),
     Search(String),
     /// Write to this Matrix user (a direct chat).
@@ -368,6 +370,7 @@ impl Calendar {
                     editor::Action::Create(new) => Action::Create(new),
                     editor::Action::Update(change) => Action::Update(change),
                     editor::Action::Delete(at) => Action::Delete(at),
+                    editor::Action::Reply(reply) => Action::Reply(reply),
                 };
             }
             Message::Saved(result) => match result {

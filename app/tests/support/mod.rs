@@ -594,6 +594,7 @@ pub fn calendar_snapshot() -> sparks::screen::calendar::Snapshot {
         },
         uid: format!("e{n}"),
         recurring: false,
+        invited: None,
         details: EventDetails {
             title: title.into(),
             start,
@@ -702,6 +703,18 @@ pub fn calendar_snapshot() -> sparks::screen::calendar::Snapshot {
         name: Some("Bob Example".into()),
         status: Participation::Accepted,
     }];
+    // Carol's team lunch, to which we are invited and have not answered yet.
+    events[3].details.organizer = Some(Attendee {
+        email: "carol@example.org".into(),
+        name: Some("Carol Nguyen".into()),
+        status: Participation::Accepted,
+    });
+    events[3].details.attendees = vec![Attendee {
+        email: "alice@example.org".into(),
+        name: Some("Alice Demo".into()),
+        status: Participation::NeedsAction,
+    }];
+    events[3].invited = Some(Participation::NeedsAction);
     events.sort_by_key(|e| e.details.start);
     sparks::screen::calendar::Snapshot {
         sources: vec![

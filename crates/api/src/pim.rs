@@ -176,6 +176,9 @@ pub struct Event {
     pub uid: String,
     /// Whether this is one occurrence of a series.
     pub recurring: bool,
+    /// The user's own answer when they are invited to it (an attendee, not the organiser).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited: Option<Participation>,
     #[serde(flatten)]
     pub details: EventDetails,
 }
@@ -208,6 +211,15 @@ pub struct EventChange {
     pub details: EventDetails,
     #[serde(default)]
     pub sparks_meeting: bool,
+}
+
+/// `POST /v1/events/reply`: the user's answer to an invitation (for one instance, or the whole
+/// series). The organiser is told where the backend schedules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventReply {
+    pub at: EventRef,
+    pub status: Participation,
 }
 
 /// `POST /v1/freebusy`: when the user (and, where a backend can tell, others) are busy.

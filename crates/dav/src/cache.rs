@@ -213,6 +213,7 @@ impl CalendarCache {
                 },
                 uid: o.uid,
                 recurring: o.recurring,
+                invited: None,
                 details: o.details,
             }));
         }

@@ -26,6 +26,8 @@ pub enum IcalError {
     NoEvent,
     #[error("the object has no instance at {0}")]
     NoInstance(DateTime<Utc>),
+    #[error("none of the user's addresses is invited to the event")]
+    NotInvited,
 }
 
 /// One occurrence of an event in a range.
@@ -531,7 +533,7 @@ fn details(
 const MEETING: &str = "X-SPARKS-MEETING";
 
 mod write;
-pub use write::{create, remove_instance, update};
+pub use write::{create, remove_instance, reply, update};
 
 #[cfg(test)]
 mod tests;

@@ -15,7 +15,7 @@ pub use xml::{
     Autodiscovered, Element, Shape, autodiscover_request, check_response, create_calendar_item,
     delete_item, find_calendar_folders, find_calendar_view, find_contacts, get_items,
     get_user_availability, parse, parse_autodiscover, parse_item_ids, resolve_names,
-    update_calendar_item,
+    respond_to_item, update_calendar_item,
 };
 use xml::{check, items, messages, soap_body};
 
@@ -300,6 +300,15 @@ fn event(item: &Element, source: &str, calendar: Option<&str>) -> Option<Event> 
     let folder = || item.child("ParentFolderId")?.attr("Id");
     let calendar = calendar.or_else(folder).unwrap_or("calendar");
     let uid = item.text_of("UID").or(id.attr("Id")).unwrap_or_default();
+    // MyResponseType: the mailbox owner's own answer; `Organizer` and `Unknown` are not
+    // invitations.
+    let invited = match item.text_of("MyResponseType") {
+        Some("Accept") => Some(Participation::Accepted),
+        Some("Decline") => Some(Participation::Declined),
+        Some("Tentative") => Some(Participation::Tentative),
+        Some("NoResponseReceived") => Some(Participation::NeedsAction),
+        _ => None,
+    };
     Some(Event {
         at: EventRef {
             source: source.to_string(),
@@ -310,6 +319,7 @@ fn event(item: &Element, source: &str, calendar: Option<&str>) -> Option<Event> 
         },
         uid: uid.to_string(),
         recurring,
+        invited,
         details,
     })
 }
@@ -593,6 +603,21 @@ impl Ews {
         let mut updated = at.clone();
         (updated.id, updated.version) = (id.id, id.change_key);
         Ok(updated)
+    }
+
+    /// The user's answer to the meeting request `at` (AcceptItem, TentativelyAcceptItem or
+    /// DeclineItem, sent to the organiser); returns the item's new change key.
+    pub async fn reply(&self, at: &EventRef, status: Participation) -> Result<()> {
+        let kind = match status {
+            Participation::Accepted => "t:AcceptItem",
+            Participation::Tentative => "t:TentativelyAcceptItem",
+            Participation::Declined => "t:DeclineItem",
+            Participation::NeedsAction => {
+                return Err(protocol("an invitation cannot be un-answered"));
+            }
+        };
+        let request = respond_to_item(kind, &ItemId::new(&at.id, at.version.clone()));
+        check_response(&self.call("CreateItem", request).await?)
     }
 
     /// Moves an event to Deleted Items, cancelling it with its attendees.

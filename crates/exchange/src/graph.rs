@@ -17,7 +17,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use reqwest::header::{ACCEPT, IF_MATCH, RETRY_AFTER};
 use serde::de::DeserializeOwned;
-use sparks_api::pim::{Calendar, Contact, Event, EventDetails, EventRef, Schedule};
+use sparks_api::pim::{Calendar, Contact, Event, EventDetails, EventRef, Participation, Schedule};
 use url::Url;
 
 pub use crate::zones::WINDOWS_ZONES;
@@ -296,6 +296,26 @@ impl Graph {
         let request = if_match(self.http.patch(url), at).json(&EventWrite::from_details(details));
         let event: GraphEvent = parse(&self.send(request).await?)?;
         event.into_event(&self.source, &at.calendar)
+    }
+
+    /// `POST /me/events/{id}/accept` (or `tentativelyAccept`, `decline`): the user's answer,
+    /// sent to the organiser. "Not answered yet" cannot be said again.
+    pub async fn reply(&self, at: &EventRef, status: Participation) -> Result<(), GraphError> {
+        let action = match status {
+            Participation::Accepted => "accept",
+            Participation::Tentative => "tentativelyAccept",
+            Participation::Declined => "decline",
+            Participation::NeedsAction => {
+                return Err(GraphError::Api {
+                    status: 400,
+                    code: "ErrorInvalidRequest".into(),
+                    message: "an invitation cannot be un-answered".into(),
+                });
+            }
+        };
+        let url = self.endpoint(&["me", "events", &at.id, action]);
+        let body = serde_json::json!({ "sendResponse": true });
+        self.send(self.http.post(url).json(&body)).await.map(drop)
     }
 
     /// `DELETE /me/events/{id}`, if it is still at `at.version`.

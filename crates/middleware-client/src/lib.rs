@@ -361,6 +361,12 @@ impl Middleware {
             .await
     }
 
+    /// Answers an invitation (the organiser is told where the backend schedules).
+    pub async fn reply_event(&self, reply: &pim::EventReply) -> Result<(), ClientError> {
+        self.call(reqwest::Method::POST, "/v1/events/reply", &[], Some(reply))
+            .await
+    }
+
     pub async fn free_busy(
         &self,
         request: &pim::FreeBusyRequest,

@@ -142,6 +142,7 @@ struct SourceFile {
     contacts: bool,
     #[serde(default)]
     shared: Vec<String>,
+    email: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -235,6 +236,18 @@ pub struct Source {
     /// Collections outside users' homes that they may also see (shared calendars), on `url`'s
     /// host.
     pub shared: Vec<Url>,
+    /// Users' email addresses from their sign-in name (`{username}@example.org`), for servers
+    /// that do not tell.
+    pub email: Option<String>,
+}
+
+impl Source {
+    /// The email address `username` has by the operator's `email` pattern.
+    pub fn email_of(&self, username: &str) -> Option<String> {
+        self.email
+            .as_ref()
+            .map(|pattern| pattern.replace("{username}", username).to_lowercase())
+    }
 }
 
 impl Tenant {
@@ -587,6 +600,20 @@ fn checked_sources(key: &str, files: Vec<SourceFile>) -> Result<Vec<Source>, Con
         if !file.calendars && !file.contacts {
             return Err(invalid(key, "serves neither calendars nor contacts"));
         }
+        if let Some(email) = &file.email {
+            let formed = email.replace("{username}", "x");
+            let ok = email.contains("{username}")
+                && formed.split('@').count() == 2
+                && !formed.starts_with('@')
+                && !formed.ends_with('@')
+                && !formed.contains(|c: char| c.is_whitespace() || "<>\",;:{}".contains(c));
+            if !ok {
+                return Err(invalid(
+                    format!("{key}.email"),
+                    "must be an address with {username} in it, such as \"{username}@example.org\"",
+                ));
+            }
+        }
         sources.push(Source {
             id: file.id,
             name: non_empty(&format!("{key}.name"), file.name)?,
@@ -595,6 +622,7 @@ fn checked_sources(key: &str, files: Vec<SourceFile>) -> Result<Vec<Source>, Con
             calendars: file.calendars,
             contacts: file.contacts,
             shared,
+            email: file.email,
         });
     }
     Ok(sources)

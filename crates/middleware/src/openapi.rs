@@ -31,6 +31,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         crate::pim::routes::create,
         crate::pim::routes::update,
         crate::pim::routes::delete,
+        crate::pim::routes::reply,
         crate::pim::routes::free_busy,
         crate::pim::routes::contacts,
     ),

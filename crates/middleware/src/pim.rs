@@ -48,6 +48,8 @@ pub enum SourceError {
     NotFound,
     #[error("this calendar cannot be changed")]
     ReadOnly,
+    #[error("you are not among this event's invitees")]
+    NotInvited,
     #[error("{source_name} cannot be reached: {reason}")]
     Unreachable { source_name: String, reason: String },
     #[error("{source_name} answered something unexpected: {reason}")]
@@ -63,6 +65,7 @@ impl SourceError {
             SourceError::Conflict => "M_CONFLICT",
             SourceError::NotFound => "M_NOT_FOUND",
             SourceError::ReadOnly => "M_FORBIDDEN",
+            SourceError::NotInvited => "M_NOT_INVITED",
             SourceError::Unreachable { .. } | SourceError::Protocol { .. } => "M_UNAVAILABLE",
         }
     }
@@ -138,6 +141,9 @@ enum Connection {
 pub struct Account {
     source: Source,
     connection: Connection,
+    /// The user's own email addresses at this source (lower case): how their invitations are
+    /// recognised and what they organise as.
+    addresses: Vec<String>,
 }
 
 type Key = (String, String, String);
@@ -244,9 +250,17 @@ impl Pim {
                     listed: Some(Instant::now()),
                 };
                 list_collections(source, &mut account).await?;
+                let mut addresses: Vec<String> = account
+                    .principal
+                    .addresses
+                    .iter()
+                    .map(|a| a.trim_start_matches("mailto:").to_lowercase())
+                    .collect();
+                addresses.extend(source.email_of(&credentials.username));
                 Ok(Account {
                     source: source.clone(),
                     connection: Connection::Dav(Box::new(account)),
+                    addresses,
                 })
             }
             SourceKind::Exchange => {
@@ -264,6 +278,7 @@ impl Pim {
                 Ok(Account {
                     source: source.clone(),
                     connection: Connection::Exchange(ews),
+                    addresses: own_addresses(source, &credentials.username),
                 })
             }
             SourceKind::Graph => {
@@ -280,6 +295,7 @@ impl Pim {
                 Ok(Account {
                     source: source.clone(),
                     connection: Connection::Graph(graph),
+                    addresses: own_addresses(source, &credentials.username),
                 })
             }
         }
@@ -302,6 +318,34 @@ impl Pim {
         self.lock_accounts()
             .insert(Self::key(who, source), account.clone());
         Ok(account)
+    }
+}
+
+/// A user's addresses at an Exchange or Microsoft 365 source: the sign-in name when it is an
+/// address, and what the operator's pattern makes of it.
+fn own_addresses(source: &Source, username: &str) -> Vec<String> {
+    let mut addresses: Vec<String> = Some(username.to_lowercase())
+        .filter(|u| u.contains('@'))
+        .into_iter()
+        .collect();
+    addresses.extend(source.email_of(username));
+    addresses
+}
+
+/// Marks the events `addresses` are invited to (as an attendee, not the organiser) with their
+/// answer: what DAV servers do not say themselves.
+fn mark_invited(events: &mut [Event], addresses: &[String]) {
+    let ours = |email: &str| addresses.iter().any(|a| a.eq_ignore_ascii_case(email));
+    for event in events.iter_mut().filter(|e| e.invited.is_none()) {
+        let d = &event.details;
+        if d.organizer.as_ref().is_some_and(|o| ours(&o.email)) {
+            continue;
+        }
+        event.invited = d
+            .attendees
+            .iter()
+            .find(|a| ours(&a.email))
+            .map(|a| a.status);
     }
 }
 
@@ -427,7 +471,11 @@ impl Pim {
             let answer = async {
                 let account = self.account(who, source, credentials(source)).await?;
                 let mut account = account.lock().await;
-                self.ask_one(&mut account, ask).await
+                let mut part = self.ask_one(&mut account, ask).await?;
+                if let Part::Events(events) = &mut part {
+                    mark_invited(events, &account.addresses);
+                }
+                Ok(part)
             }
             .await;
             (source, answer)

@@ -410,6 +410,18 @@ async fn seed_calendar(radicale: &str, server: &Homeserver) -> Result<(), Error>
             at(4, 15, 0),
             vec![bob],
         ),
+        (
+            "work",
+            "roadmap",
+            "Roadmap with Carol",
+            at(3, 11, 0),
+            at(3, 12, 0),
+            vec![Attendee {
+                email: "alice@example.org".into(),
+                name: Some("Alice Demo".into()),
+                status: Participation::NeedsAction,
+            }],
+        ),
     ];
     for (calendar, uid, title, start, end, attendees) in events {
         let details = EventDetails {
@@ -420,7 +432,18 @@ async fn seed_calendar(radicale: &str, server: &Homeserver) -> Result<(), Error>
             time_zone: Some("Europe/Berlin".into()),
             location: String::new(),
             description: String::new(),
-            organizer: None,
+            // Carol invites Alice to the roadmap talk; Alice organises the rest.
+            organizer: Some(Attendee {
+                email: if uid == "roadmap" {
+                    "carol@example.org"
+                } else {
+                    "alice@example.org"
+                }
+                .into(),
+                name: None,
+                status: Participation::Accepted,
+            })
+            .filter(|_| !attendees.is_empty()),
             attendees,
             meeting: None,
             reminders: vec![10],

@@ -8,7 +8,7 @@ use iced::{Alignment, Length};
 use sparks_i18n::I18n;
 use sparks_middleware_client::pim::{
     Attendee, Calendar as CalendarInfo, Contact, Event, EventChange, EventDetails, EventRef,
-    NewEvent, Participation,
+    EventReply, NewEvent, Participation,
 };
 
 use crate::theme::{self, space};
@@ -94,6 +94,8 @@ pub enum Message {
     RemoveInvitee(usize),
     SparksMeeting(bool),
     Reminder(Reminder),
+    /// Answer the invitation.
+    Answer(Participation),
     Save,
     Delete,
     Cancel,
@@ -106,6 +108,7 @@ pub enum Action {
     Create(NewEvent),
     Update(EventChange),
     Delete(EventRef),
+    Reply(EventReply),
 }
 
 fn local(zone: chrono_tz::Tz, at: DateTime<Utc>) -> chrono::NaiveDateTime {
@@ -304,6 +307,18 @@ impl Editor {
                     (None, _) => self.reminders.clear(),
                 }
             }
+            Message::Answer(status) => {
+                if let Some(event) = &self.existing
+                    && !self.busy
+                {
+                    self.busy = true;
+                    self.problem = None;
+                    return Action::Reply(EventReply {
+                        at: event.at.clone(),
+                        status,
+                    });
+                }
+            }
             Message::Cancel => return Action::Close,
             Message::Delete => {
                 if let Some(event) = &self.existing {
@@ -350,6 +365,44 @@ impl Editor {
         Action::None
     }
 
+    /// For an event the user is invited to: their answer, and the buttons to give another.
+    fn invitation<'a>(&self, i18n: &I18n) -> Option<Element<'a, Message>> {
+        let given = self.existing.as_ref()?.invited?;
+        let choice = |status: Participation, key: &str| {
+            button(text(i18n.tr(key)))
+                .padding([space::S, space::M])
+                .style(if status == given {
+                    theme::button::primary
+                } else {
+                    theme::button::secondary
+                })
+                .on_press_maybe((!self.busy).then_some(Message::Answer(status)))
+        };
+        let asked = if given == Participation::NeedsAction {
+            "event-invited"
+        } else {
+            "event-answered"
+        };
+        Some(
+            container(
+                column![
+                    text(i18n.tr(asked)).font(theme::SEMIBOLD),
+                    row![
+                        choice(Participation::Accepted, "event-accept"),
+                        choice(Participation::Tentative, "event-tentative"),
+                        choice(Participation::Declined, "event-decline"),
+                    ]
+                    .spacing(space::S),
+                ]
+                .spacing(space::S),
+            )
+            .padding(space::M)
+            .width(Length::Fill)
+            .style(theme::container::notice)
+            .into(),
+        )
+    }
+
     pub fn view<'a>(&'a self, i18n: &I18n) -> Element<'a, Message> {
         let field = |id: &'static str, label: String, value: &'a str, on: fn(String) -> Message| {
             column![
@@ -373,13 +426,14 @@ impl Editor {
             text(i18n.tr(heading))
                 .size(theme::size::HEADING)
                 .font(theme::SEMIBOLD),
-            field(
-                "event-title",
-                i18n.tr("event-title"),
-                &self.title,
-                Message::Title
-            ),
         ]
+        .push(self.invitation(i18n))
+        .push(column![field(
+            "event-title",
+            i18n.tr("event-title"),
+            &self.title,
+            Message::Title
+        ),])
         .spacing(space::M);
         let mut when = row![
             field(

@@ -261,6 +261,49 @@ fn one_instance_can_move_and_another_go() {
 }
 
 #[test]
+fn an_attendee_answers_the_series_or_one_occurrence_and_nothing_else_changes() {
+    let bob = ["BOB@example.org".to_owned()];
+    let now = utc(2026, 12, 1, 8, 0);
+    let first = utc(2026, 10, 19, 7, 30);
+    let text = reply(SERIES, None, &bob, Participation::Tentative, now).expect("answers");
+    let range = (utc(2026, 10, 19, 0, 0), utc(2026, 11, 17, 0, 0));
+    let statuses = |text: &str| {
+        let ical = parse(text).expect("parses");
+        occurrences(&ical, range.0, range.1, BERLIN)
+            .occurrences
+            .iter()
+            .map(|o| (o.instance, o.details.attendees.first().map(|a| a.status)))
+            .collect::<Vec<_>>()
+    };
+    let seen = statuses(&text);
+    assert_eq!(seen[0], (Some(first), Some(Participation::Tentative)));
+    // The series' sequence, summary and alarm are as they were.
+    assert!(text.contains("SEQUENCE:2\r\n"), "{text}");
+    assert!(text.contains("TRIGGER:-PT10M"));
+    assert!(text.contains("SUMMARY:Stand-up\\, daily"));
+    // Declining one occurrence leaves the others tentative.
+    let monday = utc(2026, 11, 9, 8, 30);
+    let text = reply(&text, Some(monday), &bob, Participation::Declined, now).expect("answers");
+    for (instance, status) in statuses(&text) {
+        let want = if instance == Some(monday) {
+            Participation::Declined
+        } else if instance == Some(utc(2026, 10, 26, 8, 30)) {
+            // The moved occurrence lists no attendees of its own.
+            continue;
+        } else {
+            Participation::Tentative
+        };
+        assert_eq!(status, Some(want), "{instance:?}");
+    }
+    // Someone not invited cannot answer.
+    let carol = ["carol@example.org".to_owned()];
+    assert_eq!(
+        reply(SERIES, None, &carol, Participation::Accepted, now),
+        Err(IcalError::NotInvited)
+    );
+}
+
+#[test]
 fn a_single_event_has_no_instances_to_change() {
     let text = create("single", &details(), utc(2026, 12, 1, 8, 0));
     let at = utc(2026, 12, 2, 9, 0);

@@ -3,7 +3,9 @@
 
 use calcard::common::timezone::Tz;
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarProperty, ICalendarValue,
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarParameter,
+    ICalendarParameterName, ICalendarParameterValue, ICalendarParticipationStatus,
+    ICalendarProperty, ICalendarValue,
 };
 use chrono::{DateTime, Utc};
 use sparks_api::pim::{Attendee, EventDetails, Participation};
@@ -91,6 +93,62 @@ pub fn update(
         append_alarms(&mut ical, target, &details.reminders);
     }
     ical.add_missing_timezones();
+    Ok(ical.to_string())
+}
+
+/// `text` with the user's answer to its invitation: the ATTENDEE whose address is one of
+/// `addresses` (in the series, or with `instance` in that occurrence only) says `status`.
+/// Nothing else changes: an attendee's answer leaves SEQUENCE to the organiser (RFC 5546
+/// §2.1.4); a server that schedules sends the organiser the REPLY.
+pub fn reply(
+    text: &str,
+    instance: Option<DateTime<Utc>>,
+    addresses: &[String],
+    status: Participation,
+    now: DateTime<Utc>,
+) -> Result<String, IcalError> {
+    let mut ical = parse(text)?;
+    let target = match instance {
+        None => master(&ical).ok_or(IcalError::NoEvent)?,
+        Some(at) => match override_of(&ical, at) {
+            Some(id) => id,
+            None => new_override(&mut ical, at)?,
+        },
+    };
+    let partstat = match status {
+        Participation::NeedsAction => ICalendarParticipationStatus::NeedsAction,
+        Participation::Accepted => ICalendarParticipationStatus::Accepted,
+        Participation::Declined => ICalendarParticipationStatus::Declined,
+        Participation::Tentative => ICalendarParticipationStatus::Tentative,
+    };
+    let component = &mut ical.components[target];
+    let mut invited = false;
+    for entry in component
+        .entries
+        .iter_mut()
+        .filter(|e| e.name == ICalendarProperty::Attendee)
+    {
+        let ours = entry
+            .calendar_address()
+            .is_some_and(|a| addresses.iter().any(|m| m.eq_ignore_ascii_case(a)));
+        if ours {
+            invited = true;
+            entry
+                .params
+                .retain(|p| p.name != ICalendarParameterName::Partstat);
+            entry.params.push(ICalendarParameter {
+                name: ICalendarParameterName::Partstat,
+                value: ICalendarParameterValue::Partstat(partstat.clone()),
+            });
+        }
+    }
+    if !invited {
+        return Err(IcalError::NotInvited);
+    }
+    component
+        .entries
+        .retain(|e| e.name != ICalendarProperty::Dtstamp);
+    component.add_dtstamp(partial_utc(now));
     Ok(ical.to_string())
 }
 

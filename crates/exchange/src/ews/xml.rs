@@ -599,6 +599,17 @@ pub fn update_calendar_item(item: &ItemId, old: Option<&Fields>, new: &Fields) -
 }
 
 /// `DeleteItem` to Deleted Items, cancelling the meeting with its attendees if `cancel`.
+/// `CreateItem` with a meeting response (`t:AcceptItem`, `t:TentativelyAcceptItem` or
+/// `t:DeclineItem`) to `item`, sent to the organiser and kept in Sent Items (MS-OXWSMTGS).
+pub fn respond_to_item(kind: &str, item: &ItemId) -> String {
+    let mut reference = n("t:ReferenceItemId").a("Id", &item.id);
+    if let Some(key) = &item.change_key {
+        reference = reference.a("ChangeKey", key);
+    }
+    let create = n("m:CreateItem").a("MessageDisposition", "SendAndSaveCopy");
+    envelope(None, create.c([n("m:Items").c([n(kind).c([reference])])]))
+}
+
 pub fn delete_item(item: &ItemId, cancel: bool) -> String {
     let cancellations = either(cancel, "SendToAllAndSaveCopy", "SendToNone");
     let delete = n("m:DeleteItem").a("DeleteType", "MoveToDeletedItems");

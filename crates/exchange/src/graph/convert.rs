@@ -144,7 +144,7 @@ impl GraphEvent {
         let organizer = self
             .organizer
             .and_then(|o| person(o.email_address, Participation::Accepted));
-        let attendees = self
+        let attendees: Vec<Attendee> = self
             .attendees
             .into_iter()
             .filter_map(|a| {
@@ -152,6 +152,9 @@ impl GraphEvent {
                 person(a.email_address, status)
             })
             .collect();
+        // Invited: a meeting with others that someone else organises.
+        let invited = (self.is_organizer == Some(false) && !attendees.is_empty())
+            .then(|| participation(self.response_status.as_ref()));
         Ok(Event {
             at: EventRef {
                 source: source.to_owned(),
@@ -162,6 +165,7 @@ impl GraphEvent {
             },
             uid: self.ical_uid.filter(|u| !u.is_empty()).unwrap_or(id),
             recurring,
+            invited,
             details: EventDetails {
                 title: self.subject.unwrap_or_default(),
                 start: start_at,

@@ -168,6 +168,9 @@ pub struct GraphEvent {
     pub online_meeting_url: Option<String>,
     pub reminder_minutes_before_start: Option<i64>,
     pub is_reminder_on: Option<bool>,
+    /// The signed-in user's own answer.
+    pub response_status: Option<ResponseStatus>,
+    pub is_organizer: Option<bool>,
 }
 
 /// The body of `POST …/events` and `PATCH /me/events/{id}`.

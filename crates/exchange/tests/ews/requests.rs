@@ -9,7 +9,7 @@ use sparks_api::pim::{Attendee, EventDetails};
 use sparks_exchange::ews::{
     Element, Fields, FolderId, ItemId, Shape, autodiscover_request, create_calendar_item,
     delete_item, find_calendar_folders, find_calendar_view, find_contacts, get_items,
-    get_user_availability, parse, parse_time, resolve_names, update_calendar_item,
+    get_user_availability, parse, parse_time, resolve_names, respond_to_item, update_calendar_item,
 };
 
 #[test]
@@ -424,6 +424,36 @@ fn updating_sets_only_what_changed() {
     );
     let field = "ItemChanges/ItemChange/Updates/SetItemField/FieldURI";
     same_attr(&request, &documented, field, "FieldURI");
+}
+
+#[test]
+fn answering_a_meeting_request() {
+    let item = ItemId::new("AAAlAFVzZ", Some("CwAAABYAA".into()));
+    let request = ours(&respond_to_item("t:AcceptItem", &item));
+    let documented = doc("createitem-acceptitem.request.xml");
+    like_documented(&request, &documented, &[], &[]);
+    same_attr(&request, &documented, ".", "MessageDisposition");
+    same_attr(
+        &request,
+        &documented,
+        "Items/AcceptItem/ReferenceItemId",
+        "Id",
+    );
+    same_attr(
+        &request,
+        &documented,
+        "Items/AcceptItem/ReferenceItemId",
+        "ChangeKey",
+    );
+    // The other answers are the same shape with their own element (as the page says).
+    for kind in ["TentativelyAcceptItem", "DeclineItem"] {
+        let request = ours(&respond_to_item(&format!("t:{kind}"), &item));
+        let reference = one(
+            operation(&request),
+            &format!("Items/{kind}/ReferenceItemId"),
+        );
+        assert_eq!(reference.attr("Id"), Some("AAAlAFVzZ"));
+    }
 }
 
 #[test]

@@ -278,6 +278,31 @@ fn a_batch_of_calendar_items_with_bodies_and_attendees() {
 }
 
 #[test]
+fn the_mailbox_owners_own_answer_marks_an_invitation() {
+    let invited = parse_events(&doc("getitem-invited.derived.xml"), "ex", None).expect("events");
+    assert_eq!(invited[0].invited, Some(Participation::Tentative));
+    // The organiser's own copy, and an item without the property, are not invitations.
+    let own = parse_events(
+        &doc("getitem-calendaritem-allproperties.response.xml"),
+        "ex",
+        None,
+    )
+    .expect("events");
+    assert_eq!(own[0].invited, None);
+    let plain = parse_events(&doc("getitem-meeting.derived.xml"), "ex", None).expect("events");
+    assert_eq!(plain[0].invited, None);
+}
+
+#[test]
+fn answering_an_invitation_succeeds_or_finds_nothing() {
+    check_response(&doc("createitem-acceptitem.response.xml")).expect("answered");
+    assert_eq!(
+        check_response(&doc("createitem-acceptitem-error.response.xml")),
+        Err(EwsError::NotFound)
+    );
+}
+
+#[test]
 fn answered_invitations_are_participation() {
     let events = parse_events(&doc("getitem-meeting.derived.xml"), "ex", None).expect("events");
     let [event] = events.as_slice() else {

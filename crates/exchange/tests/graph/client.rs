@@ -328,6 +328,44 @@ fn lunch() -> EventDetails {
 }
 
 #[tokio::test]
+async fn answers_post_the_documented_body_to_their_action() {
+    let server = Server::start(|_, _| reply(202, Vec::new())).await;
+    let graph = server.graph("");
+    let at = EventRef {
+        source: "m365".into(),
+        calendar: CALENDAR.into(),
+        id: "AAMkAGI1AAAoZDOFAAA=".into(),
+        version: None,
+        instance: None,
+    };
+    for status in [
+        Participation::Accepted,
+        Participation::Tentative,
+        Participation::Declined,
+    ] {
+        graph.reply(&at, status).await.expect("answered");
+    }
+    // "Not answered" is not an answer Graph takes; nothing is sent for it.
+    assert!(graph.reply(&at, Participation::NeedsAction).await.is_err());
+    let seen = server.seen();
+    let paths: Vec<&str> = seen.iter().map(|r| r.path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v1.0/me/events/AAMkAGI1AAAoZDOFAAA=/accept",
+            "/v1.0/me/events/AAMkAGI1AAAoZDOFAAA=/tentativelyAccept",
+            "/v1.0/me/events/AAMkAGI1AAAoZDOFAAA=/decline",
+        ]
+    );
+    let documented: Value =
+        serde_json::from_str(&fixture("event-accept.request.json")).expect("json");
+    for request in &seen {
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.json()["sendResponse"], documented["sendResponse"]);
+    }
+}
+
+#[tokio::test]
 async fn create_posts_the_event_and_reads_the_answer() {
     let server =
         Server::start(|_, _| reply(201, fixture("calendar-post-events.response.json"))).await;

@@ -37,6 +37,22 @@ fn calendar_views_as_documented_are_read_but_lack_what_an_event_needs() {
 }
 
 #[test]
+fn an_invitation_carries_the_users_own_answer() {
+    let invited = event("invited.derived.json")
+        .into_event(SOURCE, "cal")
+        .expect("as expected");
+    assert_eq!(invited.invited, Some(Participation::Tentative));
+    // Without `isOrganizer: false` (the organiser's copy, or not selected) it is no invitation.
+    for name in [
+        "event-get.response.json",
+        "calendar-post-events.response.json",
+    ] {
+        let own = event(name).into_event(SOURCE, "cal").expect("as expected");
+        assert_eq!(own.invited, None, "{name}");
+    }
+}
+
+#[test]
 fn event_get_in_utc() {
     let event = event("event-get.response.json")
         .into_event(SOURCE, "cal")

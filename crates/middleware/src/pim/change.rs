@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use chrono::Utc;
-use sparks_api::pim::{Event, EventDetails, EventRef};
+use sparks_api::pim::{Event, EventDetails, EventRef, Participation};
 use sparks_dav::{CalendarCache, Dav, Principal, ical};
 use url::Url;
 
@@ -37,6 +37,7 @@ impl Account {
                     uid: at.id.clone(),
                     at,
                     recurring: false,
+                    invited: None,
                     details,
                 })
             }
@@ -64,12 +65,29 @@ impl Account {
                 Ok(Event {
                     uid: at.id.clone(),
                     recurring: at.instance.is_some(),
+                    invited: None,
                     at,
                     details,
                 })
             }
             Connection::Graph(graph) => graph
                 .update(at, &details)
+                .await
+                .map_err(|e| SourceError::from_graph(&source, e)),
+        }
+    }
+
+    /// The user's answer to the invitation `at` (one instance, or the whole series).
+    pub async fn reply(&mut self, at: &EventRef, status: Participation) -> Result<(), SourceError> {
+        let source = self.source.clone();
+        match &self.connection {
+            Connection::Dav(_) => self.dav_reply(at, status).await,
+            Connection::Exchange(ews) => ews
+                .reply(at, status)
+                .await
+                .map_err(|e| SourceError::from_ews(&source, e)),
+            Connection::Graph(graph) => graph
+                .reply(at, status)
                 .await
                 .map_err(|e| SourceError::from_graph(&source, e)),
         }
@@ -119,16 +137,15 @@ impl Account {
         mut details: EventDetails,
     ) -> Result<Event, SourceError> {
         let source = self.source.clone();
-        let (dav, cache, principal) = self.calendar_mut(calendar).await?;
+        let me = self.addresses.first().cloned();
+        let (dav, cache, _) = self.calendar_mut(calendar).await?;
         if details.organizer.is_none() && !details.attendees.is_empty() {
-            details.organizer = principal
-                .addresses
-                .first()
-                .map(|a| sparks_api::pim::Attendee {
-                    email: a.trim_start_matches("mailto:").to_owned(),
-                    name: None,
-                    status: sparks_api::pim::Participation::Accepted,
-                });
+            // The server schedules (sends the invitations) for an organiser it knows.
+            details.organizer = me.map(|email| sparks_api::pim::Attendee {
+                email,
+                name: None,
+                status: sparks_api::pim::Participation::Accepted,
+            });
         }
         let uid = format!("{}@sparks", random_id());
         let collection = Url::parse(&cache.calendar.id).map_err(|_| SourceError::NotFound)?;
@@ -151,6 +168,7 @@ impl Account {
             },
             uid,
             recurring: false,
+            invited: None,
             details,
         })
     }
@@ -203,8 +221,32 @@ impl Account {
             },
             uid,
             recurring: at.instance.is_some(),
+            invited: None,
             details,
         })
+    }
+
+    async fn dav_reply(&mut self, at: &EventRef, status: Participation) -> Result<(), SourceError> {
+        let source = self.source.clone();
+        let addresses = self.addresses.clone();
+        let (dav, cache, _) = self.calendar_mut(&at.calendar).await?;
+        let href = Self::object_url(cache, at)?;
+        let error = |e| SourceError::from_dav(&source, e);
+        let current = dav.get(&href).await.map_err(error)?;
+        if at.version.is_some() && current.etag != at.version {
+            return Err(SourceError::Conflict);
+        }
+        let changed = ical::reply(&current.data, at.instance, &addresses, status, Utc::now())
+            .map_err(|e| match e {
+                ical::IcalError::NotInvited => SourceError::NotInvited,
+                _ => SourceError::NotFound,
+            })?;
+        let etag = dav
+            .put(&href, changed.clone(), current.etag.as_deref())
+            .await
+            .map_err(error)?;
+        cache.put(href, etag, changed);
+        Ok(())
     }
 
     async fn dav_delete(&mut self, at: &EventRef) -> Result<(), SourceError> {

@@ -11,7 +11,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sparks_api::ErrorBody;
 use sparks_api::pim::{
     Busy, CalendarList, Contact, ContactList, Credentials, Event, EventChange, EventList, EventRef,
-    FreeBusy, FreeBusyRequest, NewEvent, Source as SourceInfo, SourceList,
+    EventReply, FreeBusy, FreeBusyRequest, NewEvent, Participation, Source as SourceInfo,
+    SourceList,
 };
 
 use super::{Ask, Part, SourceError};
@@ -39,6 +40,7 @@ pub fn router() -> Router<Arc<App>> {
                 .delete(delete)
                 .layer(axum::extract::DefaultBodyLimit::max(EVENT_BODY_LIMIT)),
         )
+        .route("/v1/events/reply", post(reply))
         .route("/v1/freebusy", post(free_busy))
         .route("/v1/contacts", get(contacts))
 }
@@ -46,9 +48,10 @@ pub fn router() -> Router<Arc<App>> {
 impl From<SourceError> for Failure {
     fn from(error: SourceError) -> Failure {
         let status = match &error {
-            SourceError::NotConnected(_) | SourceError::Unauthorized(_) | SourceError::ReadOnly => {
-                StatusCode::FORBIDDEN
-            }
+            SourceError::NotConnected(_)
+            | SourceError::Unauthorized(_)
+            | SourceError::ReadOnly
+            | SourceError::NotInvited => StatusCode::FORBIDDEN,
             SourceError::Conflict => StatusCode::CONFLICT,
             SourceError::NotFound => StatusCode::NOT_FOUND,
             SourceError::Unreachable { .. } | SourceError::Protocol { .. } => {
@@ -372,6 +375,40 @@ pub(crate) async fn update(
     let event = account.lock().await.update(&change.at, details).await?;
     app.pim.wrote(&change.at.calendar);
     Ok(Json(event))
+}
+
+/// Answers an invitation (accept, tentative, decline) for one instance or the whole series;
+/// the organiser is told where the backend schedules.
+#[utoipa::path(post, path = "/v1/events/reply", tag = "calendar",
+    security(("bearer" = [])), request_body = EventReply,
+    responses((status = 204, description = "answered"),
+        (status = 400, body = ErrorBody, description = "the body is not what this endpoint takes"),
+        (status = 401, body = ErrorBody, description = "who you are was not proven"),
+        (status = 403, body = ErrorBody, description = "not among the invitees, or not signed in to the source"),
+        (status = 404, body = ErrorBody, description = "no such event"),
+        (status = 409, body = ErrorBody, description = "the event changed in the meantime"),
+        (status = 502, body = ErrorBody, description = "the backend cannot be reached")))]
+pub(crate) async fn reply(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Body(answer): Body<EventReply>,
+) -> Result<StatusCode, Failure> {
+    if answer.status == Participation::NeedsAction {
+        return Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "M_BAD_JSON",
+            "an answer is accepted, tentative or declined",
+        ));
+    }
+    let (who, sources) = user(&app, &headers).await?;
+    let account = account_for(&app, &who, &sources, &answer.at.source).await?;
+    account
+        .lock()
+        .await
+        .reply(&answer.at, answer.status)
+        .await?;
+    app.pim.wrote(&answer.at.calendar);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Deletes an event, or one instance of a series.

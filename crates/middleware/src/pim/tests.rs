@@ -84,6 +84,7 @@ fn source(id: &str, kind: SourceKind, url: &str) -> Source {
         calendars: true,
         contacts: true,
         shared: Vec::new(),
+        email: None,
     }
 }
 
