@@ -39,6 +39,8 @@ pub struct Principal {
     /// The server delivers invitations itself when an event with attendees is saved (RFC 6638
     /// implicit scheduling).
     pub schedules: bool,
+    /// Where scheduling messages (free/busy requests) are POSTed (RFC 6638 §2.1).
+    pub outbox: Option<Url>,
 }
 
 /// A calendar object resource (an event) or a vCard, with its ETag.
@@ -121,7 +123,7 @@ impl Dav {
     }
 
     /// One request, following up to three redirects on the same server.
-    async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         url: &Url,
@@ -233,6 +235,7 @@ impl Dav {
                     ("c", "calendar-home-set"),
                     ("cr", "addressbook-home-set"),
                     ("c", "calendar-user-address-set"),
+                    ("c", "schedule-outbox-URL"),
                 ]),
             )
             .await?;
@@ -263,6 +266,7 @@ impl Dav {
                 .into_iter()
                 .filter(|a| a.to_ascii_lowercase().starts_with("mailto:"))
                 .collect(),
+            outbox: homes(CALDAV, "schedule-outbox-URL").into_iter().next(),
             url: principal,
             schedules,
         })

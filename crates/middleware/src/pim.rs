@@ -507,6 +507,7 @@ impl Pim {
 impl Pim {
     async fn ask_one(&self, account: &mut Account, ask: &Ask<'_>) -> Result<Part, SourceError> {
         let source = account.source.clone();
+        let addresses = &account.addresses;
         match &mut account.connection {
             Connection::Dav(dav) => {
                 let stale = self.changed_since(dav);
@@ -526,7 +527,11 @@ impl Pim {
                             .flat_map(|c| c.events(*from, *to, *zone))
                             .collect(),
                     ),
-                    Ask::Busy { from, to, .. } => {
+                    Ask::Busy {
+                        from,
+                        to,
+                        attendees,
+                    } => {
                         let mut busy = Vec::new();
                         for cache in &dav.calendars {
                             let url = Url::parse(&cache.calendar.id)
@@ -546,7 +551,20 @@ impl Pim {
                                 ),
                             }
                         }
-                        Part::Busy(busy, Vec::new())
+                        // Others' busy times where the server schedules (RFC 6638 Outbox), asked
+                        // as the user's own address.
+                        let others = match (&dav.principal.outbox, addresses.first()) {
+                            (Some(outbox), Some(me)) if !attendees.is_empty() => dav
+                                .dav
+                                .schedule_free_busy(outbox, me, attendees, *from, *to)
+                                .await
+                                .unwrap_or_else(|error| {
+                                    tracing::info!(%error, "the Outbox did not answer free/busy");
+                                    Vec::new()
+                                }),
+                            _ => Vec::new(),
+                        };
+                        Part::Busy(busy, others)
                     }
                     Ask::Contacts(query) => {
                         Part::Contacts(dav.books.iter().flat_map(|b| b.search(query)).collect())
