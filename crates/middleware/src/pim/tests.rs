@@ -1,10 +1,11 @@
-//! The merged answers over a Microsoft Graph source (a loopback server answering with the
-//! documented payloads in `crates/exchange/fixtures/graph`) and a CalDAV source that is down.
+//! The merged answers over a Microsoft Graph source and an Exchange source (loopback servers
+//! answering with the documented payloads in `crates/exchange/fixtures`), and a CalDAV source
+//! that is down.
 
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use sparks_api::pim::{Credentials, SourceKind};
+use sparks_api::pim::{Credentials, Participation, SourceKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::{Ask, Part, Pim, SourceError};
@@ -14,11 +15,86 @@ use crate::store::Who;
 const TOKEN: &str = "graph-access-token";
 
 fn fixture(name: &str) -> String {
+    documented("graph", name)
+}
+
+fn documented(kind: &str, name: &str) -> String {
     let path = format!(
-        "{}/../exchange/fixtures/graph/{name}",
+        "{}/../exchange/fixtures/{kind}/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// An Exchange server on loopback: each operation (by its SOAP action) answered with its
+/// documented response; a request without the right Basic credentials gets 401. Returns the
+/// EWS URL and the SOAP actions seen.
+async fn exchange() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!(
+        "http://{}/EWS/Exchange.asmx",
+        listener.local_addr().expect("address")
+    );
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    // "alice@contoso.com:ews-password" in base64.
+    let basic = "basic ywxpy2vay29udg9zby5jb206zxdzlxbhc3n3b3jk";
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 16_384 {
+                    if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0u8; length.min(1 << 20)];
+                if stream.read_exact(&mut body).await.is_err() {
+                    return;
+                }
+                let body = String::from_utf8_lossy(&body).into_owned();
+                let action = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("soapaction:"))
+                    .and_then(|v| v.trim().trim_matches('"').rsplit('/').next())
+                    .unwrap_or_default()
+                    .to_owned();
+                let (status, answer) = if !head.contains(&format!("authorization: {basic}")) {
+                    ("401 Unauthorized", String::new())
+                } else {
+                    log.lock().expect("log").push(action.clone());
+                    let name = match action.as_str() {
+                        "findfolder" => "findfolder-msgfolderroot.response.xml",
+                        "finditem" => "finditem-calendarview-recurring.response.xml",
+                        "getitem" => "getitem-invited.derived.xml",
+                        "createitem" if body.contains("AcceptItem") => {
+                            "createitem-acceptitem.response.xml"
+                        }
+                        "getuseravailability" => "getuseravailability.response.xml",
+                        _ => "soap-fault-schema-validation.response.xml",
+                    };
+                    ("200 OK", documented("ews", name))
+                };
+                let reply = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                let _ = stream.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    (url, seen)
 }
 
 /// Answers Graph's calendars, calendarView and contacts with the documented payloads; a
@@ -158,6 +234,92 @@ async fn a_graph_source_signs_in_and_answers_with_its_source_named() {
         panic!("one source's contacts");
     };
     assert_eq!(contacts[0].name, "Alex Wilber");
+}
+
+#[tokio::test]
+async fn an_exchange_source_shows_its_invitations_and_answers_them() {
+    let (url, seen) = exchange().await;
+    let ex = source("exchange", SourceKind::Exchange, &url);
+    let pim = Pim::new();
+    let sign_in = |password: &str| Credentials {
+        username: "alice@contoso.com".into(),
+        password: password.into(),
+    };
+    let refused = pim.connect(&who(), &ex, &sign_in("wrong")).await;
+    assert_eq!(refused, Err(SourceError::Unauthorized("EXCHANGE".into())));
+    pim.connect(&who(), &ex, &sign_in("ews-password"))
+        .await
+        .expect("signs in");
+    let sources = [ex.clone()];
+    let at = |y, m, d| {
+        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
+            .single()
+            .expect("time")
+    };
+    let (parts, unavailable) = pim
+        .merged(
+            &who(),
+            &sources,
+            &Ask::Events {
+                from: at(2014, 1, 1),
+                to: at(2014, 2, 1),
+                zone: chrono_tz::UTC,
+            },
+            |_| async { None },
+        )
+        .await;
+    assert!(unavailable.is_empty(), "{unavailable:?}");
+    let [Part::Events(events)] = &parts[..] else {
+        panic!("one source's events");
+    };
+    let blast = events
+        .iter()
+        .find(|e| e.details.title == "Code Blast")
+        .expect("the invitation");
+    assert_eq!(blast.at.source, "exchange");
+    assert_eq!(blast.invited, Some(Participation::Tentative));
+
+    // Accepting it sends the documented AcceptItem.
+    let account = pim
+        .account(&who(), &ex, async { None })
+        .await
+        .expect("the open account");
+    account
+        .lock()
+        .await
+        .reply(&blast.at, Participation::Accepted)
+        .await
+        .expect("answered");
+
+    // Free/busy of others comes from GetUserAvailability.
+    let (parts, unavailable) = pim
+        .merged(
+            &who(),
+            &sources,
+            &Ask::Busy {
+                from: at(2006, 10, 16),
+                to: at(2006, 10, 17),
+                attendees: &[
+                    "user1@example.com".to_owned(),
+                    "user2@example.com".to_owned(),
+                ],
+            },
+            |_| async { None },
+        )
+        .await;
+    let [Part::Busy(_, others)] = &parts[..] else {
+        panic!("one source's busy times: {unavailable:?}");
+    };
+    assert!(
+        !others.is_empty() && others.iter().any(|s| !s.busy.is_empty()),
+        "{others:?}"
+    );
+    let actions = seen.lock().expect("log").clone();
+    assert!(actions.contains(&"createitem".to_owned()), "{actions:?}");
+    assert!(
+        actions.contains(&"getuseravailability".to_owned()),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test]
