@@ -124,6 +124,7 @@ pub fn source_problem(i18n: &I18n, errcode: &str, source: &str, fallback: &str) 
         "M_TOO_LARGE" => i18n.tr("source-error-too-large"),
         "M_LIMIT_EXCEEDED" => i18n.tr("source-error-rate-limited"),
         "M_NOT_INVITED" => i18n.tr("source-error-not-invited"),
+        "M_UNSUPPORTED" => i18n.tr("source-error-unsupported"),
         _ => fallback.to_owned(),
     }
 }
@@ -216,6 +217,7 @@ mod tests {
             "M_TOO_LARGE",
             "M_LIMIT_EXCEEDED",
             "M_NOT_INVITED",
+            "M_UNSUPPORTED",
         ];
         let said: Vec<String> = codes
             .iter()

@@ -8,7 +8,7 @@ use iced_test::{Error, Simulator};
 use sparks::screen::calendar::{Action, Calendar, Message, Mode, editor};
 use sparks_domain::Language;
 use sparks_i18n::I18n;
-use sparks_middleware_client::pim::Participation;
+use sparks_middleware_client::pim::{Frequency, Participation, Repeat};
 
 /// Clicks and types through the simulator, then runs the messages through `update`; returns
 /// the actions they asked for.
@@ -175,6 +175,16 @@ fn a_new_event_with_an_invitee_and_a_sparks_meeting() -> Result<(), Error> {
         ui.click("Sparks meeting (adds a link to join)")?;
         Ok(())
     })?;
+    // Every week.
+    calendar.update(Message::Editor(editor::Message::Repeat(
+        editor::RepeatChoice {
+            repeat: Some(Repeat {
+                every: Frequency::Weekly,
+                interval: 1,
+            }),
+            label: "Every week".into(),
+        },
+    )));
     // A new event reminds 15 minutes before; the picker makes it an hour.
     calendar.update(Message::Editor(editor::Message::Reminder(
         editor::Reminder {
@@ -197,6 +207,13 @@ fn a_new_event_with_an_invitee_and_a_sparks_meeting() -> Result<(), Error> {
     assert_eq!(new.details.attendees[0].email, "bob@example.org");
     assert_eq!(new.details.attendees[0].status, Participation::NeedsAction);
     assert_eq!(new.details.reminders, vec![60]);
+    assert_eq!(
+        new.details.repeat,
+        Some(Repeat {
+            every: Frequency::Weekly,
+            interval: 1
+        })
+    );
     // Saved: the form closes and the view loads again.
     let next = calendar.update(Message::Saved(Ok(())));
     assert!(matches!(next, Action::Load { .. }));
@@ -228,6 +245,54 @@ fn moving_an_event_keeps_its_version_and_a_conflict_is_explained() -> Result<(),
     assert_eq!(change.details.end, berlin(tomorrow, 10, 30));
     calendar.update(Message::Saved(Err(en.tr("event-conflict"))));
     find(&calendar, &en, &en.tr("event-conflict"))?;
+    Ok(())
+}
+
+#[test]
+fn an_occurrence_is_changed_alone_or_with_its_whole_series() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut snapshot = support::calendar_snapshot();
+    let standup = snapshot
+        .events
+        .iter_mut()
+        .find(|e| e.details.title == "Stand-up")
+        .expect("the stand-up");
+    standup.recurring = true;
+    standup.at.instance = Some(standup.details.start);
+    standup.details.repeat = Some(Repeat {
+        every: Frequency::Daily,
+        interval: 1,
+    });
+    let mut calendar = Calendar::new(support::today(), support::ZONE);
+    calendar.update(Message::Loaded(Ok(snapshot)));
+    drive(&mut calendar, &en, |ui| ui.click("Stand-up").map(|_| ()))?;
+    // Only this occurrence by default: no rule to pick.
+    find(&calendar, &en, "Only this event")?;
+    assert!(find(&calendar, &en, "Repeats").is_err());
+    let actions = drive(&mut calendar, &en, |ui| ui.click("Save").map(|_| ()))?;
+    let [Action::Update(change)] = &actions[..] else {
+        panic!("saving updates: {actions:?}");
+    };
+    assert!(!change.whole_series);
+    calendar.update(Message::Saved(Err("try again".into())));
+    // The whole series: the rule shows, and the change says so.
+    drive(&mut calendar, &en, |ui| {
+        ui.click("All events of the series").map(|_| ())
+    })?;
+    find(&calendar, &en, "Repeats")?;
+    let actions = drive(&mut calendar, &en, |ui| ui.click("Save").map(|_| ()))?;
+    let [Action::Update(change)] = &actions[..] else {
+        panic!("saving updates: {actions:?}");
+    };
+    assert!(change.whole_series);
+    assert_eq!(change.at.instance, Some(change.details.start));
+    // Deleting the whole series leaves the instance out.
+    calendar.update(Message::Saved(Err("try again".into())));
+    let actions = drive(&mut calendar, &en, |ui| ui.click("Delete").map(|_| ()))?;
+    let [Action::Delete(at)] = &actions[..] else {
+        panic!("deleting: {actions:?}");
+    };
+    assert_eq!(at.instance, None);
     Ok(())
 }
 

@@ -447,6 +447,27 @@ event-accept = Zusagen
 event-tentative = Vielleicht
 event-decline = Absagen
 source-error-not-invited = Du gehörst nicht zu den Eingeladenen dieses Termins.
+event-only-this = Nur dieser Termin
+event-whole-series = Alle Termine der Serie
+event-repeat = Wiederholung
+event-repeat-none = Keine Wiederholung
+event-repeat-daily = { $n ->
+    [one] Jeden Tag
+   *[other] Alle { $n } Tage
+}
+event-repeat-weekly = { $n ->
+    [one] Jede Woche
+   *[other] Alle { $n } Wochen
+}
+event-repeat-monthly = { $n ->
+    [one] Jeden Monat
+   *[other] Alle { $n } Monate
+}
+event-repeat-yearly = { $n ->
+    [one] Jedes Jahr
+   *[other] Alle { $n } Jahre
+}
+source-error-unsupported = Dieser Server erlaubt Sparks das nicht. Ändere nur diesen Termin oder die Serie in der App des Servers.
 event-save = Speichern
 event-saving = Wird gespeichert…
 event-delete = Löschen

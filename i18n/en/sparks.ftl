@@ -447,6 +447,27 @@ event-accept = Accept
 event-tentative = Maybe
 event-decline = Decline
 source-error-not-invited = You are not among this event's invitees.
+event-only-this = Only this event
+event-whole-series = All events of the series
+event-repeat = Repeats
+event-repeat-none = Does not repeat
+event-repeat-daily = { $n ->
+    [one] Every day
+   *[other] Every { $n } days
+}
+event-repeat-weekly = { $n ->
+    [one] Every week
+   *[other] Every { $n } weeks
+}
+event-repeat-monthly = { $n ->
+    [one] Every month
+   *[other] Every { $n } months
+}
+event-repeat-yearly = { $n ->
+    [one] Every year
+   *[other] Every { $n } years
+}
+source-error-unsupported = This server does not let Sparks do that. Change this occurrence only, or the series in the server's own app.
 event-save = Save
 event-saving = Saving…
 event-delete = Delete

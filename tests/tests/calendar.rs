@@ -616,3 +616,98 @@ async fn bad_requests_get_clear_errors() -> Result<(), Error> {
     assert_eq!(status, 401);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_weekly_series_is_made_moved_as_a_whole_and_deleted() -> Result<(), Error> {
+    let server = Homeserver::from_env();
+    let dir = tempfile::tempdir()?;
+    let database = format!("sqlite://{}?mode=rwc", dir.path().join("mw.db").display());
+    let mirror = Mirror::start().await?;
+    let mw = middleware(&server, &database, mirror.port).await?;
+    let dora = signed_in(&server, &mw, "cal-series").await?;
+    assert_eq!(connect(&dora, "radicale", "alice", "alicepass").await?, 204);
+    let dav = sparks_dav::Dav::new(
+        reqwest::Client::new(),
+        url::Url::parse(&radicale())?,
+        "radicale",
+        "alice",
+        "alicepass",
+    );
+    let own = url::Url::parse(&format!(
+        "{}alice/{}/",
+        radicale(),
+        sparks_tests::unique("series")
+    ))?;
+    dav.create_collection(&own, "Series", None, false).await?;
+    assert_eq!(connect(&dora, "radicale", "alice", "alicepass").await?, 204);
+
+    // Mondays 4, 11, 18 and 25 January 2027, 9:00 in Berlin (8:00 UTC).
+    let (status, body) = dora
+        .call(
+            reqwest::Method::POST,
+            "/v1/events",
+            Some(
+                json!({ "source": "radicale", "calendar": own.as_str(), "details": {
+                "title": "Weekly", "start": at(4, 8), "end": at(4, 9),
+                "time_zone": "Europe/Berlin", "repeat": { "every": "weekly" } } }),
+            ),
+        )
+        .await?;
+    assert_eq!(status, 201, "{body}");
+    let range = format!(
+        "/v1/events?start={}&end={}",
+        at(1, 0).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        at(31, 0).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let weekly = |list: &EventList| -> Vec<Event> {
+        list.events
+            .iter()
+            .filter(|e| e.at.calendar == own.as_str())
+            .cloned()
+            .collect()
+    };
+    let month: EventList = dora.get(&range).await?;
+    let series = weekly(&month);
+    let starts: Vec<_> = series.iter().map(|e| e.details.start).collect();
+    assert_eq!(starts, [at(4, 8), at(11, 8), at(18, 8), at(25, 8)]);
+    assert!(series.iter().all(|e| e.recurring
+        && e.details.repeat.map(|r| r.every) == Some(sparks_api::pim::Frequency::Weekly)));
+
+    // The third occurrence moved an hour later, for the whole series: every Monday moves.
+    let third = &series[2];
+    let (status, body) = dora
+        .call(
+            reqwest::Method::PUT,
+            "/v1/events",
+            Some(json!({ "at": third.at, "whole_series": true, "details": {
+                "title": "Weekly, later", "start": at(18, 9), "end": at(18, 10),
+                "time_zone": "Europe/Berlin" } })),
+        )
+        .await?;
+    assert_eq!(status, 200, "{body}");
+    let month: EventList = dora.get(&range).await?;
+    let moved: Vec<_> = weekly(&month)
+        .iter()
+        .map(|e| (e.details.start, e.details.title.clone()))
+        .collect();
+    let later = |day| (at(day, 9), "Weekly, later".to_owned());
+    assert_eq!(moved, [later(4), later(11), later(18), later(25)]);
+
+    // Deleting the series from an occurrence (no instance) takes every occurrence.
+    let any = weekly(&month).into_iter().nth(1).ok_or("an occurrence")?;
+    let whole = EventRef {
+        instance: None,
+        ..any.at
+    };
+    let (status, body) = dora
+        .call(
+            reqwest::Method::DELETE,
+            "/v1/events",
+            Some(serde_json::to_value(&whole)?),
+        )
+        .await?;
+    assert_eq!(status, 204, "{body}");
+    let month: EventList = dora.get(&range).await?;
+    assert!(weekly(&month).is_empty(), "{month:?}");
+    Ok(())
+}

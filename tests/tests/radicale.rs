@@ -50,6 +50,7 @@ fn meeting(title: &str, day: u32, hour: u32) -> EventDetails {
         }],
         meeting: None,
         reminders: vec![],
+        repeat: None,
     }
 }
 

@@ -607,6 +607,7 @@ pub fn calendar_snapshot() -> sparks::screen::calendar::Snapshot {
             attendees: vec![],
             meeting: None,
             reminders: vec![],
+            repeat: None,
         },
     };
     let work = calendar(

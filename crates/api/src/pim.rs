@@ -147,6 +147,35 @@ pub struct EventDetails {
     /// Minutes before the start at which to remind.
     #[serde(default)]
     pub reminders: Vec<i64>,
+    /// How the series repeats, when it follows a simple rule (every N days, weeks on the
+    /// start's weekday, months on its day, or years); `None` for a single event or a rule too
+    /// rich to show here. In a change, `None` leaves the rule as it is and a rule replaces it.
+    #[serde(default)]
+    pub repeat: Option<Repeat>,
+}
+
+/// How often a series comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    Daily,
+    Weekly,
+    Monthly,
+    Yearly,
+}
+
+/// Every `interval` days, weeks, months or years from the event's start, without end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Repeat {
+    pub every: Frequency,
+    #[serde(default = "one")]
+    pub interval: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Which event (or which instance of a recurring one) a change is for.
@@ -211,6 +240,10 @@ pub struct EventChange {
     pub details: EventDetails,
     #[serde(default)]
     pub sparks_meeting: bool,
+    /// With `at.instance`: change the whole series the way this instance was changed (it
+    /// moves by as much, in local time; title, people and the rest become these).
+    #[serde(default)]
+    pub whole_series: bool,
 }
 
 /// `POST /v1/events/reply`: the user's answer to an invitation (for one instance, or the whole

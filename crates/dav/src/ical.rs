@@ -8,12 +8,12 @@
 
 use calcard::common::timezone::Tz;
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameter,
-    ICalendarParameterName, ICalendarParameterValue, ICalendarParticipationStatus,
-    ICalendarProperty, ICalendarValue,
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarFrequency,
+    ICalendarParameter, ICalendarParameterName, ICalendarParameterValue,
+    ICalendarParticipationStatus, ICalendarProperty, ICalendarValue,
 };
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use sparks_api::pim::{Attendee, EventDetails, Participation};
+use sparks_api::pim::{Attendee, EventDetails, Frequency, Participation, Repeat};
 
 /// The most occurrences one object may expand to (a guard against rules like `FREQ=SECONDLY`).
 const EXPANSION_LIMIT: usize = 20_000;
@@ -438,6 +438,27 @@ fn has_time(component: &ICalendarComponent, property: &ICalendarProperty) -> boo
         .is_some_and(|dt| dt.has_time())
 }
 
+/// When the series (or single event) in `text` starts, in UTC.
+pub fn series_start(text: &str) -> Result<DateTime<Utc>, IcalError> {
+    let ical = parse(text)?;
+    let resolver = ical.build_tz_resolver().with_default(Tz::UTC);
+    let master = ical
+        .components
+        .iter()
+        .find(|c| c.component_type == ICalendarComponentType::VEvent && !c.is_recurrence_override())
+        .ok_or(IcalError::NoEvent)?;
+    let entry = master
+        .property(&ICalendarProperty::Dtstart)
+        .ok_or(IcalError::NoEvent)?;
+    entry
+        .values
+        .first()
+        .and_then(ICalendarValue::as_partial_date_time)
+        .and_then(|v| v.to_date_time_with_tz(resolver.resolve_or_default(entry.tz_id())))
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or(IcalError::NoEvent)
+}
+
 fn recurrence_id(
     component: &ICalendarComponent,
     resolver: &calcard::icalendar::timezone::TzResolver<&str>,
@@ -525,6 +546,57 @@ fn details(
             .collect(),
         meeting,
         reminders,
+        repeat: repeat_of(component),
+    }
+}
+
+/// The component's rule as a [`Repeat`], when it is one Sparks can show and write back: a
+/// frequency and an interval, at most one weekday or day of the month, no end.
+pub(crate) fn repeat_of(component: &ICalendarComponent) -> Option<Repeat> {
+    let mut rules = component.properties(&ICalendarProperty::Rrule);
+    let entry = rules.next()?;
+    if rules.next().is_some() || component.property(&ICalendarProperty::Rdate).is_some() {
+        return None;
+    }
+    let Some(ICalendarValue::RecurrenceRule(rule)) = entry.values.first() else {
+        return None;
+    };
+    let simple = rule.until.is_none()
+        && rule.count.is_none()
+        && rule.byday.len() <= 1
+        && rule.bymonthday.len() <= 1
+        && rule.bysecond.is_empty()
+        && rule.byminute.is_empty()
+        && rule.byhour.is_empty()
+        && rule.byyearday.is_empty()
+        && rule.byweekno.is_empty()
+        && rule.bymonth.len() <= 1
+        && rule.bysetpos.is_empty()
+        && rule.byday.iter().all(|d| d.ordwk.is_none());
+    let every = match rule.freq {
+        ICalendarFrequency::Daily => Frequency::Daily,
+        ICalendarFrequency::Weekly => Frequency::Weekly,
+        ICalendarFrequency::Monthly => Frequency::Monthly,
+        ICalendarFrequency::Yearly => Frequency::Yearly,
+        _ => return None,
+    };
+    simple.then(|| Repeat {
+        every,
+        interval: u32::from(rule.interval.unwrap_or(1).max(1)),
+    })
+}
+
+/// The RRULE content line that writes `repeat`.
+pub(crate) fn rrule_line(repeat: &Repeat) -> String {
+    let freq = match repeat.every {
+        Frequency::Daily => "DAILY",
+        Frequency::Weekly => "WEEKLY",
+        Frequency::Monthly => "MONTHLY",
+        Frequency::Yearly => "YEARLY",
+    };
+    match repeat.interval.clamp(1, 999) {
+        1 => format!("RRULE:FREQ={freq}\r\n"),
+        n => format!("RRULE:FREQ={freq};INTERVAL={n}\r\n"),
     }
 }
 

@@ -272,6 +272,7 @@ impl Fields {
             attendees: [self.required.as_slice(), &self.optional].concat(),
             meeting,
             reminders: self.reminder.into_iter().collect(),
+            repeat: None,
         }
     }
 }

@@ -298,6 +298,23 @@ impl Graph {
         event.into_event(&self.source, &at.calendar)
     }
 
+    /// The series the occurrence `at` belongs to (its master, and when the series starts), or
+    /// `None` for a single event.
+    pub async fn series(
+        &self,
+        at: &EventRef,
+    ) -> Result<Option<(EventRef, DateTime<Utc>)>, GraphError> {
+        let url = self.endpoint(&["me", "events", &at.id]);
+        let occurrence: GraphEvent = parse(&self.send(self.http.get(url)).await?)?;
+        let Some(master) = occurrence.series_master_id.filter(|m| !m.is_empty()) else {
+            return Ok(None);
+        };
+        let url = self.endpoint(&["me", "events", &master]);
+        let series: GraphEvent = parse(&self.send(self.http.get(url)).await?)?;
+        let series = series.into_event(&self.source, &at.calendar)?;
+        Ok(Some((series.at, series.details.start)))
+    }
+
     /// `POST /me/events/{id}/accept` (or `tentativelyAccept`, `decline`): the user's answer,
     /// sent to the organiser. "Not answered yet" cannot be said again.
     pub async fn reply(&self, at: &EventRef, status: Participation) -> Result<(), GraphError> {

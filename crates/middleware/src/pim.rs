@@ -50,6 +50,8 @@ pub enum SourceError {
     ReadOnly,
     #[error("you are not among this event's invitees")]
     NotInvited,
+    #[error("this source does not support {0}")]
+    Unsupported(&'static str),
     #[error("{source_name} cannot be reached: {reason}")]
     Unreachable { source_name: String, reason: String },
     #[error("{source_name} answered something unexpected: {reason}")]
@@ -66,6 +68,7 @@ impl SourceError {
             SourceError::NotFound => "M_NOT_FOUND",
             SourceError::ReadOnly => "M_FORBIDDEN",
             SourceError::NotInvited => "M_NOT_INVITED",
+            SourceError::Unsupported(_) => "M_UNSUPPORTED",
             SourceError::Unreachable { .. } | SourceError::Protocol { .. } => "M_UNAVAILABLE",
         }
     }

@@ -447,6 +447,7 @@ async fn seed_calendar(radicale: &str, server: &Homeserver) -> Result<(), Error>
             attendees,
             meeting: None,
             reminders: vec![10],
+            repeat: None,
         };
         let href = base.join(&format!("alice/{calendar}/{uid}.ics"))?;
         kept(

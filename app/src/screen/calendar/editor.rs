@@ -8,7 +8,7 @@ use iced::{Alignment, Length};
 use sparks_i18n::I18n;
 use sparks_middleware_client::pim::{
     Attendee, Calendar as CalendarInfo, Contact, Event, EventChange, EventDetails, EventRef,
-    EventReply, NewEvent, Participation,
+    EventReply, Frequency, NewEvent, Participation, Repeat,
 };
 
 use crate::theme::{self, space};
@@ -30,6 +30,35 @@ impl std::fmt::Display for Reminder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.label)
     }
+}
+
+/// A repeat rule as the picker offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatChoice {
+    pub repeat: Option<Repeat>,
+    pub label: String,
+}
+
+impl std::fmt::Display for RepeatChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+fn repeat_choice(i18n: &I18n, repeat: Option<Repeat>) -> RepeatChoice {
+    let label = match repeat {
+        None => i18n.tr("event-repeat-none"),
+        Some(Repeat { every, interval }) => {
+            let key = match every {
+                Frequency::Daily => "event-repeat-daily",
+                Frequency::Weekly => "event-repeat-weekly",
+                Frequency::Monthly => "event-repeat-monthly",
+                Frequency::Yearly => "event-repeat-yearly",
+            };
+            i18n.tr_args(key, [("n", u64::from(interval).into())])
+        }
+    };
+    RepeatChoice { repeat, label }
 }
 
 /// The reminders the picker offers, in minutes before the start.
@@ -74,6 +103,11 @@ pub struct Editor {
     pub sparks_meeting: bool,
     meeting: Option<String>,
     reminders: Vec<i64>,
+    repeat: Option<Repeat>,
+    /// Change the whole series of the occurrence being edited, not only it.
+    whole_series: bool,
+    /// The sources whose series Sparks can create and change.
+    series: Vec<String>,
     busy: bool,
     problem: Option<String>,
 }
@@ -94,6 +128,9 @@ pub enum Message {
     RemoveInvitee(usize),
     SparksMeeting(bool),
     Reminder(Reminder),
+    Repeat(RepeatChoice),
+    /// Change the whole series (`true`) or only this occurrence.
+    WholeSeries(bool),
     /// Answer the invitation.
     Answer(Participation),
     Save,
@@ -116,7 +153,14 @@ fn local(zone: chrono_tz::Tz, at: DateTime<Utc>) -> chrono::NaiveDateTime {
 }
 
 impl Editor {
-    pub fn new(zone: chrono_tz::Tz, start: DateTime<Utc>, calendars: Vec<CalendarInfo>) -> Editor {
+    /// A new event at `start`, in one of `calendars`; `series` are the sources whose series
+    /// Sparks can write.
+    pub fn new(
+        zone: chrono_tz::Tz,
+        start: DateTime<Utc>,
+        calendars: Vec<CalendarInfo>,
+        series: Vec<String>,
+    ) -> Editor {
         let start_local = local(zone, start);
         let end_local = start_local + Duration::hours(1);
         let calendars: Vec<Choice> = calendars
@@ -142,6 +186,9 @@ impl Editor {
             sparks_meeting: false,
             meeting: None,
             reminders: vec![15],
+            repeat: None,
+            whole_series: false,
+            series,
             busy: false,
             problem: None,
         }
@@ -152,8 +199,9 @@ impl Editor {
         event: &Event,
         writable: bool,
         calendars: Vec<CalendarInfo>,
+        series: Vec<String>,
     ) -> Editor {
-        let mut editor = Editor::new(zone, event.details.start, calendars);
+        let mut editor = Editor::new(zone, event.details.start, calendars, series);
         let d = &event.details;
         let (start, end) = if d.all_day {
             (d.start.naive_utc(), d.end.naive_utc())
@@ -171,6 +219,7 @@ impl Editor {
         editor.meeting = d.meeting.clone();
         editor.sparks_meeting = d.meeting.is_some();
         editor.reminders = d.reminders.clone();
+        editor.repeat = d.repeat;
         editor.writable = writable;
         editor.calendar = editor
             .calendars
@@ -248,6 +297,7 @@ impl Editor {
                 None
             },
             reminders: self.reminders.clone(),
+            repeat: self.repeat,
         })
     }
 
@@ -307,6 +357,8 @@ impl Editor {
                     (None, _) => self.reminders.clear(),
                 }
             }
+            Message::Repeat(choice) => self.repeat = choice.repeat,
+            Message::WholeSeries(on) => self.whole_series = on,
             Message::Answer(status) => {
                 if let Some(event) = &self.existing
                     && !self.busy
@@ -323,7 +375,12 @@ impl Editor {
             Message::Delete => {
                 if let Some(event) = &self.existing {
                     self.busy = true;
-                    return Action::Delete(event.at.clone());
+                    let mut at = event.at.clone();
+                    if self.whole_series && event.recurring {
+                        // The object, or the series master, goes with every occurrence.
+                        at.instance = None;
+                    }
+                    return Action::Delete(at);
                 }
             }
             Message::Save => {
@@ -345,6 +402,7 @@ impl Editor {
                         at: event.at.clone(),
                         details,
                         sparks_meeting,
+                        whole_series: self.whole_series && event.recurring,
                     }),
                     None => {
                         let Some(choice) = &self.calendar else {
@@ -363,6 +421,79 @@ impl Editor {
             }
         }
         Action::None
+    }
+
+    /// Whether the event's (or the chosen calendar's) source lets Sparks write series.
+    fn can_repeat(&self) -> bool {
+        let source = match &self.existing {
+            Some(event) => &event.at.source,
+            None => match &self.calendar {
+                Some(choice) => &choice.calendar.source,
+                None => return false,
+            },
+        };
+        self.series.contains(source)
+    }
+
+    /// For an occurrence: whether a change is for it alone or the whole series; and how the
+    /// event (or series) repeats.
+    fn series_view<'a>(
+        &self,
+        i18n: &I18n,
+    ) -> (Option<Element<'a, Message>>, Option<Element<'a, Message>>) {
+        if !self.can_repeat() {
+            return (None, None);
+        }
+        let recurring = self.existing.as_ref().is_some_and(|e| e.recurring);
+        let mut segment = None;
+        if recurring {
+            let choice = |whole: bool, key: &str| {
+                button(text(i18n.tr(key)).size(theme::size::SMALL))
+                    .padding([space::XS, space::M])
+                    .style(theme::button::segment(self.whole_series == whole))
+                    .on_press(Message::WholeSeries(whole))
+            };
+            segment = Some(
+                row![
+                    choice(false, "event-only-this"),
+                    choice(true, "event-whole-series")
+                ]
+                .spacing(space::XS)
+                .into(),
+            );
+        }
+        if !recurring || self.whole_series {
+            // A series can change its rule, not lose it (deleting it does that).
+            let mut offered: Vec<RepeatChoice> = [
+                None,
+                Some(Frequency::Daily),
+                Some(Frequency::Weekly),
+                Some(Frequency::Monthly),
+                Some(Frequency::Yearly),
+            ]
+            .into_iter()
+            .filter(|every| every.is_some() || !recurring)
+            .map(|every| repeat_choice(i18n, every.map(|every| Repeat { every, interval: 1 })))
+            .collect();
+            if let Some(current) = self.repeat.filter(|r| r.interval != 1) {
+                offered.push(repeat_choice(i18n, Some(current)));
+            }
+            let picker = column![
+                text(i18n.tr("event-repeat"))
+                    .size(theme::size::SMALL)
+                    .style(theme::text::muted),
+                pick_list(
+                    offered,
+                    Some(repeat_choice(i18n, self.repeat)),
+                    Message::Repeat
+                )
+                .width(Length::Fill)
+            ]
+            .spacing(space::XS)
+            .width(Length::FillPortion(1));
+            return (segment, Some(picker.into()));
+        }
+        (segment, None)
     }
 
     /// For an event the user is invited to: their answer, and the buttons to give another.
@@ -545,6 +676,10 @@ impl Editor {
                     .style(theme::text::muted),
             );
         }
+        let (segment, repeat) = self.series_view(i18n);
+        if let Some(segment) = segment {
+            form = form.push(segment);
+        }
         let current = self.reminders.first().copied();
         let mut offered: Vec<Reminder> = std::iter::once(None)
             .chain(REMINDERS.into_iter().map(Some))
@@ -553,16 +688,17 @@ impl Editor {
         if current.is_some_and(|m| !REMINDERS.contains(&m)) {
             offered.push(reminder(i18n, current));
         }
-        form = form.push(
-            column![
-                text(i18n.tr("event-reminder"))
-                    .size(theme::size::SMALL)
-                    .style(theme::text::muted),
-                pick_list(offered, Some(reminder(i18n, current)), Message::Reminder)
-                    .width(Length::Fill)
-            ]
-            .spacing(space::XS),
-        );
+        let reminder_picker = column![
+            text(i18n.tr("event-reminder"))
+                .size(theme::size::SMALL)
+                .style(theme::text::muted),
+            pick_list(offered, Some(reminder(i18n, current)), Message::Reminder)
+                .width(Length::Fill)
+        ]
+        .spacing(space::XS)
+        .width(Length::FillPortion(1));
+        // How often, and when to remind, side by side.
+        form = form.push(row![].push(repeat).push(reminder_picker).spacing(space::S));
         if let Some(problem) = &self.problem {
             let sentence = if problem.starts_with("event-error-") {
                 i18n.tr(problem)

@@ -158,6 +158,7 @@ fn details() -> EventDetails {
         }],
         meeting: Some("https://sparks.example.org/meet/abc".into()),
         reminders: vec![15],
+        repeat: None,
     }
 }
 
@@ -300,6 +301,68 @@ fn an_attendee_answers_the_series_or_one_occurrence_and_nothing_else_changes() {
     assert_eq!(
         reply(SERIES, None, &carol, Participation::Accepted, now),
         Err(IcalError::NotInvited)
+    );
+}
+
+#[test]
+fn a_new_series_repeats_and_its_rule_changes_only_when_asked() {
+    use sparks_api::pim::{Frequency, Repeat};
+    let weekly = Repeat {
+        every: Frequency::Weekly,
+        interval: 1,
+    };
+    let mut series = details();
+    series.repeat = Some(weekly);
+    let text = create("weekly@sparks", &series, utc(2026, 12, 1, 8, 0));
+    assert!(text.contains("RRULE:FREQ=WEEKLY\r\n"), "{text}");
+    let starts = |text: &str| {
+        let ical = parse(text).expect("parses");
+        occurrences(&ical, utc(2026, 12, 1, 0, 0), utc(2027, 1, 1, 0, 0), BERLIN)
+            .occurrences
+            .iter()
+            .map(|o| (o.details.start, o.details.repeat))
+            .collect::<Vec<_>>()
+    };
+    let seen = starts(&text);
+    assert_eq!(seen.len(), 5, "2, 9, 16, 23 and 30 December");
+    assert!(seen.iter().all(|(_, r)| *r == Some(weekly)));
+    // Every two weeks now: the rule is rewritten.
+    series.repeat = Some(Repeat {
+        every: Frequency::Weekly,
+        interval: 2,
+    });
+    let text = update(&text, None, &series, utc(2026, 12, 1, 9, 0)).expect("changes");
+    assert!(text.contains("RRULE:FREQ=WEEKLY;INTERVAL=2"), "{text}");
+    assert_eq!(starts(&text).len(), 3);
+    // A change without a rule leaves the rule as it is.
+    series.repeat = None;
+    series.title = "Renamed".into();
+    let same = update(&text, None, &series, utc(2026, 12, 1, 9, 0)).expect("changes");
+    assert_eq!(starts(&same).len(), 3, "{same}");
+    // A rule too rich to show (a count) stays as it is when the rest changes.
+    let counted = SERIES.replace("RRULE:FREQ=WEEKLY;BYDAY=MO", "RRULE:FREQ=WEEKLY;COUNT=3");
+    let ical = parse(&counted).expect("parses");
+    let master = ical
+        .components
+        .iter()
+        .find(|c| c.component_type == ICalendarComponentType::VEvent && c.is_recurrent())
+        .expect("series");
+    assert_eq!(repeat_of(master), None);
+    let mut renamed = details();
+    renamed.title = "Renamed".into();
+    let kept = update(&counted, None, &renamed, utc(2026, 12, 1, 9, 0)).expect("changes");
+    assert!(kept.contains("RRULE:FREQ=WEEKLY;COUNT=3"), "{kept}");
+    // The documented rule (weekly on the start's day) reads as weekly.
+    let ical = parse(SERIES).expect("parses");
+    let master = ical
+        .components
+        .iter()
+        .find(|c| c.component_type == ICalendarComponentType::VEvent && c.is_recurrent())
+        .expect("series");
+    assert_eq!(repeat_of(master), Some(weekly));
+    assert_eq!(
+        series_start(SERIES).expect("a start"),
+        utc(2026, 10, 19, 7, 30)
     );
 }
 

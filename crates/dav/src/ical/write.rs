@@ -10,16 +10,17 @@ use calcard::icalendar::{
 use chrono::{DateTime, Utc};
 use sparks_api::pim::{Attendee, EventDetails, Participation};
 
-use super::{IcalError, MEETING, has_time, parse, partial, recurrence_id};
+use super::{IcalError, MEETING, has_time, parse, partial, recurrence_id, repeat_of, rrule_line};
 
 /// A new object holding one event.
 pub fn create(uid: &str, details: &EventDetails, now: DateTime<Utc>) -> String {
     let mut ical = parse(&format!(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Sparks//Sparks//EN\r\nBEGIN:VEVENT\r\n\
-         UID:{}\r\nDTSTAMP:{}\r\nSEQUENCE:0\r\n{}END:VEVENT\r\nEND:VCALENDAR\r\n",
+         UID:{}\r\nDTSTAMP:{}\r\nSEQUENCE:0\r\n{}{}END:VEVENT\r\nEND:VCALENDAR\r\n",
         escape(uid),
         stamp(now),
         managed(details),
+        details.repeat.as_ref().map(rrule_line).unwrap_or_default(),
     ))
     .unwrap_or_default();
     append_alarms(&mut ical, 1, &details.reminders);
@@ -52,7 +53,31 @@ pub fn update(
         .get(1)
         .map(|c| c.entries.clone())
         .unwrap_or_default();
+    // The series' rule changes only when a new one is given (a rich rule Sparks cannot show
+    // stays as it is).
+    let rule = details
+        .repeat
+        .filter(|r| instance.is_none() && repeat_of(&ical.components[target]) != Some(*r))
+        .map(|repeat| {
+            let line = rrule_line(&repeat);
+            parse(&format!(
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{line}END:VEVENT\r\nEND:VCALENDAR\r\n"
+            ))
+            .map(|p| {
+                p.components
+                    .get(1)
+                    .map(|c| c.entries.clone())
+                    .unwrap_or_default()
+            })
+        })
+        .transpose()?;
     let component = &mut ical.components[target];
+    if let Some(entries) = rule {
+        component
+            .entries
+            .retain(|e| e.name != ICalendarProperty::Rrule);
+        component.entries.extend(entries);
+    }
     let sequence = component
         .property(&ICalendarProperty::Sequence)
         .and_then(|e| e.values.first())

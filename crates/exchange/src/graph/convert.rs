@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sparks_api::pim::{
-    Attendee, Busy, BusyKind, Calendar, Contact, Event, EventDetails, EventRef, Participation,
-    Schedule,
+    Attendee, Busy, BusyKind, Calendar, Contact, Event, EventDetails, EventRef, Frequency,
+    Participation, Repeat, Schedule,
 };
 
 use super::text::{self, html_to_text, matrix_id};
@@ -181,6 +181,10 @@ impl GraphEvent {
                 attendees,
                 meeting,
                 reminders,
+                repeat: self
+                    .recurrence
+                    .as_ref()
+                    .and_then(PatternedRecurrence::repeat),
             },
         })
     }
@@ -247,7 +251,99 @@ impl EventWrite {
             attendees,
             is_reminder_on: !details.reminders.is_empty(),
             reminder_minutes_before_start: details.reminders.first().copied(),
+            recurrence: None,
         }
+        .repeating(details)
+    }
+
+    /// A repeating event's times and rule in its own zone (Windows name), so the series
+    /// keeps its local time across daylight-saving changes; UTC when the zone has no Windows
+    /// name Sparks knows.
+    fn repeating(mut self, details: &EventDetails) -> Self {
+        let Some(repeat) = details.repeat else {
+            return self;
+        };
+        let iana = details.time_zone.as_deref().unwrap_or("UTC");
+        let (zone, windows) = crate::zones::WINDOWS_ZONES
+            .iter()
+            .find(|(_, i)| *i == iana)
+            .and_then(|(w, i)| Some((i.parse::<chrono_tz::Tz>().ok()?, *w)))
+            .unwrap_or((chrono_tz::UTC, "UTC"));
+        let local = details.start.with_timezone(&zone);
+        if !details.all_day {
+            let written = |at: DateTime<Utc>| DateTimeTimeZone {
+                date_time: at
+                    .with_timezone(&zone)
+                    .naive_local()
+                    .format("%Y-%m-%dT%H:%M:%S")
+                    .to_string(),
+                time_zone: Some(windows.to_owned()),
+            };
+            self.start = written(details.start);
+            self.end = written(details.end);
+        }
+        let day = if details.all_day {
+            details.start.date_naive()
+        } else {
+            local.date_naive()
+        };
+        use chrono::Datelike;
+        let weekday = day.weekday().to_string().to_lowercase();
+        let weekday = match weekday.as_str() {
+            "mon" => "monday",
+            "tue" => "tuesday",
+            "wed" => "wednesday",
+            "thu" => "thursday",
+            "fri" => "friday",
+            "sat" => "saturday",
+            _ => "sunday",
+        };
+        let mut pattern = RecurrencePattern {
+            interval: repeat.interval.max(1),
+            ..RecurrencePattern::default()
+        };
+        match repeat.every {
+            Frequency::Daily => pattern.kind = "daily".into(),
+            Frequency::Weekly => {
+                pattern.kind = "weekly".into();
+                pattern.days_of_week = vec![weekday.to_owned()];
+            }
+            Frequency::Monthly => {
+                pattern.kind = "absoluteMonthly".into();
+                pattern.day_of_month = day.day();
+            }
+            Frequency::Yearly => {
+                pattern.kind = "absoluteYearly".into();
+                pattern.day_of_month = day.day();
+                pattern.month = day.month();
+            }
+        }
+        self.recurrence = Some(PatternedRecurrence {
+            pattern,
+            range: RecurrenceRange {
+                kind: "noEnd".into(),
+                start_date: day.format("%Y-%m-%d").to_string(),
+                recurrence_time_zone: Some(windows.to_owned()),
+            },
+        });
+        self
+    }
+}
+
+impl PatternedRecurrence {
+    /// The rule as a [`Repeat`], when it is one Sparks shows: without end, on the start's day.
+    pub fn repeat(&self) -> Option<Repeat> {
+        let every = match self.pattern.kind.as_str() {
+            "daily" => Frequency::Daily,
+            "weekly" if self.pattern.days_of_week.len() <= 1 => Frequency::Weekly,
+            "absoluteMonthly" => Frequency::Monthly,
+            "absoluteYearly" => Frequency::Yearly,
+            _ => return None,
+        };
+        (self.range.kind == "noEnd").then_some(Repeat {
+            every,
+            interval: self.pattern.interval.max(1),
+        })
     }
 }
 

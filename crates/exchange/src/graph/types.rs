@@ -171,6 +171,47 @@ pub struct GraphEvent {
     /// The signed-in user's own answer.
     pub response_status: Option<ResponseStatus>,
     pub is_organizer: Option<bool>,
+    /// A series master's rule.
+    pub recurrence: Option<PatternedRecurrence>,
+}
+
+/// How a series repeats (`patternedRecurrence`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PatternedRecurrence {
+    pub pattern: RecurrencePattern,
+    pub range: RecurrenceRange,
+}
+
+/// `recurrencePattern`: `daily`, `weekly`, `absoluteMonthly`, `absoluteYearly` and the
+/// relative kinds, every `interval`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RecurrencePattern {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub interval: u32,
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "nullable")]
+    pub days_of_week: Vec<String>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub day_of_month: u32,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub month: u32,
+}
+
+/// `recurrenceRange`: `noEnd`, `endDate` or `numbered`, from `startDate`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RecurrenceRange {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub start_date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence_time_zone: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The body of `POST …/events` and `PATCH /me/events/{id}`.
@@ -187,6 +228,8 @@ pub struct EventWrite {
     pub is_reminder_on: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reminder_minutes_before_start: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<PatternedRecurrence>,
 }
 
 /// The body of `POST /me/calendar/getSchedule`.

@@ -339,6 +339,7 @@ pub fn details(title: &str, start: &str, end: &str) -> EventDetails {
         attendees: Vec::new(),
         meeting: None,
         reminders: Vec::new(),
+        repeat: None,
     }
 }
 

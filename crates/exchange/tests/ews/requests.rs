@@ -138,6 +138,7 @@ fn planning_meeting() -> EventDetails {
         location: "Conference Room 721".into(),
         attendees: vec![person("User1@example.com"), person("User2@example.com")],
         reminders: vec![60],
+        repeat: None,
         ..details(
             "Planning Meeting",
             "2006-11-02T14:00:00Z",
@@ -191,6 +192,7 @@ fn creating_a_meeting_with_optional_attendees() {
         description: "Let's learn to really work as a team and then have lunch!".into(),
         location: "Conference Room 12".into(),
         reminders: vec![60],
+        repeat: None,
         ..details(
             "Team building exercise",
             "2013-09-21T16:00:00Z",

@@ -324,7 +324,50 @@ fn lunch() -> EventDetails {
         }],
         meeting: None,
         reminders: vec![15],
+        repeat: None,
     }
+}
+
+#[tokio::test]
+async fn an_occurrences_series_is_its_master() {
+    let server = Server::start(|request, _| match request.path() {
+        "/v1.0/me/events/AAMkAGUzYAgI1sE1TatAAEYAAAAAlNFb2CNPe0ucP9you" => {
+            let page: Value =
+                serde_json::from_str(&fixture("instances.response.json")).expect("json");
+            reply(200, page["value"][0].to_string())
+        }
+        "/v1.0/me/events/AAMkAGUzYRgWAAA=" | "/v1.0/me/events/AAMkADQwMD" => {
+            reply(200, fixture("user-post-events-recurring.response.json"))
+        }
+        _ => reply(404, fixture("error.response.json")),
+    })
+    .await;
+    let occurrence = EventRef {
+        source: "m365".into(),
+        calendar: CALENDAR.into(),
+        id: "AAMkAGUzYAgI1sE1TatAAEYAAAAAlNFb2CNPe0ucP9you".into(),
+        version: None,
+        instance: Some(utc("2019-04-16T20:30:00Z")),
+    };
+    let (master, start) = server
+        .graph("")
+        .series(&occurrence)
+        .await
+        .expect("answered")
+        .expect("a series");
+    // The documented master (its own id in the example), starting 12:00 Pacific.
+    assert_eq!(master.id, "AAMkADQwMD");
+    assert_eq!(master.instance, None);
+    assert_eq!(start, utc("2017-09-04T19:00:00Z"));
+    // A single event has no series.
+    let single = EventRef {
+        id: "AAMkADQwMD".into(),
+        ..occurrence
+    };
+    assert_eq!(
+        server.graph("").series(&single).await.expect("answered"),
+        None
+    );
 }
 
 #[tokio::test]

@@ -83,5 +83,6 @@ pub fn details(title: &str, start: &str, end: &str, attendee: Attendee) -> Event
         }],
         meeting: None,
         reminders: vec![],
+        repeat: None,
     }
 }

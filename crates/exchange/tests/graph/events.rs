@@ -2,6 +2,7 @@
 //! and the bodies Sparks builds compared with the documented requests.
 
 use crate::common::*;
+use serde_json::json;
 use sparks_api::pim::{EventDetails, Participation};
 use sparks_exchange::graph::{EventType, EventWrite, GraphError, GraphEvent, Page};
 
@@ -34,6 +35,68 @@ fn calendar_views_as_documented_are_read_but_lack_what_an_event_needs() {
         serde_json::from_str(&fixture("calendar-calendarview.response.json")).expect("as expected");
     assert_eq!(page.value[0].ical_uid.as_deref(), Some("iCalUId-value"));
     assert_eq!(page.value[0].reminder_minutes_before_start, Some(99));
+}
+
+#[test]
+fn a_weekly_series_is_written_in_its_own_zone_like_the_documented_one() {
+    use sparks_api::pim::{Frequency, Repeat};
+    // Monday 4 September 2017, 12:00 to 14:00 in Los Angeles, every week.
+    let mut weekly = lunch_like();
+    weekly.repeat = Some(Repeat {
+        every: Frequency::Weekly,
+        interval: 1,
+    });
+    let body = serde_json::to_value(EventWrite::from_details(&weekly)).expect("json");
+    let documented = json("user-post-events-recurring.response.json");
+    assert_eq!(
+        body["start"],
+        json!({"dateTime": "2017-09-04T12:00:00", "timeZone": "Pacific Standard Time"})
+    );
+    for field in ["type", "interval", "daysOfWeek"] {
+        assert_eq!(
+            body["recurrence"]["pattern"][field], documented["recurrence"]["pattern"][field],
+            "{field}"
+        );
+    }
+    for field in ["startDate", "recurrenceTimeZone"] {
+        assert_eq!(
+            body["recurrence"]["range"][field], documented["recurrence"]["range"][field],
+            "{field}"
+        );
+    }
+    assert_eq!(body["recurrence"]["range"]["type"], "noEnd");
+    // The documented series ends on a date: too rich to show, so no repeat is read…
+    let master = event("user-post-events-recurring.response.json")
+        .into_event(SOURCE, "cal")
+        .expect("as expected");
+    assert_eq!(master.details.repeat, None);
+    // …while one without end reads as weekly.
+    let mut endless = event("user-post-events-recurring.response.json");
+    if let Some(r) = endless.recurrence.as_mut() {
+        r.range.kind = "noEnd".into();
+    }
+    let endless = endless.into_event(SOURCE, "cal").expect("as expected");
+    assert_eq!(endless.details.repeat, weekly.repeat);
+    // Single events are sent without a rule.
+    let single = serde_json::to_value(EventWrite::from_details(&lunch_like())).expect("json");
+    assert!(single.get("recurrence").is_none());
+}
+
+fn lunch_like() -> EventDetails {
+    EventDetails {
+        title: "Let's go for lunch".into(),
+        start: utc("2017-09-04T19:00:00Z"),
+        end: utc("2017-09-04T21:00:00Z"),
+        all_day: false,
+        time_zone: Some("America/Los_Angeles".into()),
+        location: String::new(),
+        description: String::new(),
+        organizer: None,
+        attendees: Vec::new(),
+        meeting: None,
+        reminders: Vec::new(),
+        repeat: None,
+    }
 }
 
 #[test]
@@ -394,6 +457,7 @@ fn built_bodies_contain_the_documented_requests() {
     let documented = json("event-update.request.json");
     let reminded = EventDetails {
         reminders: vec![99],
+        repeat: None,
         ..lunch
     };
     let built = serde_json::to_value(EventWrite::from_details(&reminded)).expect("as expected");

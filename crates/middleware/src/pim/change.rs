@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sparks_api::pim::{Event, EventDetails, EventRef, Participation};
 use sparks_dav::{CalendarCache, Dav, Principal, ical};
 use url::Url;
@@ -28,6 +28,9 @@ impl Account {
         let source = self.source.clone();
         match &self.connection {
             Connection::Dav(_) => self.dav_create(calendar, details).await,
+            Connection::Exchange(_) if details.repeat.is_some() => {
+                Err(SourceError::Unsupported("repeating events on Exchange"))
+            }
             Connection::Exchange(ews) => {
                 let at = ews
                     .create(calendar, &details)
@@ -48,15 +51,32 @@ impl Account {
         }
     }
 
-    /// Changes the event (or instance) `at` to `details`, if it is still at `at.version`.
+    /// Changes the event (or instance) `at` to `details`, if it is still at `at.version`; with
+    /// `whole_series`, the series of the instance `at`, moved as the instance was.
     pub async fn update(
         &mut self,
         at: &EventRef,
         details: EventDetails,
+        whole_series: bool,
     ) -> Result<Event, SourceError> {
         let source = self.source.clone();
+        let whole_series = whole_series && at.instance.is_some();
         match &self.connection {
-            Connection::Dav(_) => self.dav_update(at, details).await,
+            Connection::Dav(_) => self.dav_update(at, details, whole_series).await,
+            Connection::Graph(graph) if whole_series => {
+                let error = |e| SourceError::from_graph(&source, e);
+                let (master, start) = graph
+                    .series(at)
+                    .await
+                    .map_err(error)?
+                    .ok_or(SourceError::NotFound)?;
+                let instance = at.instance.unwrap_or(start);
+                let details = series_change(details, instance, start);
+                graph.update(&master, &details).await.map_err(error)
+            }
+            Connection::Exchange(_) if whole_series => Err(SourceError::Unsupported(
+                "changing a whole series on Exchange",
+            )),
             Connection::Exchange(ews) => {
                 let at = ews
                     .update(at, &details)
@@ -102,10 +122,18 @@ impl Account {
                 .delete(at)
                 .await
                 .map_err(|e| SourceError::from_ews(&source, e)),
-            Connection::Graph(graph) => graph
-                .delete(at)
-                .await
-                .map_err(|e| SourceError::from_graph(&source, e)),
+            Connection::Graph(graph) => {
+                let error = |e| SourceError::from_graph(&source, e);
+                // The whole series of an occurrence goes with its master.
+                let target = match at.instance {
+                    Some(_) => at.clone(),
+                    None => match graph.series(at).await.map_err(error)? {
+                        Some((master, _)) => master,
+                        None => at.clone(),
+                    },
+                };
+                graph.delete(&target).await.map_err(error)
+            }
         }
     }
 
@@ -147,10 +175,13 @@ impl Account {
                 status: sparks_api::pim::Participation::Accepted,
             });
         }
-        let uid = format!("{}@sparks", random_id());
+        let id = random_id();
+        let uid = format!("{id}@sparks");
         let collection = Url::parse(&cache.calendar.id).map_err(|_| SourceError::NotFound)?;
+        // The object's name has only characters no server escapes, so the href the server
+        // lists is the one written (an `@` comes back as `%40` from some).
         let href = collection
-            .join(&format!("{uid}.ics"))
+            .join(&format!("{id}.ics"))
             .map_err(|_| SourceError::NotFound)?;
         let text = ical::create(&uid, &details, Utc::now());
         let etag = dav
@@ -188,6 +219,7 @@ impl Account {
         &mut self,
         at: &EventRef,
         details: EventDetails,
+        whole_series: bool,
     ) -> Result<Event, SourceError> {
         let source = self.source.clone();
         let (dav, cache, _) = self.calendar_mut(&at.calendar).await?;
@@ -203,7 +235,14 @@ impl Account {
             }
         };
         let expected = at.version.clone().or(etag);
-        let changed = ical::update(&text, at.instance, &details, Utc::now())
+        let (instance, details) = match at.instance {
+            Some(instance) if whole_series => {
+                let series = ical::series_start(&text).map_err(|_| SourceError::NotFound)?;
+                (None, series_change(details, instance, series))
+            }
+            other => (other, details),
+        };
+        let changed = ical::update(&text, instance, &details, Utc::now())
             .map_err(|_| SourceError::NotFound)?;
         let new_etag = dav
             .put(&href, changed.clone(), expected.as_deref())
@@ -217,6 +256,7 @@ impl Account {
         Ok(Event {
             at: EventRef {
                 version: new_etag,
+                instance,
                 ..at.clone()
             },
             uid,
@@ -276,5 +316,73 @@ impl Account {
             }
         }
         Ok(())
+    }
+}
+
+/// `details`, made from one instance's change, as the change of its whole series (whose
+/// start is `series`): the series moves by as much as the instance at `instance` moved, in
+/// local time (a weekly 9:00 stays at 9:00 across daylight-saving changes).
+fn series_change(
+    mut details: EventDetails,
+    instance: DateTime<Utc>,
+    series: DateTime<Utc>,
+) -> EventDetails {
+    let zone = details
+        .time_zone
+        .as_deref()
+        .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+        .filter(|_| !details.all_day)
+        .unwrap_or(chrono_tz::UTC);
+    use chrono::TimeZone;
+    let local = |t: DateTime<Utc>| t.with_timezone(&zone).naive_local();
+    let moved = local(details.start) - local(instance);
+    let length = details.end - details.start;
+    let start = zone
+        .from_local_datetime(&(local(series) + moved))
+        .earliest()
+        .map_or(series + moved, |t| t.with_timezone(&Utc));
+    details.start = start;
+    details.end = start + length;
+    details
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn berlin(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        chrono_tz::Europe::Berlin
+            .with_ymd_and_hms(y, m, d, h, 0, 0)
+            .single()
+            .expect("a time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_series_moves_as_its_occurrence_moved_in_local_time() {
+        // A weekly 9:00 from October (summer time); its November (winter time) occurrence is
+        // moved to 10:30 on the next day: the series starts 10:30 the day after, in October.
+        let details = EventDetails {
+            title: "Stand-up".into(),
+            start: berlin(2026, 11, 10, 10) + chrono::Duration::minutes(30),
+            end: berlin(2026, 11, 10, 11),
+            all_day: false,
+            time_zone: Some("Europe/Berlin".into()),
+            location: String::new(),
+            description: String::new(),
+            organizer: None,
+            attendees: Vec::new(),
+            meeting: None,
+            reminders: Vec::new(),
+            repeat: None,
+        };
+        let moved = series_change(details, berlin(2026, 11, 9, 9), berlin(2026, 10, 19, 9));
+        assert_eq!(
+            moved.start,
+            berlin(2026, 10, 20, 10) + chrono::Duration::minutes(30)
+        );
+        assert_eq!(moved.end, berlin(2026, 10, 20, 11));
     }
 }

@@ -53,6 +53,7 @@ impl From<SourceError> for Failure {
             | SourceError::ReadOnly
             | SourceError::NotInvited => StatusCode::FORBIDDEN,
             SourceError::Conflict => StatusCode::CONFLICT,
+            SourceError::Unsupported(_) => StatusCode::BAD_REQUEST,
             SourceError::NotFound => StatusCode::NOT_FOUND,
             SourceError::Unreachable { .. } | SourceError::Protocol { .. } => {
                 StatusCode::BAD_GATEWAY
@@ -372,7 +373,11 @@ pub(crate) async fn update(
     }
     let (who, sources) = user(&app, &headers).await?;
     let account = account_for(&app, &who, &sources, &change.at.source).await?;
-    let event = account.lock().await.update(&change.at, details).await?;
+    let event = account
+        .lock()
+        .await
+        .update(&change.at, details, change.whole_series)
+        .await?;
     app.pim.wrote(&change.at.calendar);
     Ok(Json(event))
 }
