@@ -30,7 +30,7 @@ mod security;
 mod services;
 mod streams;
 
-use desktop::{open_link, show_notification, show_reminder};
+use desktop::{alert, open_link, show_notification};
 pub use services::ServicesError;
 pub use streams::{Job, JobId};
 use streams::{
@@ -413,7 +413,7 @@ impl Sparks {
                             self.i18n
                                 .tr_args("event-reminder-in", [("n", minutes.into())])
                         };
-                        show_reminder(&self.i18n.tr_args(
+                        alert(&self.i18n.tr_args(
                             "event-reminder-due",
                             [("title", title.into()), ("when", when.into())],
                         ));
@@ -433,6 +433,18 @@ impl Sparks {
             return Task::none();
         };
         let action = home.update(message);
+        for room in home.take_rings() {
+            let key = if room.kind == sparks_domain::RoomKind::Direct {
+                "call-ringing"
+            } else {
+                "call-started"
+            };
+            alert(
+                &self
+                    .i18n
+                    .tr_args(key, [("room", room.name.as_str().into())]),
+            );
+        }
         self.home_action(action)
     }
 

@@ -188,3 +188,38 @@ fn a_contact_is_called_and_a_room_with_a_call_offers_to_join() -> Result<(), Err
     );
     Ok(())
 }
+
+#[test]
+fn a_call_that_starts_is_announced_once_and_not_at_start_up() {
+    use sparks::screen::home::Message as H;
+    use sparks_domain::ListDiff;
+    use sparks_matrix::RoomListUpdate;
+    let mut rooms = support::sample_rooms();
+    rooms[0].call = true;
+    // The first list, with a call already on: nothing to announce.
+    let mut home = sparks::screen::home::Home::new(support::identity(), Default::default());
+    home.update(H::Rooms(RoomListUpdate::Diffs(vec![ListDiff::Reset(
+        rooms.clone(),
+    )])));
+    home.update(H::Rooms(RoomListUpdate::Loaded(true)));
+    assert!(home.take_rings().is_empty());
+    // Then a call starts in another room: announced once.
+    rooms[1].call = true;
+    home.update(H::Rooms(RoomListUpdate::Diffs(vec![ListDiff::Reset(
+        rooms.clone(),
+    )])));
+    let rings = home.take_rings();
+    assert_eq!(rings.len(), 1);
+    assert_eq!(rings[0].id, rooms[1].id);
+    home.update(H::Rooms(RoomListUpdate::Diffs(vec![ListDiff::Reset(
+        rooms.clone(),
+    )])));
+    assert!(home.take_rings().is_empty(), "still on: not again");
+    // A call we start ourselves is not announced to us.
+    home.start_meeting(rooms[2].id.clone(), rooms[2].name.clone());
+    rooms[2].call = true;
+    home.update(H::Rooms(RoomListUpdate::Diffs(vec![ListDiff::Reset(
+        rooms,
+    )])));
+    assert!(home.take_rings().is_empty());
+}

@@ -515,3 +515,5 @@ meeting-error-not-set-up = Meetings sind für deine Organisation nicht eingerich
 meeting-error-openid = Dein Homeserver hat dich beim Meeting-Dienst nicht ausgewiesen: { $details }
 meeting-error-token = Der Meeting-Dienst hat dich nicht hereingelassen: { $details }
 meeting-error-join = Dem Meeting konnte nicht beigetreten werden: { $details }
+call-ringing = { $room } ruft an
+call-started = In { $room } hat ein Anruf begonnen

@@ -515,3 +515,5 @@ meeting-error-not-set-up = Meetings are not set up for your organisation.
 meeting-error-openid = Your homeserver would not vouch for you to the meeting service: { $details }
 meeting-error-token = The meeting service did not let you in: { $details }
 meeting-error-join = The meeting could not be joined: { $details }
+call-ringing = { $room } is calling
+call-started = A call started in { $room }

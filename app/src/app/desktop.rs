@@ -15,8 +15,8 @@ pub(super) fn show_notification(notification: &Notification, fallback: &str) {
     notify(&title, body, sound);
 }
 
-/// A calendar reminder as a desktop notification.
-pub(super) fn show_reminder(summary: &str) {
+/// Something due now (a reminder, a call that started) as a desktop notification.
+pub(super) fn alert(summary: &str) {
     notify(summary, "", Some("alarm-clock-elapsed"));
 }
 

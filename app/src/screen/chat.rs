@@ -300,8 +300,18 @@ impl Chat {
         self.room.as_ref()
     }
 
-    /// Applies a room list change from the backend, diff by diff.
-    pub fn apply(&mut self, update: RoomListUpdate) {
+    /// Applies a room list change from the backend, diff by diff. Returns the rooms whose
+    /// call has just started (none while the first sync is still coming in).
+    pub fn apply(&mut self, update: RoomListUpdate) -> Vec<RoomSummary> {
+        let calls: std::collections::HashSet<String> = self
+            .rooms
+            .iter()
+            .filter(|r| r.call)
+            .map(|r| r.id.clone())
+            .collect();
+        let known: std::collections::HashSet<String> =
+            self.rooms.iter().map(|r| r.id.clone()).collect();
+        let watching = self.loaded;
         match update {
             RoomListUpdate::Loaded(loaded) => self.loaded = loaded,
             RoomListUpdate::Failed(reason) => self.failure = Some(reason),
@@ -316,6 +326,14 @@ impl Chat {
                 }
             }
         }
+        if !watching {
+            return Vec::new();
+        }
+        self.rooms
+            .iter()
+            .filter(|r| r.call && !calls.contains(&r.id) && known.contains(&r.id))
+            .cloned()
+            .collect()
     }
 
     pub fn set_spaces(&mut self, spaces: Vec<SpaceGroup>) {

@@ -90,6 +90,8 @@ pub struct Home {
     calendar: calendar::Calendar,
     /// The meeting joined (or being joined, or just ended), shown on the meetings page.
     meeting: Option<meeting::Meeting>,
+    /// Rooms whose call started since the app last asked (for a notification).
+    rings: Vec<sparks_domain::RoomSummary>,
 }
 
 #[derive(Debug, Clone)]
@@ -176,6 +178,7 @@ impl Home {
                 calendar::Calendar::system_zone(),
             ),
             meeting: None,
+            rings: Vec::new(),
         }
     }
 
@@ -199,6 +202,11 @@ impl Home {
 
     pub fn meeting_mut(&mut self) -> Option<&mut meeting::Meeting> {
         self.meeting.as_mut()
+    }
+
+    /// The rooms whose call started since the last time this was asked.
+    pub fn take_rings(&mut self) -> Vec<sparks_domain::RoomSummary> {
+        std::mem::take(&mut self.rings)
     }
 
     /// The meeting page is done with: back to the chat.
@@ -376,7 +384,14 @@ impl Home {
                 }
             }
             Message::Rooms(update) => {
-                self.chat.apply(update);
+                let started = self.chat.apply(update);
+                let ours = self
+                    .meeting
+                    .as_ref()
+                    .filter(|m| m.is_on())
+                    .map(|m| m.room_id());
+                self.rings
+                    .extend(started.into_iter().filter(|r| Some(r.id.as_str()) != ours));
                 return Self::chat_action(self.chat.take_listed());
             }
             Message::Connection(connection) => self.chat.set_connection(connection),
