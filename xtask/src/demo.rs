@@ -41,14 +41,32 @@ pub fn run(seed: bool) -> Result<ExitCode> {
         "Starting the Sparks middleware at {}…",
         crate::middleware::url(port)
     );
-    let mut middleware = Middleware::start(&ws, &dir, port, &demo.layout, Some(&radicale.url()))?;
+    println!("Starting the meeting server (the LiveKit-protocol SFU fixture)…");
+    let mut sfu = crate::sfu::Sfu::start(
+        &ws,
+        &demo.layout.state_dir.join("sfu"),
+        crate::server::free_port()?,
+    )?;
+    let mut middleware = Middleware::start(
+        &ws,
+        &dir,
+        port,
+        &demo.layout,
+        Some(&radicale.url()),
+        Some(&sfu.url()),
+    )?;
     print_locations(&ws, &demo, &middleware);
     println!(
         "Calendar:        Radicale at {} — in Sparks' calendar, sign in as alice / alicepass",
         radicale.url()
     );
+    println!(
+        "Meetings:        the SFU fixture at {} (a test server: media is forwarded, nothing more)",
+        sfu.url()
+    );
     let status = run_app(&ws, &mut demo);
     middleware.stop();
+    sfu.stop();
     radicale.stop();
     if let Some(server) = demo.server.as_mut() {
         server.stop();

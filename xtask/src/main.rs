@@ -16,6 +16,7 @@ mod process;
 mod radicale;
 mod server;
 mod service;
+mod sfu;
 mod stack;
 mod synapse;
 mod testrun;

@@ -57,6 +57,7 @@ pub fn test(keep: bool, passthrough: &[String]) -> Result<ExitCode> {
         middleware_port,
         &layout,
         Some(&radicale.url()),
+        None,
     )?;
     println!("Starting an OpenID provider (oidc-provider)…");
     let mut provider =

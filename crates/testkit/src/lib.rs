@@ -107,6 +107,8 @@ pub struct Options {
     /// The address the fixture listens on (signalling and media). 127.0.0.1 unless a test
     /// runs in a network namespace of its own, for clients that skip loopback interfaces.
     pub ip: std::net::IpAddr,
+    /// The signalling port (0: any free one).
+    pub port: u16,
     pub api_key: String,
     pub api_secret: String,
     /// Whether `/rtc/v1` exists.
@@ -120,6 +122,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             ip: std::net::IpAddr::from([127, 0, 0, 1]),
+            port: 0,
             api_key: "testkit".into(),
             api_secret: "testkit-secret-that-is-long-enough-for-hs256".into(),
             v1: true,
@@ -210,7 +213,7 @@ fn random_id(prefix: &str) -> String {
 impl Sfu {
     /// Starts the fixture on a free port of 127.0.0.1.
     pub async fn start(options: Options) -> std::io::Result<Sfu> {
-        let listener = tokio::net::TcpListener::bind((options.ip, 0)).await?;
+        let listener = tokio::net::TcpListener::bind((options.ip, options.port)).await?;
         let url = format!("ws://{}", listener.local_addr()?);
         let (wake, _) = tokio::sync::broadcast::channel(16);
         let shared = Arc::new(Shared {
@@ -219,6 +222,8 @@ impl Sfu {
             wake,
         });
         let mut router = axum::Router::new()
+            // A LiveKit server answers its root with "OK": what health checks ask.
+            .route("/", get(|| async { "OK" }))
             .route("/rtc", get(v0))
             .route("/rtc/validate", get(validate))
             .route("/twirp/livekit.RoomService/CreateRoom", post(create_room));
