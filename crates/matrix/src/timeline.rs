@@ -1,6 +1,8 @@
 //! An open room: its matrix-sdk-ui timeline, streamed to the app as `ListDiff`s of plain
 //! timeline items, and the actions that write to it.
 
+mod twins;
+
 use std::sync::Arc;
 
 use futures_util::{Stream, StreamExt};
@@ -130,6 +132,7 @@ impl OpenRoom {
             let first = vec![ListDiff::Reset(
                 initial.iter().map(|item| convert(item, &own)).collect(),
             )];
+            let mut twins = twins::Twins::default();
             futures_util::stream::once(std::future::ready(first))
                 .chain(updates.map(move |diffs| {
                     diffs
@@ -137,6 +140,7 @@ impl OpenRoom {
                         .map(|diff| convert_diff(diff, &own))
                         .collect()
                 }))
+                .map(move |diffs| twins.pass(diffs))
                 // Keep the timeline alive as long as someone listens.
                 .map(move |diffs| {
                     let _ = &timeline;
