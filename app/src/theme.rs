@@ -3,6 +3,7 @@
 
 pub mod button;
 pub mod container;
+pub mod pick_list;
 pub mod text;
 pub mod text_input;
 

@@ -388,6 +388,10 @@ fn people_are_searched_and_written_to() -> Result<(), Error> {
     drive(&mut calendar, &en, |ui| ui.click("Bob Example").map(|_| ()))?;
     let actions = drive(&mut calendar, &en, |ui| ui.click("Message").map(|_| ()))?;
     assert_eq!(actions, [Action::Chat("@bob:example.org".into())]);
+    // Without meetings in the organisation, nobody is offered a call.
+    assert!(find(&calendar, &en, "Call").is_err());
+    calendar.set_meetings(true);
+    find(&calendar, &en, "Call")?;
     // Someone without a Matrix address can only be written to by email.
     drive(&mut calendar, &en, |ui| {
         ui.click("Carol Beispiel").map(|_| ())

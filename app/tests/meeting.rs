@@ -131,6 +131,7 @@ fn a_contact_is_called_and_a_room_with_a_call_offers_to_join() -> Result<(), Err
     use sparks::screen::calendar::{Action as C, Message as M, Mode, people};
     let en = I18n::new(Language::English);
     let mut calendar = support::sample_calendar();
+    calendar.set_meetings(true);
     calendar.update(M::Mode(Mode::People));
     calendar.update(M::Found(String::new(), Ok(support::sample_contacts())));
     calendar.update(M::People(people::Message::Select(0)));

@@ -80,6 +80,8 @@ pub struct Calendar {
     editor: Option<Editor>,
     connect: Option<Connect>,
     people: people::People,
+    /// Whether the organisation has meetings (contacts can be called).
+    meetings: bool,
     /// Reminders already given: (UID, start, minutes before).
     reminded: HashSet<(String, DateTime<Utc>, i64)>,
 }
@@ -152,6 +154,7 @@ impl Calendar {
             connect: None,
             people: people::People::default(),
             reminded: HashSet::new(),
+            meetings: false,
         }
     }
 
@@ -199,6 +202,11 @@ impl Calendar {
             end: self.utc(end),
             zone: self.zone.name().to_owned(),
         }
+    }
+
+    /// The organisation has meetings (or not): contacts offer a call.
+    pub fn set_meetings(&mut self, meetings: bool) {
+        self.meetings = meetings;
     }
 
     pub fn zone(&self) -> chrono_tz::Tz {

@@ -224,6 +224,8 @@ impl Home {
     /// What the organisation's middleware offers became known (or could not be asked).
     pub fn set_offer(&mut self, offer: Offer) {
         self.offer = offer;
+        self.calendar
+            .set_meetings(self.offer.has(Service::Meetings));
         self.chat.show_calls(self.offer.has(Service::Meetings));
     }
 

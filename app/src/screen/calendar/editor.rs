@@ -3,7 +3,9 @@
 //! reminder.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use iced::widget::{Space, button, checkbox, column, container, pick_list, row, text, text_input};
+use iced::widget::{
+    Space, button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
+};
 use iced::{Alignment, Length};
 use sparks_i18n::I18n;
 use sparks_middleware_client::pim::{
@@ -487,6 +489,8 @@ impl Editor {
                     Some(repeat_choice(i18n, self.repeat)),
                     Message::Repeat
                 )
+                .padding(space::S)
+                .style(theme::pick_list::field)
                 .width(Length::Fill)
             ]
             .spacing(space::XS)
@@ -609,6 +613,8 @@ impl Editor {
                         self.calendar.clone(),
                         Message::Calendar
                     )
+                    .padding(space::S)
+                    .style(theme::pick_list::field)
                     .width(Length::Fill)
                 ]
                 .spacing(space::XS),
@@ -693,6 +699,8 @@ impl Editor {
                 .size(theme::size::SMALL)
                 .style(theme::text::muted),
             pick_list(offered, Some(reminder(i18n, current)), Message::Reminder)
+                .padding(space::S)
+                .style(theme::pick_list::field)
                 .width(Length::Fill)
         ]
         .spacing(space::XS)
@@ -738,7 +746,14 @@ impl Editor {
                 .style(theme::button::secondary)
                 .on_press(Message::Cancel),
         );
-        form.push(buttons.push(save))
+        // The fields scroll; Save and Cancel stay in sight below them.
+        let fields = scrollable(form.padding(iced::Padding {
+            right: space::L,
+            ..iced::Padding::ZERO
+        }))
+        .height(Length::Fill);
+        column![fields, buttons.push(save)]
+            .spacing(space::L)
             .width(Length::Fixed(theme::width::FORM + 80.0))
             .into()
     }

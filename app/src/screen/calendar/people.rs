@@ -65,7 +65,8 @@ impl People {
         Action::None
     }
 
-    pub fn view<'a>(&'a self, i18n: &I18n) -> Element<'a, Message> {
+    /// The page; `meetings`: whether the organisation has meetings (people can be called).
+    pub fn view<'a>(&'a self, i18n: &I18n, meetings: bool) -> Element<'a, Message> {
         let mut list = column![].spacing(space::XS);
         for (i, contact) in self.found.iter().enumerate() {
             let line = column![
@@ -108,7 +109,7 @@ impl People {
             .push(scrollable(list).height(Length::Fill))
             .width(Length::Fixed(theme::width::ROOM_LIST));
         let details: Element<'a, Message> = match self.selected.and_then(|i| self.found.get(i)) {
-            Some(contact) => self.details(contact, i18n),
+            Some(contact) => self.details(contact, i18n, meetings),
             None => widget::empty_state(
                 crate::icon::Icon::Calendar,
                 i18n.tr("people-title"),
@@ -124,7 +125,12 @@ impl People {
         .into()
     }
 
-    fn details<'a>(&'a self, contact: &'a Contact, i18n: &I18n) -> Element<'a, Message> {
+    fn details<'a>(
+        &'a self,
+        contact: &'a Contact,
+        i18n: &I18n,
+        meetings: bool,
+    ) -> Element<'a, Message> {
         let mut card = column![
             row![
                 widget::avatar(&contact.id, initials(&contact.name), 56.0),
@@ -162,10 +168,12 @@ impl People {
                                 .padding([space::S, space::L])
                                 .style(theme::button::primary)
                                 .on_press(Message::Chat(user.clone())),
-                            button(text(i18n.tr("people-call")))
-                                .padding([space::S, space::L])
-                                .style(theme::button::secondary)
-                                .on_press(Message::Call(user.clone(), contact.name.clone())),
+                            meetings.then(|| {
+                                button(text(i18n.tr("people-call")))
+                                    .padding([space::S, space::L])
+                                    .style(theme::button::secondary)
+                                    .on_press(Message::Call(user.clone(), contact.name.clone()))
+                            }),
                             Space::new().width(Length::Fill),
                         ]
                         .spacing(space::S),

@@ -14,7 +14,7 @@ use crate::widget::{self, Element};
 impl Calendar {
     pub fn view<'a>(&'a self, i18n: &I18n) -> Element<'a, Message> {
         let body: Element<'a, Message> = match self.mode {
-            Mode::People => self.people.view(i18n).map(Message::People),
+            Mode::People => self.people.view(i18n, self.meetings).map(Message::People),
             Mode::Agenda => self.agenda(i18n),
             Mode::Day => self.day_view(i18n),
             Mode::Week => self.week(i18n),
@@ -32,7 +32,14 @@ impl Calendar {
         };
         match dialog {
             Some(dialog) => {
-                let card = container(scrollable(container(dialog).padding(space::XL)))
+                // The event form scrolls its own fields, keeping its buttons in sight.
+                let inner = container(dialog).padding(space::XL);
+                let body: Element<'a, Message> = if self.editor.is_some() {
+                    inner.into()
+                } else {
+                    scrollable(inner).into()
+                };
+                let card = container(body)
                     .max_height(640.0)
                     .style(theme::container::card);
                 iced::widget::stack![page, widget::dialog(card.into(), None)].into()
