@@ -2,10 +2,9 @@
 //! screens to the backends.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use iced::theme::Mode;
-use iced::{Subscription, Task, Theme, keyboard};
+use iced::{Task, Theme};
 use sparks_config::{Drafts, Paths, Settings};
 use sparks_domain::{Member, Notification};
 use sparks_i18n::I18n;
@@ -33,9 +32,6 @@ mod streams;
 use desktop::{alert, open_link, show_notification};
 pub use services::ServicesError;
 pub use streams::{Job, JobId};
-use streams::{
-    NotificationsKey, RoomKey, RoomPart, SecurityKey, SessionKey, ThreadKey, VerificationKey,
-};
 
 /// The keyring service name Sparks files its secrets under.
 const KEYRING_SERVICE: &str = "org.sparks.Sparks";
@@ -698,101 +694,6 @@ impl Sparks {
                 })
                 .map(Message::Home),
         }
-    }
-
-    pub fn subscription(&self) -> Subscription<Message> {
-        let keys = keyboard::listen().filter_map(|event| {
-            let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
-                return None;
-            };
-            use keyboard::key::Named;
-            match key.as_ref() {
-                keyboard::Key::Named(Named::Tab) => Some(if modifiers.shift() {
-                    Message::FocusPrevious
-                } else {
-                    Message::FocusNext
-                }),
-                keyboard::Key::Named(Named::Escape) => Some(Message::Escape),
-                keyboard::Key::Named(Named::ArrowUp) => Some(Message::Arrow(-1)),
-                keyboard::Key::Named(Named::ArrowDown) => Some(Message::Arrow(1)),
-                keyboard::Key::Character("k") if modifiers.command() => Some(Message::QuickSwitch),
-                _ => None,
-            }
-        });
-        let mut subscriptions = vec![keys, iced::system::theme_changes().map(Message::SystemMode)];
-        if let Screen::Home {
-            session,
-            home,
-            room,
-            verification,
-            transfers,
-            thread,
-            meeting,
-            ..
-        } = &self.screen
-        {
-            if let Some((root, open)) = thread {
-                subscriptions.push(Subscription::run_with(
-                    ThreadKey(root.clone(), open.clone()),
-                    streams::thread_timeline,
-                ));
-            }
-            for job in transfers {
-                subscriptions.push(Subscription::run_with(job.clone(), streams::transfer));
-            }
-            if let Some(live) = meeting {
-                subscriptions.push(Subscription::run_with(
-                    live.as_ref().clone(),
-                    meeting::events,
-                ));
-            }
-            if let Some(running) = verification {
-                subscriptions.push(Subscription::run_with(
-                    VerificationKey(running.clone()),
-                    streams::verification_steps,
-                ));
-            }
-            subscriptions.push(Subscription::run_with(
-                SecurityKey(session.clone()),
-                streams::security,
-            ));
-            if let Some(open) = room {
-                subscriptions.push(Subscription::run_with(
-                    RoomKey(open.clone()),
-                    streams::timeline,
-                ));
-                subscriptions.push(Subscription::run_with(
-                    RoomPart("typing", open.clone()),
-                    streams::typing,
-                ));
-                subscriptions.push(Subscription::run_with(
-                    RoomPart("details", open.clone()),
-                    streams::details,
-                ));
-                if home.chat().room().is_some_and(|r| r.shows_threads()) {
-                    subscriptions.push(Subscription::run_with(
-                        RoomPart("threads", open.clone()),
-                        streams::threads,
-                    ));
-                }
-            }
-            let key = SessionKey(session.clone());
-            subscriptions.push(Subscription::run_with(key.clone(), streams::rooms));
-            subscriptions.push(Subscription::run_with(key.clone(), streams::spaces));
-            subscriptions.push(Subscription::run_with(
-                NotificationsKey(session.clone()),
-                streams::notifications,
-            ));
-            subscriptions.push(iced::window::events().filter_map(|(_, event)| match event {
-                iced::window::Event::Focused => Some(Message::WindowFocus(true)),
-                iced::window::Event::Unfocused => Some(Message::WindowFocus(false)),
-                iced::window::Event::FileDropped(path) => Some(Message::SendFiles(vec![path])),
-                _ => None,
-            }));
-            subscriptions.push(Subscription::run_with(key, streams::connection));
-            subscriptions.push(iced::time::every(Duration::from_secs(30)).map(|_| Message::Tick));
-        }
-        Subscription::batch(subscriptions)
     }
 }
 

@@ -4,10 +4,13 @@
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use futures_util::{Stream, StreamExt};
+use iced::{Subscription, keyboard};
 use sparks_matrix::{OpenRoom, Session, Transfer, Verification};
 
-use super::Message;
+use super::{Message, Screen, meeting};
 use crate::screen::home;
 
 /// A session as a subscription identity: the same account and device keep the same streams.
@@ -216,4 +219,100 @@ pub(super) fn threads(key: &RoomPart) -> impl Stream<Item = Message> + use<> {
             list.map_err(|error| error.to_string()),
         ))
     })
+}
+
+impl super::Sparks {
+    /// Every stream the app listens to now: keys, the system theme, and the session's and
+    /// open things' backend streams.
+    pub fn subscription(&self) -> Subscription<Message> {
+        let keys = keyboard::listen().filter_map(|event| {
+            let keyboard::Event::KeyPressed { key, modifiers, .. } = event else {
+                return None;
+            };
+            use keyboard::key::Named;
+            match key.as_ref() {
+                keyboard::Key::Named(Named::Tab) => Some(if modifiers.shift() {
+                    Message::FocusPrevious
+                } else {
+                    Message::FocusNext
+                }),
+                keyboard::Key::Named(Named::Escape) => Some(Message::Escape),
+                keyboard::Key::Named(Named::ArrowUp) => Some(Message::Arrow(-1)),
+                keyboard::Key::Named(Named::ArrowDown) => Some(Message::Arrow(1)),
+                keyboard::Key::Character("k") if modifiers.command() => Some(Message::QuickSwitch),
+                _ => None,
+            }
+        });
+        let mut subscriptions = vec![keys, iced::system::theme_changes().map(Message::SystemMode)];
+        if let Screen::Home {
+            session,
+            home,
+            room,
+            verification,
+            transfers,
+            thread,
+            meeting,
+            ..
+        } = &self.screen
+        {
+            if let Some((root, open)) = thread {
+                subscriptions.push(Subscription::run_with(
+                    ThreadKey(root.clone(), open.clone()),
+                    thread_timeline,
+                ));
+            }
+            for job in transfers {
+                subscriptions.push(Subscription::run_with(job.clone(), transfer));
+            }
+            if let Some(live) = meeting {
+                subscriptions.push(Subscription::run_with(
+                    live.as_ref().clone(),
+                    meeting::events,
+                ));
+            }
+            if let Some(running) = verification {
+                subscriptions.push(Subscription::run_with(
+                    VerificationKey(running.clone()),
+                    verification_steps,
+                ));
+            }
+            subscriptions.push(Subscription::run_with(
+                SecurityKey(session.clone()),
+                security,
+            ));
+            if let Some(open) = room {
+                subscriptions.push(Subscription::run_with(RoomKey(open.clone()), timeline));
+                subscriptions.push(Subscription::run_with(
+                    RoomPart("typing", open.clone()),
+                    typing,
+                ));
+                subscriptions.push(Subscription::run_with(
+                    RoomPart("details", open.clone()),
+                    details,
+                ));
+                if home.chat().room().is_some_and(|r| r.shows_threads()) {
+                    subscriptions.push(Subscription::run_with(
+                        RoomPart("threads", open.clone()),
+                        threads,
+                    ));
+                }
+            }
+            let key = SessionKey(session.clone());
+            subscriptions.push(Subscription::run_with(key.clone(), rooms));
+            subscriptions.push(Subscription::run_with(key.clone(), spaces));
+            subscriptions.push(Subscription::run_with(
+                NotificationsKey(session.clone()),
+                notifications,
+            ));
+            subscriptions.push(iced::window::events().filter_map(|(_, event)| match event {
+                iced::window::Event::Focused => Some(Message::WindowFocus(true)),
+                iced::window::Event::Unfocused => Some(Message::WindowFocus(false)),
+                iced::window::Event::FileDropped(path) => Some(Message::SendFiles(vec![path])),
+                _ => None,
+            }));
+            subscriptions.push(Subscription::run_with(key, connection));
+            subscriptions.push(iced::time::every(Duration::from_secs(30)).map(|_| Message::Tick));
+        }
+        Subscription::batch(subscriptions)
+    }
 }
