@@ -399,3 +399,73 @@ fn people_are_searched_and_written_to() -> Result<(), Error> {
     find(&calendar, &en, "No Matrix address: write an email instead.")?;
     Ok(())
 }
+
+#[test]
+fn todays_list_and_reminders_stay_while_the_views_look_elsewhere() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut snapshot = support::calendar_snapshot();
+    for event in &mut snapshot.events {
+        event.details.reminders = vec![10];
+    }
+    let mut calendar = Calendar::new(support::today(), support::ZONE);
+    calendar.update(Message::Loaded(Ok(snapshot)));
+    let morning = berlin(support::today(), 8, 0);
+    let titles = |calendar: &Calendar| -> Vec<String> {
+        calendar
+            .upcoming_today(morning)
+            .iter()
+            .map(|e| e.details.title.clone())
+            .collect()
+    };
+    assert_eq!(titles(&calendar), ["Stand-up", "Design review"]);
+    // Next month is shown (without today's events): today's list and reminders remain.
+    calendar.update(Message::Mode(Mode::Month));
+    calendar.update(Message::Next);
+    let mut later = support::calendar_snapshot();
+    later.events.clear();
+    calendar.update(Message::Loaded(Ok(later)));
+    assert_eq!(titles(&calendar), ["Stand-up", "Design review"]);
+    let review = berlin(support::today(), 14, 0) - chrono::Duration::minutes(10);
+    assert_eq!(
+        calendar.due_reminders(review),
+        vec![("Design review".to_owned(), 10)]
+    );
+    // Opening one from the list goes to today and opens it.
+    let event = calendar.upcoming_today(morning)[1].clone();
+    let action = calendar.update(Message::Show(Box::new(event)));
+    assert!(matches!(action, Action::Load { .. }));
+    find(&calendar, &en, "Edit event")?;
+    find(&calendar, &en, "Sun 22 November")?;
+    Ok(())
+}
+
+#[test]
+fn an_event_of_todays_list_opens_on_the_calendar_page() -> Result<(), Error> {
+    use sparks::screen::home::{self, Nav};
+    let en = I18n::new(Language::English);
+    let mut home = support::home_with_rooms();
+    home.set_offer(sparks::screen::service::Offer::Known(
+        sparks_middleware_client::Services {
+            calendar: true,
+            ..Default::default()
+        },
+    ));
+    *home.calendar_mut() = support::sample_calendar();
+    let messages: Vec<home::Message> = {
+        let mut ui = Simulator::with_settings(
+            sparks::settings(),
+            home.view(support::context(&en, None, None)),
+        );
+        ui.click("14:00 Design review")?;
+        ui.into_messages().collect()
+    };
+    let actions: Vec<home::Action> = messages.into_iter().map(|m| home.update(m)).collect();
+    assert!(matches!(actions[..], [home::Action::Calendar(_)]));
+    assert_eq!(home.nav(), Nav::Calendar);
+    let mut ui = Simulator::with_settings(
+        sparks::settings(),
+        home.view(support::context(&en, None, None)),
+    );
+    ui.find("Edit event")?;
+    Ok(())
+}

@@ -82,6 +82,9 @@ pub struct Calendar {
     people: people::People,
     /// Whether the organisation has meetings (contacts can be called).
     meetings: bool,
+    /// Today's and tomorrow's events, for the main screen's list and reminders, kept from the
+    /// last load that covered them.
+    soon: Vec<Event>,
     /// Reminders already given: (UID, start, minutes before).
     reminded: HashSet<(String, DateTime<Utc>, i64)>,
 }
@@ -101,8 +104,8 @@ pub enum Message {
     New,
     /// Open the event at this index of the loaded events.
     Open(usize),
-    /// Go to the event at this index (from the main screen) and open it.
-    Show(usize),
+    /// Go to this event of today (from the main screen) and open it.
+    Show(Box<Event>),
     Editor(editor::Message),
     /// The editor's change was saved, or why not.
     Saved(Result<(), String>),
@@ -155,6 +158,7 @@ impl Calendar {
             people: people::People::default(),
             reminded: HashSet::new(),
             meetings: false,
+            soon: Vec::new(),
         }
     }
 
@@ -230,14 +234,6 @@ impl Calendar {
         self.load()
     }
 
-    /// Where `event` is among the loaded events.
-    pub fn index_of(&self, event: &Event) -> Option<usize> {
-        self.snapshot
-            .events
-            .iter()
-            .position(|e| std::ptr::eq(e, event))
-    }
-
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
     }
@@ -245,10 +241,34 @@ impl Calendar {
     /// Events still to come today (for the main screen), in time order.
     pub fn upcoming_today(&self, now: DateTime<Utc>) -> Vec<&Event> {
         let end = self.utc(self.today + Duration::days(1));
-        self.visible()
-            .filter(|(_, e)| e.details.end > now && e.details.start < end && !e.details.all_day)
-            .map(|(_, e)| e)
+        self.soon()
+            .filter(|e| e.details.end > now && e.details.start < end && !e.details.all_day)
             .collect()
+    }
+
+    /// Today's and tomorrow's events of calendars that are switched on, whatever the views
+    /// show now.
+    fn soon(&self) -> impl Iterator<Item = &Event> {
+        self.soon.iter().filter(|e| {
+            !self
+                .hidden
+                .contains(&calendar_key(&e.at.source, &e.at.calendar))
+        })
+    }
+
+    /// Keeps today's and tomorrow's events from what a load of the current range brought.
+    fn keep_soon(&mut self, events: &[Event]) {
+        let (start, end) = self.range();
+        let from = self.utc(start).max(self.utc(self.today));
+        let to = self.utc(end).min(self.utc(self.today + Duration::days(2)));
+        if from >= to {
+            return;
+        }
+        let within = |e: &Event| e.details.start < to && e.details.end > from;
+        self.soon.retain(|e| !within(e));
+        self.soon
+            .extend(events.iter().filter(|e| within(e)).cloned());
+        self.soon.sort_by_key(|e| e.details.start);
     }
 
     /// Reminders that are due at `now` and not given yet: each event's title and the minutes
@@ -256,7 +276,7 @@ impl Calendar {
     /// asleep) is not given late.
     pub fn due_reminders(&mut self, now: DateTime<Utc>) -> Vec<(String, i64)> {
         let mut due = Vec::new();
-        for (_, event) in self.visible() {
+        for event in self.soon() {
             let d = &event.details;
             for minutes in &d.reminders {
                 let at = d.start - Duration::minutes(*minutes);
@@ -339,6 +359,7 @@ impl Calendar {
                 match result {
                     Ok(snapshot) => {
                         self.problem = None;
+                        self.keep_soon(&snapshot.events);
                         self.snapshot = snapshot;
                     }
                     Err(problem) => self.problem = Some(problem),
@@ -358,10 +379,18 @@ impl Calendar {
                     self.series_sources(),
                 ));
             }
-            Message::Show(index) => {
+            Message::Show(event) => {
                 self.mode = Mode::Day;
                 self.anchor = self.today;
-                return self.update(Message::Open(index));
+                let writable = self.calendar_of(&event).is_none_or(|c| c.writable);
+                self.editor = Some(Editor::edit(
+                    self.zone,
+                    &event,
+                    writable,
+                    self.writable(),
+                    self.series_sources(),
+                ));
+                return self.load();
             }
             Message::Open(index) => {
                 if let Some(event) = self.snapshot.events.get(index) {

@@ -347,6 +347,10 @@ impl Home {
                 }
             }
             Message::Calendar(message) => {
+                if matches!(message, calendar::Message::Show(_)) {
+                    // From the main screen's list: the calendar page shows it.
+                    self.nav = Nav::Calendar;
+                }
                 return Action::Calendar(Box::new(self.calendar.update(message)));
             }
             Message::RetryServices => {
@@ -504,7 +508,6 @@ impl Home {
             .spacing(space::M)
             .align_y(Alignment::Center);
         for event in events.into_iter().take(4) {
-            let index = self.calendar.index_of(event);
             let label = format!(
                 "{} {}",
                 event.details.start.with_timezone(&zone).format("%H:%M"),
@@ -513,7 +516,9 @@ impl Home {
             strip = strip.push(
                 button(text(label).size(theme::size::SMALL))
                     .style(theme::button::chip(false))
-                    .on_press_maybe(index.map(|i| Message::Calendar(calendar::Message::Show(i)))),
+                    .on_press(Message::Calendar(calendar::Message::Show(Box::new(
+                        event.clone(),
+                    )))),
             );
         }
         Some(
