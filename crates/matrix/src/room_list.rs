@@ -181,7 +181,12 @@ pub(crate) async fn summarize(room: &Room, own_user: Option<&UserId>) -> RoomSum
     } else {
         RoomKind::Group
     };
-    let name = match room.cached_display_name() {
+    // An invitation's name comes from the state the inviter shared, which can arrive after the
+    // name was first computed from its members: worked out afresh (invitations are few).
+    let cached = room
+        .cached_display_name()
+        .filter(|_| kind != RoomKind::Invite);
+    let name = match cached {
         Some(name) => name.to_string(),
         None => room
             .display_name()
