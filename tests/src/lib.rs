@@ -343,6 +343,41 @@ impl NioPeer {
     }
 }
 
+/// A one-tenant middleware configuration: `server`'s users (checked with `admin` as the
+/// homeserver's admin token), SQLite or PostgreSQL at `database`, and meetings on the SFU at
+/// `livekit` (API key `sparks`, `secret`). `server_lines` go into `[server]`.
+pub fn meeting_tenant(
+    server: &Homeserver,
+    database: &str,
+    admin: &str,
+    livekit: &str,
+    secret: &str,
+    server_lines: &str,
+) -> String {
+    format!(
+        r#"
+[server]
+listen = "127.0.0.1:0"
+public_url = "http://127.0.0.1:1"
+{server_lines}
+[storage]
+database = "{database}"
+[[tenant]]
+id = "test"
+[[tenant.homeservers]]
+server_name = "{name}"
+url = "{url}"
+admin_token = "{admin}"
+[tenant.livekit]
+url = "{livekit}"
+api_key = "sparks"
+api_secret = "{secret}"
+"#,
+        name = server.server_name,
+        url = server.url,
+    )
+}
+
 /// Serves `config` in this process; returns its address once its store is ready.
 pub async fn serve(config: sparks_middleware::config::Config) -> Result<String, Error> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

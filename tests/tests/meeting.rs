@@ -19,27 +19,7 @@ const WAIT: Duration = Duration::from_secs(60);
 
 async fn middleware(server: &Homeserver, livekit: &str, database: &str) -> Result<String, Error> {
     let admin = server.new_admin().await?;
-    let text = format!(
-        r#"
-[server]
-listen = "127.0.0.1:0"
-public_url = "http://127.0.0.1:1"
-[storage]
-database = "{database}"
-[[tenant]]
-id = "test"
-[[tenant.homeservers]]
-server_name = "{name}"
-url = "{url}"
-admin_token = "{admin}"
-[tenant.livekit]
-url = "{livekit}"
-api_key = "sparks"
-api_secret = "{SECRET}"
-"#,
-        name = server.server_name,
-        url = server.url,
-    );
+    let text = sparks_tests::meeting_tenant(server, database, &admin, livekit, SECRET, "");
     serve(Config::parse(&text)?).await
 }
 

@@ -12,7 +12,7 @@ use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoom;
 use sparks_api::{ErrorBody, OpenIdToken, Session, SfuToken};
 use sparks_middleware::config::Config;
 use sparks_middleware::store::Store;
-use sparks_tests::{Error, Homeserver, openid, serve};
+use sparks_tests::{Error, Homeserver, meeting_tenant, openid, serve};
 
 const SECRET: &str = "a-livekit-secret-long-enough-for-hs256";
 const METRICS_TOKEN: &str = "the-operators-metrics-token";
@@ -72,29 +72,9 @@ async fn start(
 ) -> Result<Middleware, Error> {
     let dir = tempfile::tempdir()?;
     let database = database(db, dir.path()).await?;
-    let text = format!(
-        r#"
-[server]
-listen = "127.0.0.1:0"
-public_url = "http://127.0.0.1:1"
-metrics_token = "{METRICS_TOKEN}"
-requests_per_minute = {REQUESTS_PER_MINUTE}
-[storage]
-database = "{database}"
-[[tenant]]
-id = "test"
-[[tenant.homeservers]]
-server_name = "{name}"
-url = "{url}"
-admin_token = "{admin_token}"
-[tenant.livekit]
-url = "{livekit}"
-api_key = "sparks"
-api_secret = "{SECRET}"
-"#,
-        name = server.server_name,
-        url = server.url,
-    );
+    let lines =
+        format!("metrics_token = \"{METRICS_TOKEN}\"\nrequests_per_minute = {REQUESTS_PER_MINUTE}");
+    let text = meeting_tenant(server, &database, admin_token, livekit, SECRET, &lines);
     let url = serve(Config::parse(&text)?).await?;
     Ok(Middleware {
         url,
