@@ -306,7 +306,57 @@ async fn bad_input(db: Db) -> Result<(), Error> {
     let store = Store::open(&mw.database).await?;
     let before = store.count().await?;
     let session = format!("{}/v1/session", mw.url);
+    let get_token = format!("{}/get_token", mw.url);
+    let sfu_get = format!("{}/sfu/get", mw.url);
+    let openid = serde_json::json!({
+        "access_token": "made-up", "token_type": "Bearer",
+        "matrix_server_name": server.server_name, "expires_in": 3600,
+    });
+    let member = |id: &str, device: &str| {
+        serde_json::json!({
+            "room_id": "!r:x", "slot_id": "m.call#ROOM", "openid_token": openid,
+            "member": {"id": id, "claimed_user_id": "@a:x", "claimed_device_id": device},
+        })
+    };
     let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
+        // lk-jwt-service's checks, before any server is asked.
+        (
+            http.post(&get_token).json(&member("", "DEV")),
+            400,
+            "M_BAD_JSON",
+        ),
+        (
+            http.post(&get_token).json(&member("m1", "")),
+            400,
+            "M_BAD_JSON",
+        ),
+        (
+            http.post(&get_token)
+                .json(&serde_json::json!({"room_id": "!r:x", "openid_token": openid})),
+            400,
+            "M_BAD_JSON",
+        ),
+        (
+            http.post(&get_token)
+                .header("content-type", "application/json")
+                .body("[]"),
+            400,
+            "M_BAD_JSON",
+        ),
+        (
+            http.post(&sfu_get).json(
+                &serde_json::json!({"room": "!r:x", "openid_token": openid, "device_id": ""}),
+            ),
+            400,
+            "M_BAD_JSON",
+        ),
+        (
+            http.post(&sfu_get)
+                .header("content-type", "text/plain")
+                .body("{}"),
+            415,
+            "M_NOT_JSON",
+        ),
         (
             http.post(&session)
                 .header("content-type", "application/json")
@@ -574,5 +624,99 @@ user_claim = "sub"
     damaged.push(if last == 'A' { 'B' } else { 'A' });
     let (status, body) = sign_in(damaged).await?;
     assert_eq!((status, errcode(&body)), (401, "M_UNAUTHORIZED".into()));
+    Ok(())
+}
+
+/// Two tenants on one middleware: a user of one is given their own tenant's services, sources
+/// and SFU, signed with their own tenant's secret, and a token that claims the other tenant's
+/// homeserver is checked there, never with the user's own homeserver.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_only_ever_reaches_their_own_tenant() -> Result<(), Error> {
+    let server = Homeserver::from_env();
+    let lk = sfu().await?;
+    let livekit = lk.url().to_owned();
+    let admin = server.new_admin().await?;
+    let dir = tempfile::tempdir()?;
+    let database = database(Db::Sqlite, dir.path()).await?;
+    // The other tenant has meetings elsewhere, with another secret, and a calendar source.
+    let other = r#"
+[[tenant]]
+id = "other"
+[[tenant.homeservers]]
+server_name = "other.example"
+url = "http://127.0.0.1:9"
+[tenant.livekit]
+url = "ws://127.0.0.1:7880"
+api_key = "other"
+api_secret = "the-other-tenants-secret-long-enough"
+[[tenant.sources]]
+id = "other-dav"
+name = "Other"
+kind = "dav"
+url = "http://127.0.0.1:9/dav/"
+"#;
+    let lines = "credentials_key = \"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\"";
+    let text = meeting_tenant(&server, &database, &admin, &livekit, SECRET, "") + other;
+    let text = text.replacen("[storage]\n", &format!("[storage]\n{lines}\n"), 1);
+    let url = serve(Config::parse(&text)?).await?;
+    let http = reqwest::Client::new();
+    let (alice, password) = server.new_user("mw-tenant").await?;
+    let dir = tempfile::tempdir()?;
+    let alice = server.client(&alice, &password, dir.path()).await?;
+    let alice_id = alice.user_id().ok_or("alice")?.to_string();
+
+    let token = openid(&alice).await?;
+    let (status, body) = post(
+        &http,
+        format!("{url}/v1/session"),
+        &serde_json::json!({ "openid_token": token }),
+    )
+    .await?;
+    assert_eq!(status, 200, "{body}");
+    let session: Session = serde_json::from_value(body)?;
+    assert!(
+        session.services.meetings && !session.services.calendar,
+        "{:?}",
+        session.services
+    );
+    let sources = http
+        .get(format!("{url}/v1/sources"))
+        .bearer_auth(&session.access_token)
+        .send()
+        .await?;
+    let status = sources.status().as_u16();
+    let sources = sources.text().await?;
+    assert!(!sources.contains("other-dav"), "{status} {sources}");
+
+    let room = alice.create_room(CreateRoom::new()).await?;
+    let request = |token: &OpenIdToken, user: &str| {
+        serde_json::json!({
+            "room_id": room.room_id().to_string(), "slot_id": "m.call#ROOM", "openid_token": token,
+            "member": { "id": "m1", "claimed_user_id": user, "claimed_device_id": "DEV" },
+        })
+    };
+    let (status, body) = post(
+        &http,
+        format!("{url}/get_token"),
+        &request(&token, &alice_id),
+    )
+    .await?;
+    assert_eq!(status, 200, "{body}");
+    let sfu: SfuToken = serde_json::from_value(body)?;
+    assert_eq!(sfu.url.trim_end_matches('/'), livekit);
+    claims(&sfu.jwt)?;
+
+    // The same real token, claiming the other tenant's server: it is checked with that
+    // server (which is down here), and nobody gets a token.
+    let mut foreign = openid(&alice).await?;
+    foreign.matrix_server_name = "other.example".into();
+    let (status, body) = post(
+        &http,
+        format!("{url}/get_token"),
+        &request(&foreign, "@mw-tenant:other.example"),
+    )
+    .await?;
+    assert!(matches!(status, 401 | 502), "{status} {body}");
+    assert!(body.get("jwt").is_none(), "{body}");
     Ok(())
 }

@@ -149,7 +149,9 @@ pub struct EventDetails {
     pub reminders: Vec<i64>,
     /// How the series repeats, when it follows a simple rule (every N days, weeks on the
     /// start's weekday, months on its day, or years); `None` for a single event or a rule too
-    /// rich to show here. In a change, `None` leaves the rule as it is and a rule replaces it.
+    /// rich to show here. In a change of a series (or a single event), a rule replaces its
+    /// rule; `None` ends a simple rule on CalDAV sources (one event remains) and otherwise
+    /// leaves the rule as it is.
     #[serde(default)]
     pub repeat: Option<Repeat>,
 }

@@ -29,6 +29,36 @@ fn invalid(key: impl Into<String>, reason: impl Into<String>) -> ConfigError {
     }
 }
 
+/// Where a TOML mistake is and what it is, without the text around it or any value quoted
+/// (a secret written in place may stand right there).
+fn syntax(text: &str, error: &toml::de::Error) -> ConfigError {
+    let mut message = String::new();
+    let mut quoted = false;
+    for c in error.message().trim().chars() {
+        match (c, quoted) {
+            ('"', false) => {
+                quoted = true;
+                message.push_str("\"…");
+            }
+            ('"', true) => {
+                quoted = false;
+                message.push('"');
+            }
+            (c, false) => message.push(c),
+            (_, true) => {}
+        }
+    }
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+            ConfigError::Syntax(format!("line {line}, column {column}: {message}"))
+        }
+        None => ConfigError::Syntax(message),
+    }
+}
+
 /// A secret: written in place, or `{ env = "NAME" }`, or `{ file = "/path" }`.
 #[derive(Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
@@ -324,7 +354,7 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let file: File = toml::from_str(text).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        let file: File = toml::from_str(text).map_err(|e| syntax(text, &e))?;
         let listen = file
             .server
             .listen
@@ -775,5 +805,23 @@ id = "t"
             .expect("a token");
         assert_eq!(token.expose(), "from-a-file");
         assert!(!format!("{config:?}").contains("from-a-file"));
+    }
+
+    #[test]
+    fn syntax_mistakes_say_where_but_never_show_values() {
+        let hs = "[[tenant.homeservers]]\nserver_name = \"a.org\"\nurl = \"https://a.org\"\n";
+        // A secret given where a number belongs, and a line TOML cannot read.
+        let wrong_type =
+            minimal(hs).replace("[server]", "[server]\nsession_minutes = \"hunter2-secret\"");
+        let error = Config::parse(&wrong_type).expect_err("a string is no number");
+        let shown = error.to_string();
+        assert!(shown.starts_with("line "), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        let broken = format!("{hs}admin_token = \"hunter2-secret\n");
+        let shown = Config::parse(&minimal(&broken))
+            .expect_err("unclosed")
+            .to_string();
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("line "), "{shown}");
     }
 }

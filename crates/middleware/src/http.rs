@@ -37,6 +37,9 @@ pub struct App {
     pub providers: Providers,
     pub livekit: livekit::Rooms,
     pub limiter: crate::limit::Limiter,
+    /// Counts requests made with a session token: ten times the allowance of `limiter`, which
+    /// counts the requests that cost a call to another server (sign-in, meeting tokens).
+    pub session_limiter: crate::limit::Limiter,
     pub metrics: Arc<Metrics>,
     pub pim: crate::pim::Pim,
     /// Seals users' backend credentials; `None` without a configured key.
@@ -48,6 +51,10 @@ impl App {
     pub fn new(config: Config, store: Store) -> App {
         let limiter =
             crate::limit::Limiter::new(config.requests_per_minute, Duration::from_secs(60));
+        let session_limiter = crate::limit::Limiter::new(
+            config.requests_per_minute.saturating_mul(10),
+            Duration::from_secs(60),
+        );
         let vault = config
             .credentials_key
             .as_ref()
@@ -59,6 +66,7 @@ impl App {
             providers: Providers::new(),
             livekit: livekit::Rooms::new(),
             limiter,
+            session_limiter,
             metrics: Arc::new(Metrics::new()),
             pim: crate::pim::Pim::new(),
             vault,
@@ -69,14 +77,18 @@ impl App {
 impl App {
     /// Counts one request by `user`; too many in a minute get 429 with when to try again.
     pub(crate) fn limit(&self, user: &str) -> Result<(), Failure> {
-        self.limiter
-            .check(user, std::time::Instant::now())
-            .map_err(|wait| Failure {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                errcode: "M_LIMIT_EXCEEDED",
-                error: format!("too many requests; try again in {} s", wait.as_secs() + 1),
-            })
+        limited(&self.limiter, user)
     }
+}
+
+fn limited(limiter: &crate::limit::Limiter, user: &str) -> Result<(), Failure> {
+    limiter
+        .check(user, std::time::Instant::now())
+        .map_err(|wait| Failure {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            errcode: "M_LIMIT_EXCEEDED",
+            error: format!("too many requests; try again in {} s", wait.as_secs() + 1),
+        })
 }
 
 /// A failure as the client sees it: a status and a JSON body.
@@ -448,7 +460,10 @@ pub(crate) async fn refresh(
         .refresh(&request.refresh_token, now(), access, refresh)
         .await?
     {
-        Some((who, tokens)) => Ok(session(&app, &who, tokens)),
+        Some((who, tokens)) => {
+            limited(&app.session_limiter, &who.user_id)?;
+            Ok(session(&app, &who, tokens))
+        }
         None => Err(Failure::new(
             StatusCode::UNAUTHORIZED,
             "M_UNKNOWN_TOKEN",
@@ -475,13 +490,15 @@ fn bearer_token(headers: &HeaderMap) -> Result<&str, Failure> {
 /// The session a request's bearer token names.
 pub(crate) async fn bearer(app: &App, headers: &HeaderMap) -> Result<Who, Failure> {
     let token = bearer_token(headers)?;
-    app.store.who(token, now()).await?.ok_or_else(|| {
+    let who = app.store.who(token, now()).await?.ok_or_else(|| {
         Failure::new(
             StatusCode::UNAUTHORIZED,
             "M_UNKNOWN_TOKEN",
             "the session token is unknown or expired",
         )
-    })
+    })?;
+    limited(&app.session_limiter, &who.user_id)?;
+    Ok(who)
 }
 
 /// What the user's tenant has set up.
@@ -519,6 +536,17 @@ pub(crate) async fn get_token(
             "room_id and slot_id must not be empty",
         ));
     }
+    let member = &request.member;
+    if member.id.is_empty()
+        || member.claimed_user_id.is_empty()
+        || member.claimed_device_id.is_empty()
+    {
+        return Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "M_BAD_JSON",
+            "member.id, member.claimed_user_id and member.claimed_device_id must not be empty",
+        ));
+    }
     let verified = app
         .identity
         .verify(&app.config, &request.openid_token)
@@ -552,11 +580,11 @@ pub(crate) async fn sfu_get(
     State(app): State<Arc<App>>,
     Body(request): Body<LegacyTokenRequest>,
 ) -> Result<Json<SfuToken>, Failure> {
-    if request.room.is_empty() {
+    if request.room.is_empty() || request.device_id.is_empty() {
         return Err(Failure::new(
             StatusCode::BAD_REQUEST,
             "M_BAD_JSON",
-            "room must not be empty",
+            "room and device_id must not be empty",
         ));
     }
     let verified = app

@@ -26,11 +26,30 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let store = store::Store::open(config.database.expose()).await?;
+    let pruning = tokio::spawn(prune_hourly(store.clone()));
     let app = Arc::new(http::App::new(config, store));
-    axum::serve(listener, http::router(app))
+    let served = axum::serve(listener, http::router(app))
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(ServeError::Io)
+        .map_err(ServeError::Io);
+    pruning.abort();
+    served
+}
+
+/// Forgets sessions past renewal once an hour, so the store does not grow with every sign-in.
+async fn prune_hourly(store: store::Store) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        hourly.tick().await;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        match store.prune(now).await {
+            Ok(0) => {}
+            Ok(gone) => tracing::info!(sessions = gone, "forgot sessions past renewal"),
+            Err(error) => tracing::warn!(%error, "could not forget old sessions"),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -33,18 +33,31 @@ pub enum LiveKitError {
     CreateRoom(String),
 }
 
-fn unpadded_sha256(text: &str) -> String {
-    base64::engine::general_purpose::STANDARD_NO_PAD.encode(Sha256::digest(text.as_bytes()))
+/// SHA-256 of a JSON array of strings, written as Go's `encoding/json` writes it (`<`, `>`,
+/// `&`, U+2028 and U+2029 escaped), in unpadded standard base64: MSC4195's derivation, which
+/// lk-jwt-service implements.
+fn hashed_strings(parts: &[&str]) -> String {
+    let json = serde_json::to_string(parts).unwrap_or_default();
+    let mut go = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                go.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => go.push(c),
+        }
+    }
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(Sha256::digest(go.as_bytes()))
 }
 
 /// The LiveKit room for a Matrix room's MatrixRTC slot.
 pub fn room_alias(room_id: &str, slot_id: &str) -> String {
-    unpadded_sha256(&format!("{room_id}|{slot_id}"))
+    hashed_strings(&[room_id, slot_id])
 }
 
 /// The LiveKit participant for one MatrixRTC membership.
 pub fn identity(user_id: &str, device_id: &str, member_id: &str) -> String {
-    unpadded_sha256(&format!("{user_id}|{device_id}|{member_id}"))
+    hashed_strings(&[user_id, device_id, member_id])
 }
 
 /// The legacy endpoint's room: the room's one call.
@@ -162,20 +175,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_match_lk_jwt_service() {
-        // SHA-256("!room:example.org|m.call#ROOM"), unpadded standard base64, as lk-jwt-service.
-        let alias = room_alias("!room:example.org", "m.call#ROOM");
-        assert_eq!(alias.len(), 43);
-        assert!(!alias.ends_with('='));
-        assert_eq!(legacy_room("!room:example.org"), alias);
-        assert_ne!(room_alias("!room:example.org", "m.call#OTHER"), alias);
+    fn names_are_msc4195s_test_vectors() {
+        // The vectors of MSC4195's appendix, which lk-jwt-service's helper_test.go checks too.
+        assert_eq!(
+            room_alias("!roomid:example.com", "slot1234"),
+            "O8437W3+jmzMVjoIP3tNwbm+XxHQk2iKpOA7aqw3qSc"
+        );
+        assert_eq!(
+            identity("@alice:example.com", "DEVICE123", "memberABC"),
+            "J+T45tGruxc+HrUOqJJlyQSV33m728Cme4+vt8/SWrU"
+        );
+        assert_eq!(
+            legacy_room("!room:example.org"),
+            room_alias("!room:example.org", "m.call#ROOM")
+        );
         assert_eq!(
             legacy_identity("@a:example.org", "DEV"),
             "@a:example.org:DEV"
         );
-        assert_ne!(
-            identity("@a:example.org", "DEV", "m1"),
-            identity("@a:example.org", "DEV", "m2")
-        );
+    }
+
+    #[test]
+    fn strings_are_escaped_as_go_escapes_them() {
+        // Go's json.Marshal([]string{"a<b>&c", "\u2028"}) is ["a\u003cb\u003e\u0026c","\u2028"].
+        let go = r#"["a\u003cb\u003e\u0026c","\u2028"]"#;
+        let expected =
+            base64::engine::general_purpose::STANDARD_NO_PAD.encode(Sha256::digest(go.as_bytes()));
+        assert_eq!(room_alias("a<b>&c", "\u{2028}"), expected);
+        assert_ne!(room_alias("a|b", "c"), room_alias("a", "b|c"));
     }
 }

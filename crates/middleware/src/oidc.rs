@@ -35,7 +35,9 @@ struct Keys {
 pub struct Providers {
     http: reqwest::Client,
     /// By issuer. Held while fetching, so concurrent sign-ins fetch once.
-    keys: tokio::sync::Mutex<HashMap<String, Keys>>,
+    /// Each issuer's keys behind a lock of their own: one fetch at a time per provider, and a
+    /// slow provider does not hold up the others' sign-ins.
+    keys: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Keys>>>>>,
 }
 
 impl Default for Providers {
@@ -62,7 +64,7 @@ impl Providers {
         install_crypto();
         Providers {
             http: crate::outbound::client(),
-            keys: tokio::sync::Mutex::new(HashMap::new()),
+            keys: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -136,11 +138,16 @@ impl Providers {
 
     /// The provider's key `kid` (or its only signing key when the token names none).
     async fn key(&self, oidc: &Oidc, kid: Option<&str>) -> Result<Jwk, AuthError> {
-        let mut keys = self.keys.lock().await;
+        let issuer = self
+            .keys
+            .lock()
+            .map_err(|_| invalid("it cannot be checked"))?
+            .entry(oidc.issuer.clone())
+            .or_default()
+            .clone();
+        let mut keys = issuer.lock().await;
         let now = Instant::now();
-        let cached = keys
-            .get(&oidc.issuer)
-            .filter(|keys| now - keys.fetched < KEYS_FOR);
+        let cached = keys.as_ref().filter(|keys| now - keys.fetched < KEYS_FOR);
         if let Some(found) = cached.and_then(|keys| pick(&keys.set, kid)) {
             return Ok(found);
         }
@@ -151,13 +158,10 @@ impl Providers {
             ));
         }
         let set = Arc::new(self.fetch(oidc).await?);
-        keys.insert(
-            oidc.issuer.clone(),
-            Keys {
-                set: set.clone(),
-                fetched: now,
-            },
-        );
+        *keys = Some(Keys {
+            set: set.clone(),
+            fetched: now,
+        });
         pick(&set, kid)
             .ok_or_else(|| invalid("it is signed by a key the provider does not publish"))
     }

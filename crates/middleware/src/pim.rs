@@ -117,10 +117,12 @@ impl SourceError {
                 source_name: source.name.clone(),
                 reason,
             },
-            DavError::StaleToken | DavError::Protocol(_) => SourceError::Protocol {
-                source_name: source.name.clone(),
-                reason: error.to_string(),
-            },
+            DavError::StaleToken | DavError::Protocol(_) | DavError::Unsupported(_) => {
+                SourceError::Protocol {
+                    source_name: source.name.clone(),
+                    reason: error.to_string(),
+                }
+            }
         }
     }
 }
