@@ -160,6 +160,7 @@ fn a_new_event_with_an_invitee_and_a_sparks_meeting() -> Result<(), Error> {
         }
         ui.typewrite("16:30");
         ui.click(Id::new("event-end"))?;
+        ui.tap_key(iced::keyboard::key::Named::End);
         for _ in 0..5 {
             ui.tap_key(iced::keyboard::key::Named::Backspace);
         }
@@ -230,6 +231,7 @@ fn moving_an_event_keeps_its_version_and_a_conflict_is_explained() -> Result<(),
     let tomorrow = support::today() + chrono::Duration::days(2);
     let actions = drive(&mut calendar, &en, |ui| {
         ui.click(Id::new("event-date"))?;
+        ui.tap_key(iced::keyboard::key::Named::End);
         for _ in 0..10 {
             ui.tap_key(iced::keyboard::key::Named::Backspace);
         }
@@ -245,6 +247,81 @@ fn moving_an_event_keeps_its_version_and_a_conflict_is_explained() -> Result<(),
     assert_eq!(change.details.end, berlin(tomorrow, 10, 30));
     calendar.update(Message::Saved(Err(en.tr("event-conflict"))));
     find(&calendar, &en, &en.tr("event-conflict"))?;
+    Ok(())
+}
+
+#[test]
+fn a_days_long_event_keeps_its_days_when_renamed_or_moved() -> Result<(), Error> {
+    let en = I18n::new(Language::English);
+    let mut snapshot = support::calendar_snapshot();
+    let mut offsite = snapshot.events[0].clone();
+    let first = support::today() - chrono::Duration::days(4);
+    let midnight = |day: chrono::NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+    offsite.details.title = "Offsite".into();
+    offsite.details.all_day = true;
+    offsite.details.time_zone = None;
+    // Wednesday to Friday: it ends as Saturday begins.
+    offsite.details.start = midnight(first);
+    offsite.details.end = midnight(first + chrono::Duration::days(3));
+    offsite.at.id = "offsite.ics".into();
+    snapshot.events.push(offsite.clone());
+    let mut calendar = Calendar::new(support::today(), support::ZONE);
+    calendar.update(Message::Loaded(Ok(snapshot)));
+    drive(&mut calendar, &en, |ui| ui.click("Offsite").map(|_| ()))?;
+    let actions = drive(&mut calendar, &en, |ui| {
+        ui.click(Id::new("event-title"))?;
+        ui.typewrite(" 2027");
+        ui.click("Save")?;
+        Ok(())
+    })?;
+    let [Action::Update(change)] = &actions[..] else {
+        panic!("saving updates: {actions:?}");
+    };
+    assert_eq!(change.details.title, "Offsite 2027");
+    assert_eq!(
+        (change.details.start, change.details.end),
+        (offsite.details.start, offsite.details.end),
+        "still three days"
+    );
+
+    // Moved a week on, typed a character at a time: it still lasts three days.
+    calendar.update(Message::Saved(Ok(())));
+    drive(&mut calendar, &en, |ui| ui.click("Offsite").map(|_| ()))?;
+    let later = first + chrono::Duration::days(7);
+    let actions = drive(&mut calendar, &en, |ui| {
+        ui.click(Id::new("event-date"))?;
+        ui.tap_key(iced::keyboard::key::Named::End);
+        for _ in 0..10 {
+            ui.tap_key(iced::keyboard::key::Named::Backspace);
+        }
+        ui.typewrite(&later.format("%Y-%m-%d").to_string());
+        ui.click("Save")?;
+        Ok(())
+    })?;
+    let [Action::Update(change)] = &actions[..] else {
+        panic!("saving updates: {actions:?}");
+    };
+    assert_eq!(
+        (change.details.start, change.details.end),
+        (midnight(later), midnight(later + chrono::Duration::days(3)))
+    );
+
+    // A last day before the first is explained, not saved.
+    calendar.update(Message::Saved(Ok(())));
+    drive(&mut calendar, &en, |ui| ui.click("Offsite").map(|_| ()))?;
+    let actions = drive(&mut calendar, &en, |ui| {
+        ui.click(Id::new("event-end-date"))?;
+        ui.tap_key(iced::keyboard::key::Named::End);
+        for _ in 0..10 {
+            ui.tap_key(iced::keyboard::key::Named::Backspace);
+        }
+        let before = first - chrono::Duration::days(1);
+        ui.typewrite(&before.format("%Y-%m-%d").to_string());
+        ui.click("Save")?;
+        Ok(())
+    })?;
+    assert!(actions.is_empty(), "{actions:?}");
+    find(&calendar, &en, &en.tr("event-error-end"))?;
     Ok(())
 }
 

@@ -681,7 +681,7 @@ async fn a_weekly_series_is_made_moved_as_a_whole_and_deleted() -> Result<(), Er
             "/v1/events",
             Some(json!({ "at": third.at, "whole_series": true, "details": {
                 "title": "Weekly, later", "start": at(18, 9), "end": at(18, 10),
-                "time_zone": "Europe/Berlin" } })),
+                "time_zone": "Europe/Berlin", "repeat": { "every": "weekly" } } })),
         )
         .await?;
     assert_eq!(status, 200, "{body}");

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sparks_api::pim::{Calendar, Contact, Event, EventRef};
 use url::Url;
 
-use crate::client::{Changes, Dav, DavError};
+use crate::client::{Changes, Dav, DavError, Holds};
 use crate::ical;
 
 struct Object {
@@ -94,6 +94,8 @@ pub struct CalendarCache {
     pub calendar: Calendar,
     url: Url,
     token: Option<String>,
+    /// The server has no `sync-collection`: changes are found by comparing ETags.
+    compare: bool,
     objects: HashMap<Url, Object>,
     /// Objects that could not be read, and why (each is skipped, never the whole calendar).
     pub skipped: Vec<(Url, String)>,
@@ -107,6 +109,7 @@ impl CalendarCache {
             calendar,
             url,
             token: None,
+            compare: false,
             objects: HashMap::new(),
             skipped: Vec::new(),
         })
@@ -119,15 +122,28 @@ impl CalendarCache {
     /// Brings the cache up to date; returns how many objects changed or went. A token the
     /// server no longer knows starts over with a full sync.
     pub async fn refresh(&mut self, dav: &Dav) -> Result<usize, DavError> {
-        let changes = match dav.sync(&self.url, self.token.as_deref()).await {
-            Err(DavError::StaleToken) if self.token.is_some() => {
-                tracing::info!(calendar = %self.url, "sync token expired; syncing again");
-                self.objects.clear();
-                self.skipped.clear();
-                dav.sync(&self.url, None).await?
-            }
-            other => other?,
+        let known = || {
+            let objects = self
+                .objects
+                .iter()
+                .map(|(h, o)| (h.clone(), o.etag.clone()));
+            // Unreadable ones are read again: they may have been mended.
+            let skipped = self.skipped.iter().map(|(h, _)| (h.clone(), None));
+            objects.chain(skipped).collect()
         };
+        let (changes, afresh) = changes(
+            dav,
+            &self.url,
+            Holds::Events,
+            self.token.as_deref(),
+            &mut self.compare,
+            known,
+        )
+        .await?;
+        if afresh {
+            self.objects.clear();
+            self.skipped.clear();
+        }
         Ok(self.apply(changes))
     }
 
@@ -222,12 +238,41 @@ impl CalendarCache {
     }
 }
 
+/// What changed since a collection's last refresh, and whether its cache must forget what it
+/// has first (the sync token expired). Servers without `sync-collection` are asked for their
+/// members' ETags instead, compared with those `known`.
+async fn changes(
+    dav: &Dav,
+    url: &Url,
+    holds: Holds,
+    token: Option<&str>,
+    compare: &mut bool,
+    known: impl FnOnce() -> HashMap<Url, Option<String>>,
+) -> Result<(Changes, bool), DavError> {
+    if !*compare {
+        match dav.sync(url, holds, token).await {
+            Err(DavError::StaleToken) if token.is_some() => {
+                tracing::info!(collection = %url, "sync token expired; syncing again");
+                return Ok((dav.sync(url, holds, None).await?, true));
+            }
+            Err(DavError::Unsupported(why)) => {
+                tracing::info!(collection = %url, %why, "no sync-collection; comparing ETags");
+                *compare = true;
+            }
+            other => return Ok((other?, false)),
+        }
+    }
+    Ok((dav.compare(url, holds, &known()).await?, false))
+}
+
 /// One address book's contacts, as of its sync token.
 pub struct AddressBook {
     url: Url,
     source: String,
     token: Option<String>,
-    contacts: HashMap<Url, Contact>,
+    compare: bool,
+    /// Each card's ETag and what it says.
+    contacts: HashMap<Url, (Option<String>, Contact)>,
 }
 
 impl AddressBook {
@@ -236,18 +281,30 @@ impl AddressBook {
             url,
             source: source.to_owned(),
             token: None,
+            compare: false,
             contacts: HashMap::new(),
         }
     }
 
     pub async fn refresh(&mut self, dav: &Dav) -> Result<usize, DavError> {
-        let changes = match dav.sync(&self.url, self.token.as_deref()).await {
-            Err(DavError::StaleToken) if self.token.is_some() => {
-                self.contacts.clear();
-                dav.sync(&self.url, None).await?
-            }
-            other => other?,
+        let known = || {
+            let cards = self.contacts.iter();
+            cards
+                .map(|(h, (etag, _))| (h.clone(), etag.clone()))
+                .collect()
         };
+        let (changes, afresh) = changes(
+            dav,
+            &self.url,
+            Holds::Cards,
+            self.token.as_deref(),
+            &mut self.compare,
+            known,
+        )
+        .await?;
+        if afresh {
+            self.contacts.clear();
+        }
         let count = changes.changed.len() + changes.removed.len();
         for href in changes.removed {
             self.contacts.remove(&href);
@@ -255,7 +312,8 @@ impl AddressBook {
         for resource in changes.changed {
             match crate::vcard::contact(&self.source, resource.href.as_str(), &resource.data) {
                 Some(contact) => {
-                    self.contacts.insert(resource.href, contact);
+                    self.contacts
+                        .insert(resource.href, (resource.etag, contact));
                 }
                 None => {
                     tracing::warn!(card = %resource.href, "skipping an unreadable vCard");
@@ -274,6 +332,7 @@ impl AddressBook {
         let mut found: Vec<Contact> = self
             .contacts
             .values()
+            .map(|(_, c)| c)
             .filter(|c| crate::client::matches(c, query))
             .cloned()
             .collect();

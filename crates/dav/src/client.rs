@@ -22,6 +22,8 @@ pub enum DavError {
     NotFound,
     #[error("the sync token is no longer valid")]
     StaleToken,
+    #[error("the server does not do that: {0}")]
+    Unsupported(String),
     #[error("the server cannot be reached: {0}")]
     Unreachable(String),
     #[error("the server answered something unexpected: {0}")]
@@ -49,6 +51,13 @@ pub struct Resource {
     pub href: Url,
     pub etag: Option<String>,
     pub data: String,
+}
+
+/// What a collection holds: events (CalDAV) or cards (CardDAV).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    Events,
+    Cards,
 }
 
 /// What changed in a collection since a sync token.
@@ -175,6 +184,13 @@ impl Dav {
                 StatusCode::UNAUTHORIZED => Err(DavError::Unauthorized),
                 StatusCode::FORBIDDEN if text.contains("valid-sync-token") => {
                     Err(DavError::StaleToken)
+                }
+                // RFC 3253 §3.6: a REPORT the collection does not support.
+                StatusCode::FORBIDDEN if text.contains("supported-report") => {
+                    Err(DavError::Unsupported(short(&text)))
+                }
+                StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED => {
+                    Err(DavError::Unsupported(format!("{status}")))
                 }
                 StatusCode::FORBIDDEN => Err(DavError::Forbidden(short(&text))),
                 StatusCode::PRECONDITION_FAILED | StatusCode::CONFLICT => Err(DavError::Conflict),
@@ -434,8 +450,14 @@ impl Dav {
 
     /// What changed in `collection` since `token` (everything, without one): RFC 6578
     /// `sync-collection`, then the changed members' data in one `multiget`.
-    /// [`DavError::StaleToken`] means: start again without a token.
-    pub async fn sync(&self, collection: &Url, token: Option<&str>) -> Result<Changes, DavError> {
+    /// [`DavError::StaleToken`] means: start again without a token;
+    /// [`DavError::Unsupported`]: the server has no `sync-collection`, use [`Dav::compare`].
+    pub async fn sync(
+        &self,
+        collection: &Url,
+        holds: Holds,
+        token: Option<&str>,
+    ) -> Result<Changes, DavError> {
         let body = format!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<d:sync-collection xmlns:d=\"DAV:\">\
              <d:sync-token>{}</d:sync-token><d:sync-level>1</d:sync-level>\
@@ -462,14 +484,57 @@ impl Dav {
             }
         }
         if !hrefs.is_empty() {
-            let card = self.is_addressbook(collection, &hrefs);
-            changes.changed = self.multiget(collection, &hrefs, card).await?;
+            changes.changed = self.multiget(collection, &hrefs, holds).await?;
         }
         Ok(changes)
     }
 
-    fn is_addressbook(&self, _collection: &Url, hrefs: &[Url]) -> bool {
-        hrefs.iter().all(|h| h.path().ends_with(".vcf"))
+    /// What changed in `collection` against the ETags already `known`, for servers without
+    /// `sync-collection`: its members' ETags (PROPFIND, depth 1), then the data of those that
+    /// are new or differ in one `multiget`. Members that are gone are `removed`.
+    pub async fn compare(
+        &self,
+        collection: &Url,
+        holds: Holds,
+        known: &std::collections::HashMap<Url, Option<String>>,
+    ) -> Result<Changes, DavError> {
+        let listing = self
+            .report(
+                "PROPFIND",
+                collection,
+                "1",
+                xml::propfind(&[("d", "getetag"), ("d", "resourcetype")]),
+            )
+            .await?;
+        let mut listed = std::collections::HashSet::new();
+        let mut hrefs = Vec::new();
+        for response in &listing.responses {
+            let Ok(href) = self.resolve(&response.href) else {
+                continue;
+            };
+            if href.path().trim_end_matches('/') == collection.path().trim_end_matches('/')
+                || href.path().ends_with('/')
+            {
+                continue;
+            }
+            let etag = response.text(DAV, "getetag").map(str::to_owned);
+            if known.get(&href) != Some(&etag) || etag.is_none() {
+                hrefs.push(href.clone());
+            }
+            listed.insert(href);
+        }
+        let mut changes = Changes {
+            removed: known
+                .keys()
+                .filter(|href| !listed.contains(*href))
+                .cloned()
+                .collect(),
+            ..Changes::default()
+        };
+        if !hrefs.is_empty() {
+            changes.changed = self.multiget(collection, &hrefs, holds).await?;
+        }
+        Ok(changes)
     }
 
     /// The data of `hrefs` in `collection`, in batches of 100.
@@ -477,9 +542,9 @@ impl Dav {
         &self,
         collection: &Url,
         hrefs: &[Url],
-        cards: bool,
+        holds: Holds,
     ) -> Result<Vec<Resource>, DavError> {
-        let (root, ns, data, namespace) = if cards {
+        let (root, ns, data, namespace) = if holds == Holds::Cards {
             (
                 "addressbook-multiget",
                 "urn:ietf:params:xml:ns:carddav",

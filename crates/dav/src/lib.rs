@@ -14,6 +14,6 @@ mod vcard;
 mod xml;
 
 pub use cache::{AddressBook, CalendarCache};
-pub use client::{Changes, Dav, DavError, Principal, Resource, matches};
+pub use client::{Changes, Dav, DavError, Holds, Principal, Resource, matches};
 pub use freebusy::merge as merge_busy;
 pub use vcard::{contact, matrix_id};

@@ -40,6 +40,10 @@ pub struct Editor {
     calendar: Option<Choice>,
     pub title: String,
     pub date: String,
+    /// The last day: the day the event ends on, or an all-day event's last whole day.
+    pub end_date: String,
+    /// How many days after the first the last one is: moving the first day keeps it.
+    span_days: i64,
     pub start: String,
     pub end: String,
     pub all_day: bool,
@@ -64,6 +68,7 @@ pub struct Editor {
 pub enum Message {
     Title(String),
     Date(String),
+    EndDate(String),
     Start(String),
     End(String),
     AllDay(bool),
@@ -96,6 +101,11 @@ pub enum Action {
     Reply(EventReply),
 }
 
+/// A day as the form writes it.
+fn day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
 fn local(zone: chrono_tz::Tz, at: DateTime<Utc>) -> chrono::NaiveDateTime {
     at.with_timezone(&zone).naive_local()
 }
@@ -123,6 +133,8 @@ impl Editor {
             calendars,
             title: String::new(),
             date: start_local.format("%Y-%m-%d").to_string(),
+            end_date: end_local.format("%Y-%m-%d").to_string(),
+            span_days: (end_local.date() - start_local.date()).num_days(),
             start: start_local.format("%H:%M").to_string(),
             end: end_local.format("%H:%M").to_string(),
             all_day: false,
@@ -156,7 +168,15 @@ impl Editor {
         } else {
             (local(zone, d.start), local(zone, d.end))
         };
+        // An all-day event ends at the start of the day after its last one.
+        let last_day = if d.all_day && end.date() > start.date() {
+            end.date() - Duration::days(1)
+        } else {
+            end.date()
+        };
         editor.date = start.format("%Y-%m-%d").to_string();
+        editor.end_date = last_day.format("%Y-%m-%d").to_string();
+        editor.span_days = (last_day - start.date()).num_days().max(0);
         editor.start = start.format("%H:%M").to_string();
         editor.end = end.format("%H:%M").to_string();
         editor.all_day = d.all_day;
@@ -204,25 +224,32 @@ impl Editor {
         if self.title.trim().is_empty() {
             return Err("event-error-title");
         }
-        let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
-            .map_err(|_| "event-error-date")?;
+        let date = day(&self.date).ok_or("event-error-date")?;
+        let last = day(&self.end_date).ok_or("event-error-date")?;
+        if last < date {
+            return Err("event-error-end");
+        }
         let (start, end) = if self.all_day {
             let start = date.and_time(NaiveTime::MIN).and_utc();
-            (start, start + Duration::days(1))
+            let end = last.and_time(NaiveTime::MIN).and_utc() + Duration::days(1);
+            (start, end)
         } else {
             let time = |t: &str| {
                 NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| "event-error-time")
             };
-            let at = |t: NaiveTime| {
+            let at = |day: NaiveDate, t: NaiveTime| {
                 self.zone
-                    .from_local_datetime(&date.and_time(t))
+                    .from_local_datetime(&day.and_time(t))
                     .earliest()
                     .map(|t| t.with_timezone(&Utc))
                     .ok_or("event-error-time")
             };
-            let start = at(time(&self.start)?)?;
-            let mut end = at(time(&self.end)?)?;
+            let start = at(date, time(&self.start)?)?;
+            let mut end = at(last, time(&self.end)?)?;
             if end <= start {
+                if last != date {
+                    return Err("event-error-end");
+                }
                 // Ends after midnight.
                 end += Duration::days(1);
             }
@@ -252,7 +279,20 @@ impl Editor {
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Title(v) => self.title = v,
-            Message::Date(v) => self.date = v,
+            Message::Date(v) => {
+                // Moving the first day moves the last one with it: the event keeps its length.
+                if let Some(first) = day(&v) {
+                    let last = first + Duration::days(self.span_days);
+                    self.end_date = last.format("%Y-%m-%d").to_string();
+                }
+                self.date = v;
+            }
+            Message::EndDate(v) => {
+                if let (Some(first), Some(last)) = (day(&self.date), day(&v)) {
+                    self.span_days = (last - first).num_days().max(0);
+                }
+                self.end_date = v;
+            }
             Message::Start(v) => self.start = v,
             Message::End(v) => self.end = v,
             Message::AllDay(v) => self.all_day = v,
@@ -403,33 +443,20 @@ impl Editor {
             Message::Title
         ),])
         .spacing(space::M);
-        let mut when = row![
-            field(
-                "event-date",
-                i18n.tr("event-date"),
-                &self.date,
-                Message::Date
-            )
-            .width(Length::FillPortion(2))
-        ]
-        .spacing(space::S)
-        .align_y(Alignment::End);
+        // The first day and the start time, then the last day and the end time, in one row;
+        // days are wider than times.
+        let part = |id: &'static str, value, on: fn(String) -> Message, portion| {
+            field(id, i18n.tr(id), value, on).width(Length::FillPortion(portion))
+        };
+        let mut when = row![part("event-date", &self.date, Message::Date, 3)];
         if !self.all_day {
-            when = when
-                .push(
-                    field(
-                        "event-start",
-                        i18n.tr("event-start"),
-                        &self.start,
-                        Message::Start,
-                    )
-                    .width(Length::FillPortion(1)),
-                )
-                .push(
-                    field("event-end", i18n.tr("event-end"), &self.end, Message::End)
-                        .width(Length::FillPortion(1)),
-                );
+            when = when.push(part("event-start", &self.start, Message::Start, 2));
         }
+        when = when.push(part("event-end-date", &self.end_date, Message::EndDate, 3));
+        if !self.all_day {
+            when = when.push(part("event-end", &self.end, Message::End, 2));
+        }
+        let when = when.spacing(space::S).align_y(Alignment::End);
         form = form.push(when).push(
             checkbox(self.all_day)
                 .label(i18n.tr("event-all-day"))

@@ -191,8 +191,14 @@ fn an_edit_keeps_what_sparks_does_not_show() {
     changed.start = utc(2026, 10, 19, 8, 0);
     changed.end = utc(2026, 10, 19, 8, 30);
     changed.reminders = vec![10];
+    // The rule as Sparks reads it: the series goes on as it was.
+    changed.repeat = Some(sparks_api::pim::Repeat {
+        every: sparks_api::pim::Frequency::Weekly,
+        interval: 1,
+    });
     let text = update(SERIES, None, &changed, utc(2026, 12, 1, 8, 0)).expect("updates");
     assert!(text.contains("CATEGORIES:Work"), "{text}");
+    assert!(text.contains("RRULE:FREQ=WEEKLY;BYDAY=MO"), "{text}");
     assert!(text.contains("RRULE:FREQ=WEEKLY"), "{text}");
     assert!(text.contains("SEQUENCE:3"), "{text}");
     let ical = parse(&text).expect("parses");
@@ -334,11 +340,22 @@ fn a_new_series_repeats_and_its_rule_changes_only_when_asked() {
     let text = update(&text, None, &series, utc(2026, 12, 1, 9, 0)).expect("changes");
     assert!(text.contains("RRULE:FREQ=WEEKLY;INTERVAL=2"), "{text}");
     assert_eq!(starts(&text).len(), 3);
-    // A change without a rule leaves the rule as it is.
-    series.repeat = None;
+    // The same rule again leaves it as it is.
     series.title = "Renamed".into();
     let same = update(&text, None, &series, utc(2026, 12, 1, 9, 0)).expect("changes");
     assert_eq!(starts(&same).len(), 3, "{same}");
+    // "Does not repeat": one event, without the series' exception and moved instance.
+    let mut single = details();
+    single.title = "Stand-up, once".into();
+    let once = update(SERIES, None, &single, utc(2026, 12, 1, 9, 0)).expect("changes");
+    let event = &once[once.find("BEGIN:VEVENT").expect("an event")..];
+    for gone in ["RRULE", "EXDATE", "RECURRENCE-ID", "Stand-up (moved)"] {
+        assert!(!event.contains(gone), "{gone} is left in {once}");
+    }
+    let ical = parse(&once).expect("parses");
+    let all = occurrences(&ical, utc(2026, 1, 1, 0, 0), utc(2028, 1, 1, 0, 0), BERLIN);
+    assert_eq!(all.occurrences.len(), 1, "{once}");
+    assert_eq!(all.occurrences[0].details.title, "Stand-up, once");
     // A rule too rich to show (a count) stays as it is when the rest changes.
     let counted = SERIES.replace("RRULE:FREQ=WEEKLY;BYDAY=MO", "RRULE:FREQ=WEEKLY;COUNT=3");
     let ical = parse(&counted).expect("parses");

@@ -54,7 +54,11 @@ pub fn update(
         .map(|c| c.entries.clone())
         .unwrap_or_default();
     // The series' rule changes only when a new one is given (a rich rule Sparks cannot show
-    // stays as it is).
+    // stays as it is). A rule Sparks shows that the user set to "does not repeat" goes, with
+    // its exceptions and overrides.
+    let stops = instance.is_none()
+        && details.repeat.is_none()
+        && repeat_of(&ical.components[target]).is_some();
     let rule = details
         .repeat
         .filter(|r| instance.is_none() && repeat_of(&ical.components[target]) != Some(*r))
@@ -72,6 +76,14 @@ pub fn update(
         })
         .transpose()?;
     let component = &mut ical.components[target];
+    if stops {
+        component.entries.retain(|e| {
+            !matches!(
+                e.name,
+                ICalendarProperty::Rrule | ICalendarProperty::Exdate | ICalendarProperty::Rdate
+            )
+        });
+    }
     if let Some(entries) = rule {
         component
             .entries
@@ -116,6 +128,16 @@ pub fn update(
             .component_ids
             .retain(|id| !old_alarms.contains(id));
         append_alarms(&mut ical, target, &details.reminders);
+    }
+    if stops {
+        let overrides: Vec<u32> = (0..ical.components.len())
+            .filter(|&i| {
+                let c = &ical.components[i];
+                c.component_type == ICalendarComponentType::VEvent && c.is_recurrence_override()
+            })
+            .map(|i| i as u32)
+            .collect();
+        ical.remove_component_ids(&overrides);
     }
     ical.add_missing_timezones();
     Ok(ical.to_string())
