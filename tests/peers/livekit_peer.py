@@ -11,7 +11,9 @@ and prints one JSON line per event: {"event": "connected"}, {"event": "data", "f
 
 With --publish it sends a tone of HZ and a 320x240 picture of colour R,G,B, listens for S
 seconds to what others send, and prints {"event": "media", "from": ..., "kind": "audio",
-"frames": N, "pitch": HZ} or {..., "kind": "video", "frames": N, "colour": [R, G, B]} per track.
+"frames": N, "pitch": HZ} or {..., "kind": "video", "frames": N, "colour": [R, G, B], "row":
+[[R, G, B] x 16], "size": [W, H]} per track ("colour" is the centre of the last picture that was
+not black, "row" sixteen points across it at three quarters of its height).
 """
 import argparse
 import asyncio
@@ -63,7 +65,7 @@ async def watch(track, participant, stop, results):
     key = (participant.identity, "audio" if track.kind == rtc.TrackKind.KIND_AUDIO else "video")
     # The last second of audio: the first may be the jitter buffer filling.
     result = results.setdefault(key, {"frames": 0, "samples": collections.deque(maxlen=RATE),
-                                      "colour": None, "black": 0, "size": None})
+                                      "colour": None, "row": None, "black": 0, "size": None})
     stream = (rtc.AudioStream(track, sample_rate=RATE, num_channels=1)
               if key[1] == "audio" else rtc.VideoStream(track))
     async for event in stream:
@@ -81,6 +83,9 @@ async def watch(track, participant, stop, results):
                 result["black"] += 1
             else:
                 result["colour"] = colour
+                y = h * 3 // 4
+                points = [((y * w) + (2 * i + 1) * w // 32) * 4 for i in range(16)]
+                result["row"] = [list(bytes(rgba.data[p:p + 3])) for p in points]
         if stop.is_set():
             break
 
@@ -118,6 +123,7 @@ async def publish_and_listen(room, args):
             fields["pitch"] = pitch(list(result["samples"]))
         else:
             fields["colour"] = result["colour"]
+            fields["row"] = result["row"]
             fields["black"] = result["black"]
             fields["size"] = result["size"]
         say(event="media", **fields)

@@ -16,6 +16,21 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
 const WAIT: Duration = Duration::from_secs(30);
+/// However events keep coming, a test gives up after this long.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+/// The next event, within [`WAIT`] and before `deadline`.
+async fn next(
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<CallEvent>,
+    deadline: tokio::time::Instant,
+    what: &str,
+) -> Result<CallEvent, Error> {
+    let until = deadline.min(tokio::time::Instant::now() + WAIT);
+    tokio::time::timeout_at(until, events.recv())
+        .await
+        .map_err(|_| format!("timed out waiting for {what}"))?
+        .ok_or_else(|| "the call ended".into())
+}
 
 /// The Python with LiveKit's SDK, and the SFU fixture on the namespace's address.
 async fn fixture() -> Result<(String, Sfu), Error> {
@@ -78,13 +93,10 @@ async fn the_official_python_client_and_sparks_exchange_data_across_a_resume() -
     });
 
     // The official client's message arrives, stamped with its identity by the SFU.
+    let deadline = tokio::time::Instant::now() + DEADLINE;
     let mut connected = false;
     let got = loop {
-        let event = tokio::time::timeout(WAIT, events.recv())
-            .await
-            .map_err(|_| "no message from the Python client")?
-            .ok_or("the call ended")?;
-        match event {
+        match next(&mut events, deadline, "the Python client's message").await? {
             CallEvent::Connected => connected = true,
             CallEvent::Data(data) => break data,
             CallEvent::Disconnected(error) => return Err(error.into()),
@@ -99,11 +111,7 @@ async fn the_official_python_client_and_sparks_exchange_data_across_a_resume() -
     // Sparks' signalling drops; it resumes, and the official client still hears it.
     sfu.drop_connection("sparks");
     loop {
-        let event = tokio::time::timeout(WAIT, events.recv())
-            .await
-            .map_err(|_| "Sparks did not resume")?
-            .ok_or("the call ended")?;
-        match event {
+        match next(&mut events, deadline, "Sparks to resume").await? {
             CallEvent::Reconnected => break,
             CallEvent::Disconnected(error) => return Err(error.into()),
             _ => {}
@@ -216,7 +224,8 @@ async fn sparks_and_the_official_python_client_hear_and_see_each_other() -> Resu
     let (python, sfu) = fixture().await?;
     let (sparks, mut events) = Call::join(sfu.url(), &sfu.token("sparks", "talk")).await?;
     sparks.publish_audio(Box::new(sparks_media::Tone::new(660.0, 0.4)))?;
-    sparks.publish_video(Box::new(sparks_media::TestPattern::new(320, 240)))?;
+    // 640 × 360: three simulcast layers, as LiveKit's clients send them.
+    sparks.publish_video(Box::new(sparks_media::TestPattern::new(640, 360)))?;
     let args = vec![
         "--url".into(),
         sfu.url().to_owned(),
@@ -234,17 +243,13 @@ async fn sparks_and_the_official_python_client_hear_and_see_each_other() -> Resu
     let speaker = Recorder::new();
     sparks.set_output(Box::new(speaker.clone()))?;
     let mut picture = None;
+    let deadline = tokio::time::Instant::now() + DEADLINE;
     while speaker.heard().len() < sparks_media::SAMPLE_RATE as usize * 2 || picture.is_none() {
-        let event = tokio::time::timeout(WAIT, events.recv())
-            .await
-            .map_err(|_| {
-                format!(
-                    "only {} samples from the Python client",
-                    speaker.heard().len()
-                )
-            })?
-            .ok_or("the call ended")?;
-        match event {
+        let what = format!(
+            "more than {} samples and a picture from the Python client",
+            speaker.heard().len()
+        );
+        match next(&mut events, deadline, &what).await? {
             CallEvent::Video { from, frame, .. } if from == "python" => {
                 let at = ((frame.height / 2 * frame.width + frame.width / 2) * 4) as usize;
                 let colour = frame.rgba.get(at..at + 3).map(<[u8]>::to_vec);
@@ -277,6 +282,43 @@ async fn sparks_and_the_official_python_client_hear_and_see_each_other() -> Resu
     assert!(
         (pitch - 660.0).abs() < 10.0,
         "the Python client heard Sparks at {pitch} Hz"
+    );
+    // And sees its test pattern: the colour bars, across the picture.
+    let video =
+        media(&seen, "sparks", "video").ok_or_else(|| format!("no video from Sparks: {seen:?}"))?;
+    assert!(video["frames"].as_u64().unwrap_or(0) > 30, "{video}");
+    // One of the three layers, whichever the SFU forwards.
+    let size = (video["size"][0].as_u64(), video["size"][1].as_u64());
+    assert!(
+        [(160, 90), (320, 180), (640, 360)]
+            .map(|(w, h)| (Some(w), Some(h)))
+            .contains(&size),
+        "{video}"
+    );
+    let row: Vec<[i64; 3]> = video["row"]
+        .as_array()
+        .map(|points| {
+            points
+                .iter()
+                .filter_map(|p| {
+                    let c: Vec<i64> = p.as_array()?.iter().filter_map(|v| v.as_i64()).collect();
+                    <[i64; 3]>::try_from(c).ok()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let bar = |c: &[i64; 3]| {
+        sparks_media::BARS.iter().position(|b| {
+            b.iter()
+                .zip(c)
+                .all(|(want, got)| (i64::from(*want) - got).abs() < 48)
+        })
+    };
+    let bars: std::collections::BTreeSet<usize> = row.iter().filter_map(bar).collect();
+    let matched = row.iter().filter(|c| bar(c).is_some()).count();
+    assert!(
+        row.len() == 16 && matched >= 12 && bars.len() >= 6,
+        "the Python client saw {row:?}, not the colour bars: {video}"
     );
     sparks.leave().await;
     Ok(())
