@@ -209,7 +209,8 @@ impl Meeting {
                     }
                 }
             }
-            CallEvent::Published { .. } | CallEvent::Data(_) => {}
+            // The engine has left it aside and logged it; the meeting goes on.
+            CallEvent::Ignored(_) | CallEvent::Published { .. } | CallEvent::Data(_) => {}
         }
     }
 

@@ -133,6 +133,9 @@ pub enum CallEvent {
     /// The signalling connection dropped; the session is being resumed.
     Reconnecting,
     Reconnected,
+    /// Something the call survives went wrong, and was left aside: a malformed or unexpected
+    /// message from the server.
+    Ignored(CallError),
     /// The call is over.
     Disconnected(CallError),
 }
@@ -481,6 +484,7 @@ impl Engine {
                     }
                     Some(SignalEvent::Malformed(error)) => {
                         tracing::warn!(%error, "ignored a malformed signalling message");
+                        let _ = self.events.send(CallEvent::Ignored(error.into()));
                     }
                     Some(SignalEvent::Rtt(_)) => {}
                     closed @ (Some(SignalEvent::Closed(_)) | None) => {
@@ -534,6 +538,8 @@ impl Engine {
                         self.announce_subscriptions();
                     }
                     Some(PeerEvent::Media { mid, time, data }) => self.on_media(mid, time, &data),
+                    // Servers that make the subscriber connection primary send data on it.
+                    Some(PeerEvent::Data { reliable, bytes }) => self.on_data(reliable, &bytes),
                     Some(PeerEvent::Failed(problem)) => break CallError::Media(problem),
                     Some(_) => {}
                     None => self.subscriber = None,
@@ -673,6 +679,9 @@ impl Engine {
             }
             M::Offer(_) if self.signal.mode() == Mode::Single => {
                 tracing::warn!("an offer in single peer connection mode; ignored");
+                let _ = self.events.send(CallEvent::Ignored(CallError::Signal(
+                    SignalError::Protocol("an offer on a single peer connection".into()),
+                )));
             }
             // `/rtc`: the SFU offers what we receive on a connection of its own.
             M::Offer(offer) => {

@@ -521,6 +521,17 @@ async fn noise_on_the_signalling_connection_is_shrugged_off() -> Result<(), Erro
         ..Options::default()
     })
     .await?;
+    let (alice, mut events) = Call::join(sfu.url(), &sfu.token("alice", "room")).await?;
+    // Both frames are reported, and the call goes on.
+    for _ in 0..2 {
+        let problem = until(&mut events, |e| match e {
+            CallEvent::Ignored(problem) => Some(problem.to_string()),
+            _ => None,
+        })
+        .await?;
+        assert!(problem.contains("unexpected"), "{problem}");
+    }
+    alice.leave().await;
     exchange(&sfu).await
 }
 

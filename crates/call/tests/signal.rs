@@ -112,6 +112,33 @@ async fn pings_measure_the_round_trip_and_keep_the_connection() -> Result<(), Er
 }
 
 #[tokio::test]
+async fn a_server_that_stops_answering_pings_is_given_up_on_in_its_timeout() -> Result<(), Error> {
+    let sfu = Sfu::start(Options {
+        ping_interval: 1,
+        ping_timeout: 2,
+        behaviour: Behaviour::Deaf,
+        ..Options::default()
+    })
+    .await?;
+    let (mut signal, _) =
+        signal::connect(sfu.url(), &sfu.token("alice", "r"), &JoinOptions::default()).await?;
+    let started = tokio::time::Instant::now();
+    let closed = loop {
+        match tokio::time::timeout(Duration::from_secs(10), signal.next()).await? {
+            Some(SignalEvent::Closed(error)) => break error,
+            Some(_) => {}
+            None => return Err("the signalling ended without saying why".into()),
+        }
+    };
+    assert!(matches!(closed, SignalError::PingTimeout(2)), "{closed:?}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "not before the pings went unanswered"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_dropped_connection_is_resumed_with_the_same_participant() -> Result<(), Error> {
     let sfu = Sfu::start(Options::default()).await?;
     let token = sfu.token("alice", "r");
@@ -165,6 +192,14 @@ async fn failed_joins_say_why() -> Result<(), Error> {
     let refused = signal::connect(sfu.url(), &forged, &options).await.err();
     assert!(
         matches!(refused, Some(SignalError::Unauthorized { status: 401, .. })),
+        "{refused:?}"
+    );
+
+    // A token that has just expired, as livekit-server refuses it.
+    let expired = sfu.token_for("alice", "r", Duration::ZERO);
+    let refused = signal::connect(sfu.url(), &expired, &options).await.err();
+    assert!(
+        matches!(&refused, Some(SignalError::Unauthorized { message, .. }) if message.contains("expired")),
         "{refused:?}"
     );
 

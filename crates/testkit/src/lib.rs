@@ -100,6 +100,8 @@ pub enum Behaviour {
     /// Joins normally, and sends a frame that is not protobuf and a text frame after the
     /// join: a client must shrug both off.
     Noisy,
+    /// Joins normally, then never answers a ping.
+    Deaf,
 }
 
 #[derive(Debug, Clone)]

@@ -19,7 +19,7 @@ pub(crate) async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Jo
             while let Some(Ok(_)) = socket.recv().await {}
             return;
         }
-        Behaviour::Normal | Behaviour::BadAnswer | Behaviour::Noisy => {}
+        Behaviour::Normal | Behaviour::BadAnswer | Behaviour::Noisy | Behaviour::Deaf => {}
     }
     let (outbox, mut inbox) = mpsc::unbounded_channel();
     let mut wake = shared.wake.subscribe();
@@ -74,6 +74,8 @@ pub(crate) async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Jo
                     continue;
                 };
                 match request.message {
+                    Some(signal_request::Message::PingReq(_) | signal_request::Message::Ping(_))
+                        if shared.options.behaviour == Behaviour::Deaf => {}
                     Some(signal_request::Message::PingReq(ping)) => {
                         let pong = signal_response::Message::PongResp(proto::Pong {
                             last_ping_timestamp: ping.timestamp,
