@@ -278,16 +278,33 @@ impl Fields {
 }
 
 /// The calendar items of a FindItem or GetItem answer as events of `calendar` (else of their
-/// folder); items without id, start or end, or no longer there (`ErrorItemNotFound`), left out.
+/// folder). Left out, with the reason logged: items without id, start or end, items no longer
+/// there (`ErrorItemNotFound`), and in a batch (one message per item) each item Exchange
+/// could not give; one bad item never hides the calendar.
 pub fn parse_events(doc: &Element, source: &str, calendar: Option<&str>) -> Result<Vec<Event>> {
     let mut events = Vec::new();
-    for message in messages(doc)? {
+    let messages = messages(doc)?;
+    let batch = messages.len() > 1;
+    for message in messages {
         match check(message) {
+            Ok(()) => {}
             Err(EwsError::NotFound) => continue,
-            result => result?,
+            Err(error) if batch => {
+                tracing::warn!(source, %error, "skipping an item Exchange could not give");
+                continue;
+            }
+            Err(error) => return Err(error),
         }
-        let found = items(message).iter().filter(|i| i.name == "CalendarItem");
-        events.extend(found.filter_map(|item| event(item, source, calendar)));
+        for item in items(message).iter().filter(|i| i.name == "CalendarItem") {
+            match event(item, source, calendar) {
+                Some(found) => events.push(found),
+                None => tracing::warn!(
+                    source,
+                    item = item.child("ItemId").and_then(|i| i.attr("Id")),
+                    "skipping a calendar item without id, start or end"
+                ),
+            }
+        }
     }
     Ok(events)
 }

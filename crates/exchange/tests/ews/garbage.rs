@@ -80,3 +80,30 @@ fn truncated_answers_are_errors_never_panics() {
     }
     assert!(checked >= 60, "{checked} fixtures");
 }
+
+#[test]
+fn one_bad_item_of_a_batch_is_left_out_and_the_others_kept() {
+    // The documented all-day item, beside an item Exchange cannot give and one without a start.
+    let good = fixture("getitem-allday.derived.xml");
+    let open = "<m:GetItemResponseMessage ResponseClass=\"Success\">";
+    let corrupt = "<m:GetItemResponseMessage ResponseClass=\"Error\">\
+        <m:MessageText>The item is corrupt.</m:MessageText>\
+        <m:ResponseCode>ErrorCorruptData</m:ResponseCode><m:Items/></m:GetItemResponseMessage>";
+    let startless = "<m:GetItemResponseMessage ResponseClass=\"Success\">\
+        <m:ResponseCode>NoError</m:ResponseCode><m:Items><t:CalendarItem>\
+        <t:ItemId Id=\"NOSTART\" ChangeKey=\"k\"/><t:Subject>No start</t:Subject>\
+        </t:CalendarItem></m:Items></m:GetItemResponseMessage>";
+    let batch = good.replacen(open, &format!("{corrupt}{startless}{open}"), 1);
+    assert_ne!(batch, good, "the fixture has a GetItem message");
+    let events = parse_events(&parse(&batch).expect("XML"), "ex", None).expect("events");
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].at.id, "ASUAdT");
+    // Alone, the same error is the answer's: nothing to show is not the same as nothing there.
+    let alone = good.replacen(
+        open,
+        "<m:GetItemResponseMessage ResponseClass=\"Error\"><m:ResponseCode>ErrorCorruptData</m:ResponseCode>",
+        1,
+    );
+    let alone = alone.replacen("<m:ResponseCode>NoError</m:ResponseCode>", "", 1);
+    assert!(parse_events(&parse(&alone).expect("XML"), "ex", None).is_err());
+}
