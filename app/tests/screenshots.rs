@@ -41,7 +41,9 @@ fn shoot<'a, M>(
     let written = dir.join(format!("{name}-tiny-skia.png"));
     let _ = std::fs::remove_file(&written);
     assert!(snapshot.matches_image(&stem).expect("write png"));
-    std::fs::rename(&written, dir.join(format!("{name}.png"))).expect("rename png");
+    let png = dir.join(format!("{name}.png"));
+    std::fs::rename(&written, &png).expect("rename png");
+    check_png(&png);
 }
 
 fn themes() -> [(&'static str, Theme); 2] {
@@ -441,51 +443,6 @@ fn every_screen_renders_in_both_themes() {
         );
     }
 
-    for name in [
-        "login-light",
-        "login-dark",
-        "login-error-light",
-        "rooms-light",
-        "rooms-dark",
-        "settings-dark",
-        "meetings-light",
-        "rooms-de-light",
-        "room-light",
-        "room-dark",
-        "room-busy-light",
-        "attachments-light",
-        "attachments-dark",
-        "thread-light",
-        "thread-dark",
-        "room-settings-light",
-        "room-settings-dark",
-        "room-busy-dark",
-        "switcher-light",
-        "new-room-light",
-        "security-light",
-        "security-dark",
-        "verification-light",
-        "verification-dark",
-        "recovery-key-light",
-        "calendar-week-light",
-        "calendar-week-dark",
-        "calendar-month-light",
-        "calendar-month-dark",
-        "calendar-day-light",
-        "calendar-agenda-dark",
-        "event-edit-light",
-        "event-new-dark",
-        "calendar-sign-in-light",
-        "people-light",
-        "people-dark",
-        "upcoming-light",
-        "calendar-week-de-light",
-        "meeting-light",
-        "meeting-dark",
-        "room-call-light",
-    ] {
-        check_png(&dir.join(format!("{name}.png")));
-    }
     let light = std::fs::read(dir.join("rooms-light.png")).expect("read");
     let dark = std::fs::read(dir.join("rooms-dark.png")).expect("read");
     assert_ne!(light, dark, "light and dark must differ");
