@@ -468,7 +468,11 @@ fn people_are_searched_and_written_to() -> Result<(), Error> {
     // Without meetings in the organisation, nobody is offered a call.
     assert!(find(&calendar, &en, "Call").is_err());
     calendar.set_meetings(true);
-    find(&calendar, &en, "Call")?;
+    let actions = drive(&mut calendar, &en, |ui| ui.click("Call").map(|_| ()))?;
+    assert!(
+        matches!(&actions[..], [Action::Call(user, name)] if user == "@bob:example.org" && name == "Bob Example"),
+        "{actions:?}"
+    );
     // Someone without a Matrix address can only be written to by email.
     drive(&mut calendar, &en, |ui| {
         ui.click("Carol Beispiel").map(|_| ())

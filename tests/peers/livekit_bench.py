@@ -126,11 +126,14 @@ async def receive(room, args, started):
                     latencies.append((now - stamp) % (1 << 32))
 
     watched = set()
+    videos = set()
 
     @room.on("track_subscribed")
     def on_track(track, publication, participant):
         if track.sid not in watched:
             watched.add(track.sid)
+            if track.kind == rtc.TrackKind.KIND_VIDEO:
+                videos.add(track.sid)
             tasks.append(asyncio.ensure_future(watch(track)))
 
     for participant in room.remote_participants.values():
@@ -138,6 +141,13 @@ async def receive(room, args, started):
             if publication.track is not None:
                 on_track(publication.track, publication, participant)
     first_ms = await asyncio.wait_for(first, 30) * 1000
+    # Measured once all N pictures come in, as the Sparks engine is.
+    deadline = time.monotonic() + 30
+    while len(videos) < args.count and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    if len(videos) < args.count:
+        print(f"only {len(videos)} of {args.count} videos arrived", file=sys.stderr)
+        return 1
     await asyncio.sleep(WARM_UP)
     measuring[0] = True
     before = cpu()
@@ -148,7 +158,8 @@ async def receive(room, args, started):
         task.cancel()
     p50 = statistics.median(latencies) if latencies else -1
     print(f"cpu_ms_per_s={used * 1000 / args.seconds:.0f} first_frame_ms={first_ms:.0f} "
-          f"glass_to_glass_ms={p50:.0f} frames={len(latencies)}", flush=True)
+          f"glass_to_glass_ms={p50:.0f} frames={len(latencies)} videos={len(videos)}", flush=True)
+    return 0
 
 
 async def main():
@@ -165,10 +176,11 @@ async def main():
     await room.connect(args.url, args.token, rtc.RoomOptions(auto_subscribe=True))
     if args.mode == "publish":
         await publish(room, args)
+        status = 0
     else:
-        await receive(room, args, started)
+        status = await receive(room, args, started)
     await room.disconnect()
-    return 0
+    return status
 
 
 if __name__ == "__main__":

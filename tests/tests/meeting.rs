@@ -28,14 +28,7 @@ async fn join(
     session: &Session,
     middleware: &Middleware,
     room: &str,
-) -> Result<
-    (
-        CallMembership,
-        Call,
-        tokio::sync::mpsc::UnboundedReceiver<CallEvent>,
-    ),
-    Error,
-> {
+) -> Result<(CallMembership, Call, sparks_call::Events), Error> {
     let membership = session.join_call(room, &middleware.focus_url()).await?;
     let token = session.openid_token().await?;
     let sfu = middleware
@@ -62,9 +55,7 @@ async fn join(
 }
 
 /// Waits for the other's name and a decoded picture of theirs; returns the name.
-async fn sees_the_other(
-    events: &mut tokio::sync::mpsc::UnboundedReceiver<CallEvent>,
-) -> Result<String, Error> {
+async fn sees_the_other(events: &mut sparks_call::Events) -> Result<String, Error> {
     let mut name = None;
     let mut audio = false;
     let deadline = tokio::time::Instant::now() + WAIT;

@@ -12,7 +12,6 @@ use sparks_call::{Call, CallEvent};
 use sparks_i18n::I18n;
 use sparks_matrix::{CallMembership, Session};
 use sparks_middleware_client::{Middleware, RtcMember, TokenRequest};
-use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::{Message, Screen, Sparks};
 use crate::screen::{home, meeting};
@@ -28,7 +27,7 @@ const FRAME_INTERVAL: Duration = Duration::from_millis(40);
 pub struct Live {
     call: Call,
     membership: CallMembership,
-    events: Arc<Mutex<Option<UnboundedReceiver<CallEvent>>>>,
+    events: Arc<Mutex<Option<sparks_call::Events>>>,
 }
 
 impl std::fmt::Debug for Live {
@@ -108,7 +107,7 @@ async fn connect(
     session: &Session,
     middleware: &Middleware,
     membership: &CallMembership,
-) -> Result<(Call, UnboundedReceiver<CallEvent>), JoinError> {
+) -> Result<(Call, sparks_call::Events), JoinError> {
     let token = session
         .openid_token()
         .await
@@ -185,7 +184,7 @@ pub(super) fn events(live: &Live) -> impl Stream<Item = Message> + use<> {
     async_stream(receiver)
 }
 
-fn async_stream(receiver: Option<UnboundedReceiver<CallEvent>>) -> impl Stream<Item = Message> {
+fn async_stream(receiver: Option<sparks_call::Events>) -> impl Stream<Item = Message> {
     let shown: std::collections::HashMap<String, Instant> = std::collections::HashMap::new();
     futures_util::stream::unfold((receiver, shown), |(receiver, mut shown)| async move {
         let mut receiver = receiver?;

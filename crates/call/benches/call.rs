@@ -73,13 +73,13 @@ fn cpu() -> Duration {
 }
 
 /// Reads events until the call ends, so the engine never waits on us.
-fn drain(mut events: tokio::sync::mpsc::UnboundedReceiver<CallEvent>) {
+fn drain(mut events: sparks_call::Events) {
     tokio::spawn(async move { while events.recv().await.is_some() {} });
 }
 
 /// Like [`drain`], and asks the SFU to send `call` no video: the publishers of the receive
 /// figures must not spend the machine decoding each other.
-fn drain_blind(call: Call, mut events: tokio::sync::mpsc::UnboundedReceiver<CallEvent>) {
+fn drain_blind(call: Call, mut events: sparks_call::Events) {
     tokio::spawn(async move {
         while let Some(event) = events.recv().await {
             if let CallEvent::TrackSubscribed {

@@ -140,6 +140,34 @@ pub enum CallEvent {
     Disconnected(CallError),
 }
 
+/// A call's events, in order: [`Events::recv`] them one by one, or use them as a
+/// [`futures_util::Stream`]. They end when the call does.
+#[derive(Debug)]
+pub struct Events(mpsc::UnboundedReceiver<CallEvent>);
+
+impl Events {
+    /// The next event; `None` once the call is over and every event was taken.
+    pub async fn recv(&mut self) -> Option<CallEvent> {
+        self.0.recv().await
+    }
+
+    /// The next event if one is waiting.
+    pub fn try_recv(&mut self) -> Option<CallEvent> {
+        self.0.try_recv().ok()
+    }
+}
+
+impl futures_util::Stream for Events {
+    type Item = CallEvent;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<CallEvent>> {
+        self.0.poll_recv(cx)
+    }
+}
+
 /// Who we are in the meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Me {
@@ -232,10 +260,7 @@ pub struct Call {
 impl Call {
     /// Joins the meeting `token` grants on the SFU at `url`. Returns once the server has
     /// accepted the join; [`CallEvent::Connected`] follows when the media path is up.
-    pub async fn join(
-        url: &str,
-        token: &str,
-    ) -> Result<(Call, mpsc::UnboundedReceiver<CallEvent>), CallError> {
+    pub async fn join(url: &str, token: &str) -> Result<(Call, Events), CallError> {
         let (signal, join) = signal::connect(url, token, &JoinOptions::default()).await?;
         let participant = join.participant.clone().unwrap_or_default();
         let me = Me {
@@ -301,7 +326,7 @@ impl Call {
             speaking: HashMap::new(),
         };
         tokio::spawn(engine.run(inbox, peer_events));
-        Ok((Call { requests, me }, receiver))
+        Ok((Call { requests, me }, Events(receiver)))
     }
 
     pub fn me(&self) -> &Me {

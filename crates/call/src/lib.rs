@@ -18,6 +18,6 @@ mod peer;
 mod publish;
 pub mod signal;
 
-pub use call::{Call, CallError, CallEvent, Data, Me, Quality, Speaker, TrackKind};
+pub use call::{Call, CallError, CallEvent, Data, Events, Me, Quality, Speaker, TrackKind};
 
 pub use signal::{JoinOptions, Mode, Signal, SignalError, SignalEvent};

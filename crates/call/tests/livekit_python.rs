@@ -21,7 +21,7 @@ const DEADLINE: Duration = Duration::from_secs(120);
 
 /// The next event, within [`WAIT`] and before `deadline`.
 async fn next(
-    events: &mut tokio::sync::mpsc::UnboundedReceiver<CallEvent>,
+    events: &mut sparks_call::Events,
     deadline: tokio::time::Instant,
     what: &str,
 ) -> Result<CallEvent, Error> {

@@ -13,6 +13,12 @@ use crate::config::{Config, Homeserver};
 
 /// How long a checked OpenID token is believed without asking again (at most its own life).
 const CACHE_FOR: Duration = Duration::from_secs(300);
+/// How long a membership the homeserver confirmed is believed (someone who left gets no new
+/// meeting token after this long; one who joins is asked about at once, as only "member" is
+/// remembered).
+const MEMBER_FOR: Duration = Duration::from_secs(30);
+/// Remembered answers beyond this many are forgotten when they have run out.
+const REMEMBER_AT_MOST: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
@@ -44,6 +50,8 @@ pub struct Verified {
 pub struct Identity {
     http: reqwest::Client,
     cache: Mutex<HashMap<[u8; 32], (Verified, Instant)>>,
+    /// (tenant, room, user) the homeserver said is joined, and when.
+    members: Mutex<HashMap<(String, String, String), Instant>>,
 }
 
 impl Default for Identity {
@@ -57,6 +65,7 @@ impl Identity {
         Identity {
             http: crate::outbound::client(),
             cache: Mutex::new(HashMap::new()),
+            members: Mutex::new(HashMap::new()),
         }
     }
 
@@ -146,6 +155,13 @@ impl Identity {
         }) else {
             return Ok(None);
         };
+        let key = (tenant.to_owned(), room_id.to_owned(), user_id.to_owned());
+        let now = Instant::now();
+        if let Ok(members) = self.members.lock()
+            && members.get(&key).is_some_and(|at| now - *at < MEMBER_FOR)
+        {
+            return Ok(Some(true));
+        }
         let mut url = homeserver.url.clone();
         url.path_segments_mut()
             .map_err(|()| AuthError::Unreachable("the homeserver URL cannot have a path".into()))?
@@ -163,7 +179,14 @@ impl Identity {
                 let members: Members = crate::outbound::json(response)
                     .await
                     .map_err(AuthError::Unreachable)?;
-                Ok(Some(members.members.iter().any(|m| m == user_id)))
+                let joined = members.members.iter().any(|m| m == user_id);
+                if joined && let Ok(mut members) = self.members.lock() {
+                    if members.len() >= REMEMBER_AT_MOST {
+                        members.retain(|_, at| now - *at < MEMBER_FOR);
+                    }
+                    members.insert(key, now);
+                }
+                Ok(Some(joined))
             }
             // An unknown room has no members.
             400 | 404 => Ok(Some(false)),

@@ -4,8 +4,9 @@
 //! Makes a user and a room on the bench Synapse, starts the given (release) middleware binary
 //! beside the testkit's LiveKit-protocol SFU (for RoomService), and loads it with `wrk` at 64 connections: first `/healthz`
 //! (the framework's ceiling: routing, limits, metrics, nothing else), then `/get_token` as
-//! Element Call asks for it (the OpenID check served from the middleware's cache after the
-//! first request). Prints requests per second and p50/p99 latency of both and their ratio.
+//! Element Call asks for it, with the room membership checked through Synapse's admin API as
+//! production set-ups do (the OpenID check and the membership served from the middleware's
+//! caches after the first request). Prints requests per second and p50/p99 latency of both and their ratio.
 //!
 //! The homeserver comes from `SPARKS_TEST_HOMESERVER`, `SPARKS_TEST_SERVER_NAME` and
 //! `SPARKS_TEST_REGISTRATION_SECRET`, as for the live tests.
@@ -40,6 +41,7 @@ async fn main() -> Result<(), Error> {
     std::fs::create_dir_all(&dir)?;
     let server = Homeserver::from_env();
     let (user, password) = server.new_user("bench-mw").await?;
+    let admin = server.new_admin().await?;
     let home = tempfile::tempdir()?;
     let client = server.client(&user, &password, home.path()).await?;
     let room = client.create_room(CreateRoom::new()).await?;
@@ -87,6 +89,7 @@ id = "bench"
 [[tenant.homeservers]]
 server_name = "{name}"
 url = "{hs}"
+admin_token = "{admin}"
 [tenant.livekit]
 url = "{livekit}"
 api_key = "bench"
