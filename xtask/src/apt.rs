@@ -90,8 +90,17 @@ pub const NETWORK: Group = Group {
     packages: &["iproute2"],
 };
 
+/// Checking the middleware's packaging.
+pub const PACKAGING: Group = Group {
+    name: "packaging",
+    reason: "systemd-analyze, to check the middleware's systemd unit",
+    packages: &["systemd"],
+};
+
 /// Every group.
-pub const ALL: &[&Group] = &[&BUILD, &PYTHON, &GUI, &KEYRING, &POSTGRES, &NETWORK];
+pub const ALL: &[&Group] = &[
+    &BUILD, &PYTHON, &GUI, &KEYRING, &POSTGRES, &NETWORK, &PACKAGING,
+];
 
 /// Installs whichever packages of `groups` are missing, with apt-get.
 ///
