@@ -93,7 +93,7 @@ async fn calling_someone_in_a_direct_chat() -> Result<(), Error> {
     let dir = tempfile::tempdir()?;
     let database = format!("sqlite://{}?mode=rwc", dir.path().join("mw.db").display());
     let url = middleware(&server, lk.url(), &database).await?;
-    let mw = Middleware::connect(url::Url::parse(&url)?).await?;
+    let mw = Middleware::connect(url::Url::parse(&url)?, &server.server_name).await?;
     let (alice, bob, _homes) = sparks_tests::two_people(&server, "call").await?;
     let bob_id = bob.user_id();
     let alice_id = alice.user_id();

@@ -429,7 +429,9 @@ async fn the_app_finds_the_middleware_through_its_homeserver_and_signs_in() -> R
         .ok_or("the homeserver announces no middleware")?;
     assert_eq!(found.as_str().trim_end_matches('/'), started);
 
-    let middleware = sparks_middleware_client::Middleware::connect(found).await?;
+    let middleware =
+        sparks_middleware_client::Middleware::connect(found.clone(), &session.server_name())
+            .await?;
     let token = session.openid_token().await?;
     let services = middleware
         .sign_in(OpenIdToken {
@@ -450,6 +452,11 @@ async fn the_app_finds_the_middleware_through_its_homeserver_and_signs_in() -> R
     );
     assert_eq!(middleware.user_id().await, Some(session.user_id()));
     assert_eq!(middleware.services().await?, services);
+    // Discovery said the same before anyone signed in, and says nothing of other servers.
+    assert_eq!(middleware.offered(), Some(services));
+    let elsewhere =
+        sparks_middleware_client::Middleware::connect(found, "not-served.example").await?;
+    assert_eq!(elsewhere.offered(), None);
 
     // The app's typed client signs in to Radicale and reads calendars and a week of events.
     let sources = middleware.sources().await?;
@@ -665,6 +672,26 @@ url = "http://127.0.0.1:9/dav/"
     let alice = server.client(&alice, &password, dir.path()).await?;
     let alice_id = alice.user_id().ok_or("alice")?.to_string();
 
+    // Discovery tells each homeserver's users what their own tenant has.
+    for (name, calendar) in [
+        (server.server_name.as_str(), false),
+        ("other.example", true),
+    ] {
+        let found: sparks_api::Discovery = http
+            .get(format!(
+                "{url}/.well-known/sparks/client?server_name={name}"
+            ))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let services = found.services.ok_or("no services in discovery")?;
+        assert_eq!(
+            (services.meetings, services.calendar),
+            (true, calendar),
+            "{name}"
+        );
+    }
     let token = openid(&alice).await?;
     let (status, body) = post(
         &http,

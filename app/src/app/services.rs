@@ -29,7 +29,7 @@ async fn connect(session: Session) -> Result<Connected, ServicesError> {
     else {
         return Ok(None);
     };
-    let middleware = Middleware::connect(base)
+    let middleware = Middleware::connect(base, &session.server_name())
         .await
         .map_err(ServicesError::Middleware)?;
     let token = session

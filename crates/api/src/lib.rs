@@ -19,8 +19,9 @@ pub struct WellKnownEntry {
     pub base_url: String,
 }
 
-/// `GET /.well-known/sparks/client`: which API the middleware speaks and where to sign in.
-/// What a user's tenant has comes with the session (and from `GET /v1/services`).
+/// `GET /.well-known/sparks/client[?server_name=…]`: which API the middleware speaks, where to
+/// sign in, and — asked for a homeserver it serves — what that homeserver's tenant has set up
+/// (the same as the session then says).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Discovery {
@@ -31,6 +32,10 @@ pub struct Discovery {
     /// Where to exchange an access token from the organisation's identity provider for a
     /// session.
     pub oidc_login: String,
+    /// What the tenant of the `server_name` asked about has set up; absent without one, or
+    /// for a server this middleware does not serve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Services>,
 }
 
 /// The services a tenant has set up. A client greys out what is `false` and says the operator

@@ -180,11 +180,15 @@ async fn answer<T: DeserializeOwned>(
 }
 
 impl Middleware {
-    /// Reads the middleware's discovery document at `base`.
-    pub async fn connect(base: Url) -> Result<Middleware, ClientError> {
+    /// Reads the middleware's discovery document at `base`, as it is for the users of
+    /// homeserver `server_name`.
+    pub async fn connect(base: Url, server_name: &str) -> Result<Middleware, ClientError> {
         let http = http();
         let mut url = base.clone();
         url.set_path("/.well-known/sparks/client");
+        url.query_pairs_mut()
+            .clear()
+            .append_pair("server_name", server_name);
         let discovery: Discovery = answer(http.get(url).send().await).await?;
         if discovery.api != "v1" {
             return Err(ClientError::Protocol(format!(
@@ -200,6 +204,12 @@ impl Middleware {
                 session: tokio::sync::Mutex::new(None),
             }),
         })
+    }
+
+    /// What the organisation of the homeserver named at [`Middleware::connect`] has set up,
+    /// as discovery says before anyone signs in; `None` when it does not serve that server.
+    pub fn offered(&self) -> Option<Services> {
+        self.inner.discovery.services
     }
 
     /// Where the middleware is.
@@ -464,6 +474,7 @@ mod tests {
             api: "v1".into(),
             login: base.join("/v1/session").expect("url").to_string(),
             oidc_login: base.join("/v1/session/oidc").expect("url").to_string(),
+            services: None,
         };
         let app = axum::Router::new()
             .route(
@@ -519,7 +530,9 @@ mod tests {
     #[tokio::test]
     async fn a_forgotten_session_is_renewed_once_then_ends() {
         let (base, refreshes) = forgetful().await;
-        let middleware = Middleware::connect(base).await.expect("connects");
+        let middleware = Middleware::connect(base, "example.org")
+            .await
+            .expect("connects");
         assert_eq!(middleware.services().await, Err(ClientError::SignedOut));
         let services = middleware.sign_in(token()).await.expect("signs in");
         assert!(services.meetings);
@@ -595,7 +608,7 @@ mod tests {
             matches!(found, Err(ClientError::Unreachable(_))),
             "{found:?}"
         );
-        let connected = Middleware::connect(dead).await;
+        let connected = Middleware::connect(dead, "example.org").await;
         assert!(matches!(connected, Err(ClientError::Unreachable(_))));
     }
 }

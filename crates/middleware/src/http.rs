@@ -239,10 +239,20 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// What this middleware speaks and where to sign in.
+/// What this middleware speaks, where to sign in, and what a homeserver's tenant has.
 #[utoipa::path(get, path = "/.well-known/sparks/client", tag = "discovery",
+    params(("server_name" = Option<String>, Query, description = "a homeserver's server name, e.g. `example.org`")),
     responses((status = 200, body = Discovery, description = "done")))]
-pub(crate) async fn discovery(State(app): State<Arc<App>>) -> Json<Discovery> {
+pub(crate) async fn discovery(
+    State(app): State<Arc<App>>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Json<Discovery> {
+    // Read leniently: a query that says nothing useful is a discovery without a tenant.
+    let asked = query.and_then(|query| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == "server_name")
+            .map(|(_, name)| name.into_owned())
+    });
     let at = |path: &str| {
         let mut url = app.config.public_url.clone();
         url.set_path(path);
@@ -252,6 +262,9 @@ pub(crate) async fn discovery(State(app): State<Arc<App>>) -> Json<Discovery> {
         api: "v1".into(),
         login: at("/v1/session"),
         oidc_login: at("/v1/session/oidc"),
+        services: asked
+            .and_then(|name| app.config.homeserver(&name).map(|(tenant, _)| tenant))
+            .map(|tenant| services(Some(tenant))),
     })
 }
 
