@@ -335,6 +335,40 @@ async fn picture(events: &mut Events) -> Result<(u32, u32, sparks_media::VideoFr
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn another_camera_of_another_size_is_switched_to_mid_call() -> Result<(), Error> {
+    let sfu = Sfu::start(Options::default()).await?;
+    let ((alice, mut alice_events), (_bob, mut bob_events)) = two(&sfu).await?;
+    alice.publish_video(Box::new(sparks_media::TestPattern::new(320, 180)))?;
+    until(&mut alice_events, |e| match e {
+        CallEvent::Published {
+            kind: TrackKind::Video,
+            ..
+        } => Some(()),
+        _ => None,
+    })
+    .await?;
+    let (width, height, _) = picture(&mut bob_events).await?;
+    assert_eq!((width, height), (320, 180));
+    // The second camera is larger: Bob's pictures follow, and the SFU knows the new size.
+    alice.publish_video(Box::new(sparks_media::TestPattern::new(480, 270)))?;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        in_time(deadline, "pictures of the second camera")?;
+        if picture(&mut bob_events).await?.0 == 480 {
+            break;
+        }
+    }
+    let sizes: Vec<(u32, u32)> = sfu
+        .tracks("standup", "alice")
+        .iter()
+        .filter(|t| t.r#type == livekit_protocol::TrackType::Video as i32)
+        .map(|t| (t.width, t.height))
+        .collect();
+    assert_eq!(sizes, [(480, 270)]);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_subscriber_gets_the_simulcast_layer_that_fits_its_view() -> Result<(), Error> {
     let sfu = Sfu::start(Options::default()).await?;
     let ((alice, _alice_events), (bob, mut bob_events)) = two(&sfu).await?;

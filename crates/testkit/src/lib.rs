@@ -338,6 +338,23 @@ impl Sfu {
         identities
     }
 
+    /// The tracks `identity` publishes in `room`, as the fixture tells the others about them.
+    pub fn tracks(&self, room: &str, identity: &str) -> Vec<proto::TrackInfo> {
+        let Ok(rooms) = self.shared.rooms.lock() else {
+            return Vec::new();
+        };
+        rooms
+            .rooms
+            .get(room)
+            .and_then(|r| {
+                r.participants
+                    .values()
+                    .find(|p| p.info.identity == identity)
+            })
+            .map(|p| p.info.tracks.clone())
+            .unwrap_or_default()
+    }
+
     /// The rooms RoomService was asked to create.
     pub fn created_rooms(&self) -> Vec<String> {
         self.shared

@@ -509,6 +509,36 @@ pub(crate) fn mute(shared: &Shared, room: &str, sid: &str, request: &proto::Mute
     broadcast(room, "", &update(info));
 }
 
+/// A publisher's camera changed size: its track says so to everyone.
+pub(crate) fn resize(
+    shared: &Shared,
+    room: &str,
+    sid: &str,
+    request: &proto::UpdateLocalVideoTrack,
+) {
+    let Ok(mut rooms) = shared.rooms.lock() else {
+        return;
+    };
+    let Some(room) = rooms.rooms.get_mut(room) else {
+        return;
+    };
+    let Some(publisher) = room.participants.get_mut(sid) else {
+        return;
+    };
+    let Some(track) = publisher
+        .info
+        .tracks
+        .iter_mut()
+        .find(|t| t.sid == request.track_sid)
+    else {
+        return;
+    };
+    (track.width, track.height) = (request.width, request.height);
+    publisher.info.version += 1;
+    let info = publisher.info.clone();
+    broadcast(room, "", &update(info));
+}
+
 /// A subscriber lost a picture: the publisher of `track` is asked for a keyframe.
 fn keyframe(shared: &Shared, room: &str, track: &str) {
     let Ok(rooms) = shared.rooms.lock() else {

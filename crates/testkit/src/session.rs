@@ -95,6 +95,9 @@ pub(crate) async fn session(shared: Arc<Shared>, mut socket: WebSocket, join: Jo
                     Some(signal_request::Message::Mute(request)) => {
                         routing::mute(&shared, &room_name, &sid, &request);
                     }
+                    Some(signal_request::Message::UpdateVideoTrack(request)) => {
+                        routing::resize(&shared, &room_name, &sid, &request);
+                    }
                     Some(signal_request::Message::Subscription(update)) => {
                         routing::subscription(&shared, &room_name, &sid, &update);
                     }

@@ -9,11 +9,33 @@ impl Engine {
     pub(super) fn add_track(&mut self, source: Source) {
         let kind = source.kind();
         if let Some(local) = self.local.values_mut().find(|l| l.kind == kind) {
+            let mut resized = None;
             match (source, local.source.as_mut()) {
                 // Not confirmed yet: the feeder will start on the new source.
                 (source, Some(waiting)) => *waiting = source,
                 (Source::Audio(source), None) => local.audio.switch(source),
-                (Source::Video(source), None) => local.video.switch(source),
+                (Source::Video(source), None) => {
+                    let size = source.size();
+                    if size != local.size {
+                        local.size = size;
+                        resized = local.sid.clone().map(|sid| (sid, size));
+                    }
+                    local.video.switch(source);
+                }
+            }
+            // Another camera of another size: the SFU picks layers for subscribers by it.
+            if let Some((track_sid, (width, height))) = resized {
+                let update = proto::UpdateLocalVideoTrack {
+                    track_sid,
+                    width,
+                    height,
+                };
+                if let Err(error) = self
+                    .signal
+                    .send(signal_request::Message::UpdateVideoTrack(update))
+                {
+                    tracing::warn!(%error, "the new picture size was not sent");
+                }
             }
             return;
         }
