@@ -222,25 +222,43 @@ impl Dav {
         xml::multistatus(&text).map_err(DavError::Protocol)
     }
 
-    /// Finds the user's principal: RFC 6764 (`current-user-principal` on the URL the operator
-    /// gave, then on `/.well-known/caldav`), then its homes and addresses.
-    pub async fn discover(&self) -> Result<Principal, DavError> {
+    /// The `current-user-principal` `url` names, if it names one.
+    async fn principal_at(&self, url: &Url) -> Result<Option<Url>, DavError> {
         let ask = xml::propfind(&[("d", "current-user-principal")]);
-        let found = match self.report("PROPFIND", &self.base, "0", ask.clone()).await {
-            Ok(found) => found,
-            Err(DavError::NotFound | DavError::Protocol(_)) => {
-                let well_known = self.resolve("/.well-known/caldav")?;
-                self.report("PROPFIND", &well_known, "0", ask).await?
-            }
-            Err(e) => return Err(e),
-        };
-        let principal = found
+        let found = self.report("PROPFIND", url, "0", ask).await?;
+        found
             .responses
             .iter()
             .find_map(|r| r.prop(DAV, "current-user-principal"))
             .and_then(|p| p.hrefs.first())
             .map(|href| self.resolve(href))
-            .transpose()?;
+            .transpose()
+    }
+
+    /// Finds the user's principal: RFC 6764 (`current-user-principal` on the URL the operator
+    /// gave, then on `/.well-known/caldav` and `/.well-known/carddav`), then its homes and
+    /// addresses.
+    pub async fn discover(&self) -> Result<Principal, DavError> {
+        // The URL the operator gave, then the well-known places (RFC 6764 §5), for servers
+        // whose root says nothing: a calendar server's, then a contacts-only server's.
+        let mut principal = match self.principal_at(&self.base).await {
+            Ok(found) => found,
+            Err(DavError::NotFound | DavError::Protocol(_)) => None,
+            Err(error) => return Err(error),
+        };
+        for well_known in ["/.well-known/caldav", "/.well-known/carddav"] {
+            if principal.is_some() {
+                break;
+            }
+            principal = match self.principal_at(&self.resolve(well_known)?).await {
+                Ok(found) => found,
+                Err(error @ (DavError::Unauthorized | DavError::Unreachable(_))) => {
+                    return Err(error);
+                }
+                Err(_) => None,
+            };
+        }
+        // Nowhere says: the URL itself is asked for the homes.
         let at = principal.clone().unwrap_or_else(|| self.base.clone());
         let found = self
             .report(
@@ -269,12 +287,17 @@ impl Dav {
                 .filter_map(|h| self.resolve(h).ok())
                 .collect()
         };
-        let (_, headers, _) = self.send(Method::OPTIONS, &at, &[], None).await?;
-        let schedules = headers
-            .get_all("dav")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(|v| v.contains("calendar-auto-schedule"));
+        // What the server can do is in its DAV header; one that does not answer OPTIONS there
+        // is taken not to schedule.
+        let schedules = match self.send(Method::OPTIONS, &at, &[], None).await {
+            Ok((_, headers, _)) => headers
+                .get_all("dav")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .any(|v| v.contains("calendar-auto-schedule")),
+            Err(error @ (DavError::Unauthorized | DavError::Unreachable(_))) => return Err(error),
+            Err(_) => false,
+        };
         Ok(Principal {
             calendar_homes: homes(CALDAV, "calendar-home-set"),
             addressbook_homes: homes(CARDDAV, "addressbook-home-set"),

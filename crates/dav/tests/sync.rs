@@ -4,12 +4,13 @@
 //! changed). A loopback server plays the CalDAV/CardDAV server, answering as RFC 6578 §3.2 and
 //! RFC 3253 §3.6 describe.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use sparks_api::pim::Calendar;
 use sparks_dav::{AddressBook, CalendarCache, Dav};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use url::Url;
 
 /// The collection as the server has it, and what the client asked.
@@ -124,53 +125,7 @@ fn answer(server: &Shared, method: &str, path: &str, body: &str) -> (u16, String
 
 /// Serves `server` on a loopback port; returns its base URL.
 async fn serve(server: Shared) -> Url {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a port");
-    let base = format!("http://{}/", listener.local_addr().expect("an address"));
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let server = server.clone();
-            tokio::spawn(async move {
-                let mut seen = Vec::new();
-                let mut buffer = [0u8; 8192];
-                let (head, body) = loop {
-                    let Ok(n) = stream.read(&mut buffer).await else {
-                        return;
-                    };
-                    seen.extend_from_slice(&buffer[..n]);
-                    let text = String::from_utf8_lossy(&seen).into_owned();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                let (name, value) = l.split_once(':')?;
-                                name.eq_ignore_ascii_case("content-length")
-                                    .then(|| value.trim().parse::<usize>().ok())?
-                            })
-                            .unwrap_or(0);
-                        if seen.len() >= end + 4 + length || n == 0 {
-                            break (text[..end].to_owned(), text[end + 4..].to_owned());
-                        }
-                    }
-                    if n == 0 {
-                        return;
-                    }
-                };
-                let mut words = head.split_whitespace();
-                let method = words.next().unwrap_or_default().to_owned();
-                let path = words.next().unwrap_or_default().to_owned();
-                let (status, text) = answer(&server, &method, &path, &body);
-                let reply = format!(
-                    "HTTP/1.1 {status} X\r\nContent-Type: application/xml; charset=\"utf-8\"\r\n\
-                     Content-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                    text.len()
-                );
-                let _ = stream.write_all(reply.as_bytes()).await;
-            });
-        }
-    });
-    Url::parse(&base).expect("a URL")
+    common::serve(move |method, path, body| answer(&server, method, path, body)).await
 }
 
 fn event(uid: &str, title: &str, day: u32) -> String {
