@@ -2,10 +2,12 @@
 //! answers with the RFC's own example (fixtures/rfc6638, see its SOURCES.md): no server that
 //! runs here has an Outbox.
 
+mod common;
+
 use chrono::{DateTime, Utc};
 use sparks_dav::Dav;
 use sparks_dav::schedule::{free_busy_request, schedule_response};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/fixtures/rfc6638/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -84,34 +86,14 @@ async fn busy_times_of_those_the_server_knows() {
     let answer = fixture("freebusy.response.xml");
     let server = tokio::spawn(async move {
         let (mut stream, _) = listener.accept().await.expect("a request");
-        let mut seen = Vec::new();
-        let mut buffer = [0u8; 4096];
-        // Read the head, then as much body as Content-Length says.
-        loop {
-            let n = stream.read(&mut buffer).await.expect("read");
-            seen.extend_from_slice(&buffer[..n]);
-            let text = String::from_utf8_lossy(&seen);
-            if let Some(end) = text.find("\r\n\r\n") {
-                let length = text[..end]
-                    .lines()
-                    .find_map(|l| {
-                        let (name, value) = l.split_once(':')?;
-                        name.eq_ignore_ascii_case("content-length")
-                            .then(|| value.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                if seen.len() >= end + 4 + length || n == 0 {
-                    break;
-                }
-            }
-        }
+        let (head, body) = common::read_request(&mut stream).await.expect("a request");
         let reply = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/xml; charset=\"utf-8\"\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{answer}",
             answer.len()
         );
         stream.write_all(reply.as_bytes()).await.expect("write");
-        String::from_utf8_lossy(&seen).into_owned()
+        format!("{head}\r\n\r\n{body}")
     });
     let dav = Dav::new(
         reqwest::Client::new(),

@@ -486,27 +486,9 @@ pub(crate) fn subscription(
 
 /// `mute`: the track's new state goes to everyone.
 pub(crate) fn mute(shared: &Shared, room: &str, sid: &str, request: &proto::MuteTrackRequest) {
-    let Ok(mut rooms) = shared.rooms.lock() else {
-        return;
-    };
-    let Some(room) = rooms.rooms.get_mut(room) else {
-        return;
-    };
-    let Some(publisher) = room.participants.get_mut(sid) else {
-        return;
-    };
-    let Some(track) = publisher
-        .info
-        .tracks
-        .iter_mut()
-        .find(|t| t.sid == request.sid)
-    else {
-        return;
-    };
-    track.muted = request.muted;
-    publisher.info.version += 1;
-    let info = publisher.info.clone();
-    broadcast(room, "", &update(info));
+    change_track(shared, room, sid, &request.sid, |track| {
+        track.muted = request.muted;
+    });
 }
 
 /// A publisher's camera changed size: its track says so to everyone.
@@ -515,6 +497,19 @@ pub(crate) fn resize(
     room: &str,
     sid: &str,
     request: &proto::UpdateLocalVideoTrack,
+) {
+    change_track(shared, room, sid, &request.track_sid, |track| {
+        (track.width, track.height) = (request.width, request.height);
+    });
+}
+
+/// Changes the track `track_sid` of the publisher `sid` and tells everyone.
+fn change_track(
+    shared: &Shared,
+    room: &str,
+    sid: &str,
+    track_sid: &str,
+    change: impl FnOnce(&mut proto::TrackInfo),
 ) {
     let Ok(mut rooms) = shared.rooms.lock() else {
         return;
@@ -529,11 +524,11 @@ pub(crate) fn resize(
         .info
         .tracks
         .iter_mut()
-        .find(|t| t.sid == request.track_sid)
+        .find(|t| t.sid == track_sid)
     else {
         return;
     };
-    (track.width, track.height) = (request.width, request.height);
+    change(track);
     publisher.info.version += 1;
     let info = publisher.info.clone();
     broadcast(room, "", &update(info));

@@ -21,10 +21,15 @@ pub async fn serve(
         while let Ok((mut stream, _)) = listener.accept().await {
             let answer = answer.clone();
             tokio::spawn(async move {
-                let Some((method, path, body)) = request(&mut stream).await else {
+                let Some((head, body)) = read_request(&mut stream).await else {
                     return;
                 };
-                let (status, text) = answer(&method, &path, &body);
+                let mut words = head.split_whitespace();
+                let (method, path) = (
+                    words.next().unwrap_or_default(),
+                    words.next().unwrap_or_default(),
+                );
+                let (status, text) = answer(method, path, &body);
                 let reply = if status == 301 {
                     format!(
                         "HTTP/1.1 301 Moved\r\nLocation: {text}\r\nContent-Length: 0\r\n\
@@ -44,8 +49,8 @@ pub async fn serve(
     Url::parse(&base).expect("a URL")
 }
 
-/// One request's method, path and body: the head, then as much body as Content-Length says.
-async fn request(stream: &mut tokio::net::TcpStream) -> Option<(String, String, String)> {
+/// One request's head and body: the head, then as much body as Content-Length says.
+pub async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<(String, String)> {
     let mut seen = Vec::new();
     let mut buffer = [0u8; 8192];
     loop {
@@ -62,10 +67,7 @@ async fn request(stream: &mut tokio::net::TcpStream) -> Option<(String, String, 
                 })
                 .unwrap_or(0);
             if seen.len() >= end + 4 + length || n == 0 {
-                let mut words = text[..end].split_whitespace();
-                let method = words.next()?.to_owned();
-                let path = words.next()?.to_owned();
-                return Some((method, path, text[end + 4..].to_owned()));
+                return Some((text[..end].to_owned(), text[end + 4..].to_owned()));
             }
         }
         if n == 0 {
