@@ -326,6 +326,55 @@ fn a_days_long_event_keeps_its_days_when_renamed_or_moved() -> Result<(), Error>
 }
 
 #[test]
+fn an_event_ending_at_midnight_and_all_day_toggles_keep_its_days() {
+    use editor::{Action as Form, Editor, Message as Field};
+    let today = support::today();
+    let calendars = support::calendar_snapshot().calendars;
+    let create = |editor: &mut Editor| match editor.update(Field::Save) {
+        Form::Create(new) => new.details,
+        _ => panic!("the form did not save"),
+    };
+    // 23:00 to midnight: the next day's 00:00 ends it.
+    let mut late = Editor::new(
+        support::ZONE,
+        berlin(today, 23, 0),
+        calendars.clone(),
+        vec![],
+    );
+    late.update(Field::Title("Late call".into()));
+    let tomorrow = today + chrono::Duration::days(1);
+    assert_eq!(late.end_date, tomorrow.format("%Y-%m-%d").to_string());
+    let details = create(&mut late);
+    assert_eq!(
+        (details.start, details.end),
+        (berlin(today, 23, 0), berlin(tomorrow, 0, 0))
+    );
+    // All day, it is that one day, not two.
+    let mut whole = Editor::new(
+        support::ZONE,
+        berlin(today, 23, 0),
+        calendars.clone(),
+        vec![],
+    );
+    whole.update(Field::Title("Away".into()));
+    whole.update(Field::AllDay(true));
+    let details = create(&mut whole);
+    let midnight = |day: chrono::NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+    assert_eq!(
+        (details.start, details.end),
+        (midnight(today), midnight(tomorrow))
+    );
+    // And back: a timed event on that day, from nine.
+    whole.update(Field::Start("00:00".into()));
+    whole.update(Field::End("00:00".into()));
+    whole.update(Field::AllDay(false));
+    assert_eq!(
+        (whole.start.as_str(), whole.end.as_str()),
+        ("09:00", "10:00")
+    );
+}
+
+#[test]
 fn an_occurrence_is_changed_alone_or_with_its_whole_series() -> Result<(), Error> {
     let en = I18n::new(Language::English);
     let mut snapshot = support::calendar_snapshot();

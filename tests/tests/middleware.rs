@@ -713,7 +713,8 @@ url = "http://127.0.0.1:9/dav/"
         .await?;
     let status = sources.status().as_u16();
     let sources = sources.text().await?;
-    assert!(!sources.contains("other-dav"), "{status} {sources}");
+    assert_eq!(status, 200, "{sources}");
+    assert!(!sources.contains("other-dav"), "{sources}");
 
     let room = alice.create_room(CreateRoom::new()).await?;
     let request = |token: &OpenIdToken, user: &str| {

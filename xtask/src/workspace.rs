@@ -97,6 +97,10 @@ impl Workspace {
         let now = std::time::SystemTime::now();
         for name in listed.stdout.split(|b| *b == 0).filter(|n| !n.is_empty()) {
             let path = self.root.join(String::from_utf8_lossy(name).as_ref());
+            // Links are left alone: what they point to may lie outside the checkout.
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                continue;
+            }
             if let Ok(file) = std::fs::File::options().write(true).open(&path) {
                 let _ = file.set_modified(now);
             }

@@ -243,7 +243,7 @@ impl Dav {
         // whose root says nothing: a calendar server's, then a contacts-only server's.
         let mut principal = match self.principal_at(&self.base).await {
             Ok(found) => found,
-            Err(DavError::NotFound | DavError::Protocol(_)) => None,
+            Err(DavError::NotFound | DavError::Protocol(_) | DavError::Unsupported(_)) => None,
             Err(error) => return Err(error),
         };
         for well_known in ["/.well-known/caldav", "/.well-known/carddav"] {

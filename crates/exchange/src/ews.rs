@@ -279,13 +279,12 @@ impl Fields {
 
 /// The calendar items of a FindItem or GetItem answer as events of `calendar` (else of their
 /// folder). Left out, with the reason logged: items without id, start or end, items no longer
-/// there (`ErrorItemNotFound`), and in a batch (one message per item) each item Exchange
-/// could not give; one bad item never hides the calendar.
+/// there (`ErrorItemNotFound`), and, reading a `calendar`'s items, each item Exchange could not
+/// give (GetItem answers one message per item): one bad item never hides the calendar.
 pub fn parse_events(doc: &Element, source: &str, calendar: Option<&str>) -> Result<Vec<Event>> {
     let mut events = Vec::new();
-    let messages = messages(doc)?;
-    let batch = messages.len() > 1;
-    for message in messages {
+    let batch = calendar.is_some();
+    for message in messages(doc)? {
         match check(message) {
             Ok(()) => {}
             Err(EwsError::NotFound) => continue,

@@ -33,9 +33,12 @@ fn invalid(key: impl Into<String>, reason: impl Into<String>) -> ConfigError {
 /// (a secret written in place may stand right there).
 fn syntax(text: &str, error: &toml::de::Error) -> ConfigError {
     let mut message = String::new();
-    let mut quoted = false;
+    let (mut quoted, mut escaped) = (false, false);
     for c in error.message().trim().chars() {
         match (c, quoted) {
+            // Inside a quoted value, `\"` is part of it.
+            (_, true) if escaped => escaped = false,
+            ('\\', true) => escaped = true,
             ('"', false) => {
                 quoted = true;
                 message.push_str("\"…");
@@ -50,9 +53,10 @@ fn syntax(text: &str, error: &toml::de::Error) -> ConfigError {
     }
     match error.span() {
         Some(span) => {
-            let before = &text[..span.start.min(text.len())];
+            let before = text.get(..span.start).unwrap_or(text);
             let line = before.matches('\n').count() + 1;
-            let column = before.len() - before.rfind('\n').map_or(0, |at| at + 1) + 1;
+            let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+            let column = before[line_start..].chars().count() + 1;
             ConfigError::Syntax(format!("line {line}, column {column}: {message}"))
         }
         None => ConfigError::Syntax(message),

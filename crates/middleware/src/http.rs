@@ -473,10 +473,8 @@ pub(crate) async fn refresh(
         .refresh(&request.refresh_token, now(), access, refresh)
         .await?
     {
-        Some((who, tokens)) => {
-            limited(&app.session_limiter, &who.user_id)?;
-            Ok(session(&app, &who, tokens))
-        }
+        // Not counted: the old tokens are gone by now, and a refusal would sign the user out.
+        Some((who, tokens)) => Ok(session(&app, &who, tokens)),
         None => Err(Failure::new(
             StatusCode::UNAUTHORIZED,
             "M_UNKNOWN_TOKEN",

@@ -101,6 +101,16 @@ pub enum Action {
     Reply(EventReply),
 }
 
+/// The last day of an event from `start` to `end`: an end at midnight (as all-day events end)
+/// belongs to the day before.
+fn last_day(start: chrono::NaiveDateTime, end: chrono::NaiveDateTime) -> NaiveDate {
+    if end.time() == NaiveTime::MIN && end.date() > start.date() {
+        end.date() - Duration::days(1)
+    } else {
+        end.date()
+    }
+}
+
 /// A day as the form writes it.
 fn day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
@@ -168,9 +178,9 @@ impl Editor {
         } else {
             (local(zone, d.start), local(zone, d.end))
         };
-        // An all-day event ends at the start of the day after its last one.
-        let last_day = if d.all_day && end.date() > start.date() {
-            end.date() - Duration::days(1)
+        // An all-day event ends as the day after its last one begins.
+        let last_day = if d.all_day {
+            last_day(start, end)
         } else {
             end.date()
         };
@@ -295,7 +305,23 @@ impl Editor {
             }
             Message::Start(v) => self.start = v,
             Message::End(v) => self.end = v,
-            Message::AllDay(v) => self.all_day = v,
+            Message::AllDay(v) => {
+                let (first, last) = (day(&self.date), day(&self.end_date));
+                if v && self.end.trim() == "00:00"
+                    && let (Some(first), Some(last)) = (first, last)
+                    && last > first
+                {
+                    // Ending at midnight, it ends with the day before.
+                    let last = last - Duration::days(1);
+                    self.end_date = last.format("%Y-%m-%d").to_string();
+                    self.span_days = (last - first).num_days();
+                }
+                // An all-day event's times were midnight: a timed one starts at nine.
+                if !v && self.start.trim() == "00:00" && self.end.trim() == "00:00" {
+                    (self.start, self.end) = ("09:00".into(), "10:00".into());
+                }
+                self.all_day = v;
+            }
             Message::Calendar(c) => self.calendar = Some(c),
             Message::Location(v) => self.location = v,
             Message::Description(v) => self.description = v,

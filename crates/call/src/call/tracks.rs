@@ -16,7 +16,11 @@ impl Engine {
                 (Source::Audio(source), None) => local.audio.switch(source),
                 (Source::Video(source), None) => {
                     let size = source.size();
-                    if size != local.size {
+                    // The running track keeps its simulcast layers (its rids are negotiated);
+                    // their sizes follow the new camera.
+                    let same_layers =
+                        crate::publish::rids(size.0) == crate::publish::rids(local.size.0);
+                    if size != local.size && same_layers {
                         local.size = size;
                         resized = local.sid.clone().map(|sid| (sid, size));
                     }

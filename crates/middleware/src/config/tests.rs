@@ -144,4 +144,10 @@ fn syntax_mistakes_say_where_but_never_show_values() {
         .to_string();
     assert!(!shown.contains("hunter2"), "{shown}");
     assert!(shown.contains("line "), "{shown}");
+    // A quote inside the secret does not end what is hidden.
+    let quoted = minimal(hs).replace("[server]", "[server]\nsession_minutes = 'hun\"ter2-secret'");
+    let shown = Config::parse(&quoted)
+        .expect_err("a string is no number")
+        .to_string();
+    assert!(!shown.contains("ter2"), "{shown}");
 }
