@@ -545,9 +545,23 @@ impl Engine {
                             local.video.keyframe.store(true, Ordering::Relaxed);
                         }
                     }
-                    Some(PeerEvent::Disconnected) => tracing::info!("the media path is interrupted"),
                     // The publisher connection neither answers nor receives tracks.
                     Some(PeerEvent::Answer(_) | PeerEvent::Track { .. }) => {}
+                    // A media connection that worked and then died (ICE gave up on every
+                    // path, or it failed): join afresh, once per working connection (one that
+                    // never came up ends the call).
+                    Some(event @ (PeerEvent::Disconnected | PeerEvent::Failed(_))) if self.connected => {
+                        tracing::warn!(?event, "the media connection died; joining afresh");
+                        match self.rejoin_now().await {
+                            Ok(Some(events)) => {
+                                peer_events = events;
+                                connect_deadline.as_mut().reset(tokio::time::Instant::now() + CONNECT_TIMEOUT);
+                            }
+                            Ok(None) => {}
+                            Err(error) => break error,
+                        }
+                    }
+                    Some(PeerEvent::Disconnected) => tracing::info!("the media path is interrupted"),
                     Some(PeerEvent::Failed(problem)) => break CallError::Media(problem),
                     None => break CallError::Media("the media connection stopped".into()),
                 },

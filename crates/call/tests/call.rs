@@ -548,6 +548,36 @@ async fn an_answer_that_cannot_be_read_ends_the_call_with_a_media_error() -> Res
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_media_connection_that_dies_is_replaced_by_a_fresh_join() -> Result<(), Error> {
+    let sfu = Sfu::start(Options::default()).await?;
+    let ((alice, mut alice_events), (_bob, mut bob_events)) = two(&sfu).await?;
+    // Alice's media path dies while her signalling stays up: when ICE gives up, she joins
+    // afresh (a new participant for the SFU) and data flows again.
+    sfu.drop_media("alice");
+    // ICE gives up after about 12 s of unanswered checks.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        in_time(deadline, "Alice to notice her media connection died")?;
+        if let Ok(Some(CallEvent::Reconnecting)) =
+            tokio::time::timeout(Duration::from_secs(1), alice_events.recv()).await
+        {
+            break;
+        }
+    }
+    until(&mut alice_events, |e| {
+        matches!(e, CallEvent::Connected).then_some(())
+    })
+    .await?;
+    alice.send_data(b"back again".to_vec(), Some("chat".into()), true)?;
+    let got = data(&mut bob_events).await?;
+    assert_eq!(
+        (got.from.as_str(), got.payload.as_slice()),
+        ("alice", &b"back again"[..])
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn noise_on_the_signalling_connection_is_shrugged_off() -> Result<(), Error> {
     let sfu = Sfu::start(Options {
         behaviour: Behaviour::Noisy,

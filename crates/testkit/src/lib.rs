@@ -319,6 +319,23 @@ impl Sfu {
         let _ = self.shared.wake.send(());
     }
 
+    /// Silences `identity`'s media connection (its signalling stays up), as when the network
+    /// path of the media dies: the client notices when ICE gives up.
+    pub fn drop_media(&self, identity: &str) {
+        let Ok(rooms) = self.shared.rooms.lock() else {
+            return;
+        };
+        let peers = rooms
+            .rooms
+            .values()
+            .flat_map(|room| room.participants.values())
+            .filter(|p| p.info.identity == identity)
+            .filter_map(|p| p.peer.clone());
+        for peer in peers {
+            peer.command(peer::Command::Stop);
+        }
+    }
+
     /// The identities in `room` now.
     pub fn participants(&self, room: &str) -> Vec<String> {
         let Ok(rooms) = self.shared.rooms.lock() else {

@@ -67,6 +67,8 @@ pub enum Command {
     },
     /// Ask the participant for a keyframe of what it sends on `mid`.
     Keyframe(Mid),
+    /// Stop answering: the media connection goes silent, as when a network path dies.
+    Stop,
 }
 
 /// What the participant's connection brought.
@@ -358,6 +360,7 @@ async fn drive(
             Woke::Command(command) => command,
         };
         match command {
+            Command::Stop => return,
             Command::Offer(sdp, answer) => {
                 // The client's new receive-only m-lines take waiting tracks now, so this
                 // answer names them (str0m announces the m-lines only later).
