@@ -27,6 +27,13 @@ struct Server {
     methods: Vec<String>,
 }
 
+impl Server {
+    /// Puts (or replaces) the member at `path`.
+    fn put(&mut self, path: &str, etag: &str, data: String) {
+        self.members.insert(path.into(), (etag.into(), data));
+    }
+}
+
 type Shared = Arc<Mutex<Server>>;
 
 fn multistatus(responses: &str, token: Option<u32>) -> String {
@@ -174,14 +181,8 @@ async fn a_forgotten_sync_token_starts_over_and_keeps_nothing_stale() {
     {
         let mut s = server.lock().expect("state");
         s.token = Some(1);
-        s.members.insert(
-            "/cal/a.ics".into(),
-            ("\"1\"".into(), event("a", "First", 2)),
-        );
-        s.members.insert(
-            "/cal/b.ics".into(),
-            ("\"1\"".into(), event("b", "Second", 3)),
-        );
+        s.put("/cal/a.ics", "\"1\"", event("a", "First", 2));
+        s.put("/cal/b.ics", "\"1\"", event("b", "Second", 3));
     }
     let (dav, mut cache) = calendar(&server).await;
     assert_eq!(cache.refresh(&dav).await.expect("syncs"), 2);
@@ -207,18 +208,9 @@ async fn without_sync_collection_etags_are_compared_and_only_changes_fetched() {
     let server = Shared::default();
     {
         let mut s = server.lock().expect("state");
-        s.members.insert(
-            "/cal/a.ics".into(),
-            ("\"1\"".into(), event("a", "First", 2)),
-        );
-        s.members.insert(
-            "/cal/b.ics".into(),
-            ("\"1\"".into(), event("b", "Second", 3)),
-        );
-        s.members.insert(
-            "/cal/c.ics".into(),
-            ("\"1\"".into(), event("c", "Third", 4)),
-        );
+        s.put("/cal/a.ics", "\"1\"", event("a", "First", 2));
+        s.put("/cal/b.ics", "\"1\"", event("b", "Second", 3));
+        s.put("/cal/c.ics", "\"1\"", event("c", "Third", 4));
     }
     let (dav, mut cache) = calendar(&server).await;
     assert_eq!(cache.refresh(&dav).await.expect("lists"), 3);
@@ -226,14 +218,8 @@ async fn without_sync_collection_etags_are_compared_and_only_changes_fetched() {
     {
         let mut s = server.lock().expect("state");
         s.members.remove("/cal/a.ics");
-        s.members.insert(
-            "/cal/b.ics".into(),
-            ("\"2\"".into(), event("b", "Second, moved", 5)),
-        );
-        s.members.insert(
-            "/cal/d.ics".into(),
-            ("\"1\"".into(), event("d", "Fourth", 6)),
-        );
+        s.put("/cal/b.ics", "\"2\"", event("b", "Second, moved", 5));
+        s.put("/cal/d.ics", "\"1\"", event("d", "Fourth", 6));
         s.fetched.clear();
         s.methods.clear();
     }
@@ -255,14 +241,8 @@ async fn address_books_are_read_as_cards_whatever_their_members_are_called() {
         let mut s = server.lock().expect("state");
         s.token = Some(1);
         // Neither name ends in .vcf (servers name cards as they like).
-        s.members.insert(
-            "/book/1".into(),
-            ("\"1\"".into(), card("ann", "Ann Example")),
-        );
-        s.members.insert(
-            "/book/card-2".into(),
-            ("\"1\"".into(), card("bo", "Bo Example")),
-        );
+        s.put("/book/1", "\"1\"", card("ann", "Ann Example"));
+        s.put("/book/card-2", "\"1\"", card("bo", "Bo Example"));
     }
     let base = serve(server.clone()).await;
     let dav = Dav::new(reqwest::Client::new(), base.clone(), "test", "u", "p");
@@ -271,11 +251,11 @@ async fn address_books_are_read_as_cards_whatever_their_members_are_called() {
     let names: Vec<String> = book.search("example").into_iter().map(|c| c.name).collect();
     assert_eq!(names, ["Ann Example", "Bo Example"]);
     // And by comparing ETags on a server without sync-collection.
-    server.lock().expect("state").token = None;
-    server.lock().expect("state").members.insert(
-        "/book/1".into(),
-        ("\"2\"".into(), card("ann", "Ann Renamed")),
-    );
+    {
+        let mut s = server.lock().expect("state");
+        s.token = None;
+        s.put("/book/1", "\"2\"", card("ann", "Ann Renamed"));
+    }
     assert_eq!(book.refresh(&dav).await.expect("compares"), 1);
     let names: Vec<String> = book.search("ann").into_iter().map(|c| c.name).collect();
     assert_eq!(names, ["Ann Renamed"]);

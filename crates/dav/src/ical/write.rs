@@ -37,13 +37,7 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<String, IcalError> {
     let mut ical = parse(text)?;
-    let target = match instance {
-        None => master(&ical).ok_or(IcalError::NoEvent)?,
-        Some(at) => match override_of(&ical, at) {
-            Some(id) => id,
-            None => new_override(&mut ical, at)?,
-        },
-    };
+    let target = target(&mut ical, instance)?;
     let fresh = parse(&format!(
         "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n{}END:VEVENT\r\nEND:VCALENDAR\r\n",
         managed(details)
@@ -155,13 +149,7 @@ pub fn reply(
     now: DateTime<Utc>,
 ) -> Result<String, IcalError> {
     let mut ical = parse(text)?;
-    let target = match instance {
-        None => master(&ical).ok_or(IcalError::NoEvent)?,
-        Some(at) => match override_of(&ical, at) {
-            Some(id) => id,
-            None => new_override(&mut ical, at)?,
-        },
-    };
+    let target = target(&mut ical, instance)?;
     let partstat = match status {
         Participation::NeedsAction => ICalendarParticipationStatus::NeedsAction,
         Participation::Accepted => ICalendarParticipationStatus::Accepted,
@@ -224,6 +212,18 @@ pub fn remove_instance(text: &str, instance: DateTime<Utc>) -> Result<String, Ic
         ical.components[master].entries.push(entry.clone());
     }
     Ok(ical.to_string())
+}
+
+/// The component a change is made in: the series (or single event), or with `instance` that
+/// occurrence's override, made now if it has none yet.
+fn target(ical: &mut ICalendar, instance: Option<DateTime<Utc>>) -> Result<usize, IcalError> {
+    match instance {
+        None => master(ical).ok_or(IcalError::NoEvent),
+        Some(at) => match override_of(ical, at) {
+            Some(id) => Ok(id),
+            None => new_override(ical, at),
+        },
+    }
 }
 
 /// The index of the series (or single event): the first VEVENT without a RECURRENCE-ID.
