@@ -78,7 +78,11 @@ impl crate::Session {
     /// the person once; it is the only way to read old messages on a new device without another
     /// signed-in one.
     pub async fn enable_recovery(&self) -> Result<String, SecurityError> {
-        let recovery = self.inner.client.encryption().recovery();
+        let encryption = self.inner.client.encryption();
+        // Right after sign-in the SDK may still be creating the account's first backup; enabling
+        // recovery at the same moment would find that backup on the server and refuse.
+        encryption.wait_for_e2ee_initialization_tasks().await;
+        let recovery = encryption.recovery();
         let result = if recovery.state() == RecoveryState::Enabled {
             recovery.reset_key().await
         } else {
