@@ -23,50 +23,40 @@ pub struct I420 {
 }
 
 impl I420 {
-    /// BT.601, limited range, chroma averaged over 2 × 2 pixels; 8-bit fixed point (the
-    /// coefficients scaled by 256), row by row over slices so the loops carry no index checks.
-    /// Odd sizes lose their last column or row.
+    /// BT.601, limited range, chroma averaged over 2 × 2 pixels. Odd sizes lose their last
+    /// column or row; a buffer shorter than its size gives a black picture.
     pub fn from_rgba(frame: &VideoFrame) -> I420 {
-        let (w, h) = ((frame.width & !1) as usize, (frame.height & !1) as usize);
-        let stride = frame.width as usize * 4;
-        let mut y = vec![0u8; w * h];
-        let mut u = vec![0u8; w / 2 * (h / 2)];
-        let mut v = vec![0u8; w / 2 * (h / 2)];
-        for (out, pixels) in y
-            .chunks_exact_mut(w.max(1))
-            .zip(frame.rgba.chunks_exact(stride.max(1)))
-        {
-            for (luma, p) in out.iter_mut().zip(pixels.chunks_exact(4)) {
-                let (r, g, b) = (i32::from(p[0]), i32::from(p[1]), i32::from(p[2]));
-                *luma = (((66 * r + 129 * g + 25 * b + 128) >> 8) + 16) as u8;
-            }
+        let (w, h) = (frame.width & !1, frame.height & !1);
+        let (luma, chroma) = ((w * h) as usize, (w / 2 * (h / 2)) as usize);
+        let mut picture = I420 {
+            width: w,
+            height: h,
+            y: vec![16; luma],
+            u: vec![128; chroma],
+            v: vec![128; chroma],
+        };
+        let mut planes = yuv::YuvPlanarImageMut {
+            y_plane: yuv::BufferStoreMut::Borrowed(&mut picture.y),
+            y_stride: w,
+            u_plane: yuv::BufferStoreMut::Borrowed(&mut picture.u),
+            u_stride: w / 2,
+            v_plane: yuv::BufferStoreMut::Borrowed(&mut picture.v),
+            v_stride: w / 2,
+            width: w,
+            height: h,
+        };
+        if w > 0 && h > 0 {
+            // Its only error is a buffer that does not match the size: the picture stays black.
+            let _ = yuv::rgba_to_yuv420(
+                &mut planes,
+                &frame.rgba,
+                frame.width * 4,
+                yuv::YuvRange::Limited,
+                yuv::YuvStandardMatrix::Bt601,
+                yuv::YuvConversionMode::Balanced,
+            );
         }
-        let rows = u
-            .chunks_exact_mut((w / 2).max(1))
-            .zip(v.chunks_exact_mut((w / 2).max(1)));
-        for ((cb_row, cr_row), pair) in rows.zip(frame.rgba.chunks_exact((stride * 2).max(1))) {
-            let (upper, lower) = pair.split_at(stride);
-            let pixels = upper.chunks_exact(8).zip(lower.chunks_exact(8));
-            for ((cb, cr), (top, bottom)) in cb_row.iter_mut().zip(cr_row.iter_mut()).zip(pixels) {
-                let sum = |i: usize| {
-                    i32::from(top[i])
-                        + i32::from(top[i + 4])
-                        + i32::from(bottom[i])
-                        + i32::from(bottom[i + 4])
-                };
-                // The sums of four are four times the mean: shift by 10 instead of 8.
-                let (r, g, b) = (sum(0), sum(1), sum(2));
-                *cb = (((-38 * r - 74 * g + 112 * b + 512) >> 10) + 128).clamp(0, 255) as u8;
-                *cr = (((112 * r - 94 * g - 18 * b + 512) >> 10) + 128).clamp(0, 255) as u8;
-            }
-        }
-        I420 {
-            width: w as u32,
-            height: h as u32,
-            y,
-            u,
-            v,
-        }
+        picture
     }
 
     /// The picture at half its width and height (even sizes), each sample the mean of four.
@@ -85,32 +75,37 @@ impl I420 {
 
 /// A `w` × `h` plane scaled to `to_w` × `to_h` (about half), by the mean of 2 × 2 samples.
 fn halve_plane(plane: &[u8], w: usize, h: usize, to_w: usize, to_h: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(to_w * to_h);
-    let at = |x: usize, y: usize| {
-        u16::from(
-            plane
-                .get(y.min(h.saturating_sub(1)) * w + x.min(w.saturating_sub(1)))
-                .copied()
-                .unwrap_or(0),
-        )
-    };
-    if w < 2 || h < 2 || plane.len() < w * h {
-        for y in 0..to_h {
-            for x in 0..to_w {
-                out.push(at(2 * x, 2 * y) as u8);
+    let mut out = vec![128u8; to_w * to_h];
+    if w < 2 || h < 2 || plane.len() < w * h || to_w * 2 > w || to_h * 2 > h {
+        // Too small to halve, or not a whole plane: the nearest samples, grey past the end.
+        let at = |x: usize, y: usize| {
+            plane.get(y.min(h.saturating_sub(1)) * w + x.min(w.saturating_sub(1)))
+        };
+        for (i, sample) in out.iter_mut().enumerate() {
+            if let Some(value) = at(2 * (i % to_w), 2 * (i / to_w)) {
+                *sample = *value;
             }
         }
         return out;
     }
-    for pair in plane.chunks_exact(w * 2).take(to_h) {
+    for (row, pair) in out
+        .chunks_exact_mut(to_w.max(1))
+        .zip(plane.chunks_exact(w * 2))
+    {
         let (upper, lower) = pair.split_at(w);
-        for (top, bottom) in upper.chunks_exact(2).zip(lower.chunks_exact(2)).take(to_w) {
-            let sum =
-                u16::from(top[0]) + u16::from(top[1]) + u16::from(bottom[0]) + u16::from(bottom[1]);
-            out.push(((sum + 2) / 4) as u8);
+        let pairs = upper[..to_w * 2]
+            .chunks_exact(2)
+            .zip(lower[..to_w * 2].chunks_exact(2));
+        for (sample, (top, bottom)) in row.iter_mut().zip(pairs) {
+            // Two samples as one word, split by masks: this is what the compiler vectorises.
+            let (a, b) = (
+                u16::from_le_bytes([top[0], top[1]]),
+                u16::from_le_bytes([bottom[0], bottom[1]]),
+            );
+            let sum = (a & 0xff) + (a >> 8) + (b & 0xff) + (b >> 8);
+            *sample = ((sum + 2) >> 2) as u8;
         }
     }
-    out.resize(to_w * to_h, 128);
     out
 }
 
@@ -333,5 +328,86 @@ mod tests {
         };
         assert_eq!(read_stamp(&grey), None);
         assert_eq!(bar_colours(&grey), None);
+    }
+
+    fn solid(width: u32, height: u32, [r, g, b]: [u8; 3]) -> VideoFrame {
+        VideoFrame {
+            width,
+            height,
+            rgba: [r, g, b, 255].repeat((width * height) as usize),
+            timestamp_us: 0,
+        }
+    }
+
+    #[test]
+    fn colours_become_their_bt601_values() {
+        // (R, G, B) → (Y, Cb, Cr), limited range, from BT.601's equations.
+        for (rgb, wanted) in [
+            ([255, 255, 255], [235, 128, 128]),
+            ([0, 0, 0], [16, 128, 128]),
+            ([255, 0, 0], [82, 90, 240]),
+            ([0, 255, 0], [145, 54, 34]),
+            ([0, 0, 255], [41, 240, 110]),
+        ] {
+            let picture = I420::from_rgba(&solid(6, 4, rgb));
+            assert_eq!((picture.width, picture.height), (6, 4));
+            assert_eq!(
+                (picture.y.len(), picture.u.len(), picture.v.len()),
+                (24, 6, 6)
+            );
+            let seen = [picture.y[13], picture.u[4], picture.v[4]];
+            assert!(
+                close(seen, wanted, 2),
+                "{rgb:?} gave {seen:?}, not {wanted:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn odd_sizes_lose_an_edge_and_short_buffers_give_black() {
+        let mut frame = solid(7, 5, [255, 255, 255]);
+        let picture = I420::from_rgba(&frame);
+        assert_eq!((picture.width, picture.height, picture.y.len()), (6, 4, 24));
+        assert!(picture.y.iter().all(|&y| y.abs_diff(235) <= 2));
+        frame.rgba.truncate(10);
+        let picture = I420::from_rgba(&frame);
+        assert!(picture.y.iter().all(|&y| y == 16) && picture.u.iter().all(|&c| c == 128));
+        let empty = I420::from_rgba(&solid(1, 1, [9, 9, 9]));
+        assert_eq!((empty.width, empty.height, empty.y.len()), (0, 0, 0));
+    }
+
+    #[test]
+    fn halving_takes_the_mean_of_each_square() {
+        // Columns alternate 0 and 200, rows add 0 and 100: each 2 × 2 square means 75 + its
+        // position's ramp.
+        let (w, h) = (8, 4);
+        let y: Vec<u8> = (0..w * h)
+            .map(|i| (i % w % 2 * 100 + i / w % 2 * 50 + i % w / 2 * 10) as u8)
+            .collect();
+        let picture = I420 {
+            width: w as u32,
+            height: h as u32,
+            y,
+            u: vec![60; w / 2 * h / 2],
+            v: vec![200; w / 2 * h / 2],
+        };
+        let half = picture.halved();
+        assert_eq!((half.width, half.height), (4, 2));
+        assert_eq!(half.y, [75, 85, 95, 105, 75, 85, 95, 105]);
+        assert_eq!((half.u, half.v), (vec![60, 60], vec![200, 200]));
+        // A picture too small to halve keeps its nearest samples.
+        let tiny = I420 {
+            width: 2,
+            height: 2,
+            y: vec![1, 2, 3, 4],
+            u: vec![7],
+            v: vec![8],
+        };
+        let small = tiny.halved();
+        assert_eq!((small.width, small.height), (2, 2));
+        assert_eq!(
+            (small.y, small.u, small.v),
+            (vec![1, 2, 3, 4], vec![7], vec![8])
+        );
     }
 }

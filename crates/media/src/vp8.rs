@@ -36,12 +36,11 @@ pub struct Vp8Frame {
 
 pub struct Vp8Encoder {
     context: Box<vpx::vpx_codec_ctx_t>,
-    image: *mut vpx::vpx_image_t,
     width: u32,
     height: u32,
 }
 
-// The context and image are only touched through `&mut self`.
+// The context is only touched through `&mut self`.
 unsafe impl Send for Vp8Encoder {}
 
 impl Vp8Encoder {
@@ -121,24 +120,8 @@ impl Vp8Encoder {
                 return Err(error);
             }
         }
-        // SAFETY: libvpx allocates (and later frees) the image itself.
-        let image = unsafe {
-            vpx::vpx_img_alloc(
-                ptr::null_mut(),
-                vpx::vpx_img_fmt::VPX_IMG_FMT_I420,
-                width,
-                height,
-                16,
-            )
-        };
-        if image.is_null() {
-            // SAFETY: the context was initialised above.
-            unsafe { vpx::vpx_codec_destroy(&mut *context) };
-            return Err(Vp8Error("no memory for the picture".into()));
-        }
         Ok(Vp8Encoder {
             context,
-            image,
             width,
             height,
         })
@@ -177,36 +160,41 @@ impl Vp8Encoder {
                 picture.width, picture.height, self.width, self.height
             )));
         }
-        // SAFETY: the image was allocated as I420 of exactly this size; its planes and
-        // strides describe buffers of at least stride × rows bytes.
-        unsafe {
-            let image = &*self.image;
-            for (plane, (source, columns, rows)) in [
-                (&picture.y, w, h),
-                (&picture.u, w / 2, h / 2),
-                (&picture.v, w / 2, h / 2),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                let stride = image.stride[plane] as usize;
-                let target = std::slice::from_raw_parts_mut(image.planes[plane], stride * rows);
-                for (out, row) in target.chunks_mut(stride).zip(source.chunks_exact(columns)) {
-                    out[..columns].copy_from_slice(row);
-                }
+        // The picture is handed to libvpx where it is, not copied: an image that describes
+        // its three planes. SAFETY: with a buffer given, vpx_img_wrap only fills in the
+        // description; the planes set after it are at least stride × rows bytes (checked
+        // above) and libvpx only reads them, during the encode call below.
+        let mut image = MaybeUninit::<vpx::vpx_image_t>::zeroed();
+        let image = unsafe {
+            let wrapped = vpx::vpx_img_wrap(
+                image.as_mut_ptr(),
+                vpx::vpx_img_fmt::VPX_IMG_FMT_I420,
+                self.width,
+                self.height,
+                1,
+                picture.y.as_ptr().cast_mut(),
+            );
+            if wrapped.is_null() {
+                return Err(Vp8Error("libvpx refused the picture".into()));
             }
-        }
+            image.assume_init_mut()
+        };
+        image.planes[1] = picture.u.as_ptr().cast_mut();
+        image.planes[2] = picture.v.as_ptr().cast_mut();
+        image.stride[0] = w as c_int;
+        image.stride[1] = (w / 2) as c_int;
+        image.stride[2] = (w / 2) as c_int;
         let flags = if keyframe {
             vpx::VPX_EFLAG_FORCE_KF as i64
         } else {
             0
         };
-        // SAFETY: the context is initialised and the image filled in.
+        // SAFETY: the context is initialised and the image describes the picture.
         check(
             unsafe {
                 vpx::vpx_codec_encode(
                     &mut *self.context,
-                    self.image,
+                    image,
                     i64::from(timestamp),
                     3_000,
                     flags,
@@ -241,9 +229,8 @@ impl Vp8Encoder {
 
 impl Drop for Vp8Encoder {
     fn drop(&mut self) {
-        // SAFETY: both were made in `new` and are freed once, here.
+        // SAFETY: made in `new`, freed once here.
         unsafe {
-            vpx::vpx_img_free(self.image);
             vpx::vpx_codec_destroy(&mut *self.context);
         }
     }
@@ -325,7 +312,7 @@ impl Vp8Decoder {
             last = Some(VideoFrame {
                 width: w as u32,
                 height: h as u32,
-                rgba: i420_to_rgba(w, h, (y, strides[0]), (u, strides[1]), (v, strides[2])),
+                rgba: i420_to_rgba(w, h, (y, strides[0]), (u, strides[1]), (v, strides[2]))?,
                 timestamp_us,
             });
         }
@@ -344,28 +331,35 @@ impl Drop for Vp8Decoder {
 
 type PlaneRef<'a> = (&'a [u8], usize);
 
-/// BT.601 limited range back to RGBA, in 8-bit fixed point (the coefficients scaled by 256),
-/// a row of luma and its chroma row at a time.
-fn i420_to_rgba(w: usize, h: usize, y: PlaneRef<'_>, u: PlaneRef<'_>, v: PlaneRef<'_>) -> Vec<u8> {
+/// BT.601 limited range back to RGBA.
+fn i420_to_rgba(
+    w: usize,
+    h: usize,
+    y: PlaneRef<'_>,
+    u: PlaneRef<'_>,
+    v: PlaneRef<'_>,
+) -> Result<Vec<u8>, Vp8Error> {
     let mut rgba = vec![255u8; w * h * 4];
-    let clamp = |c: i32| c.clamp(0, 255) as u8;
-    for (row, out) in rgba.chunks_exact_mut(w * 4).enumerate().take(h) {
-        let (Some(luma), Some(cb), Some(cr)) = (
-            y.0.get(row * y.1..row * y.1 + w),
-            u.0.get((row / 2) * u.1..(row / 2) * u.1 + w.div_ceil(2)),
-            v.0.get((row / 2) * v.1..(row / 2) * v.1 + w.div_ceil(2)),
-        ) else {
-            break;
-        };
-        for (x, (pixel, l)) in out.chunks_exact_mut(4).zip(luma).enumerate() {
-            let l = 298 * (i32::from(*l) - 16);
-            let (b, r) = (i32::from(cb[x / 2]) - 128, i32::from(cr[x / 2]) - 128);
-            pixel[0] = clamp((l + 409 * r + 128) >> 8);
-            pixel[1] = clamp((l - 100 * b - 208 * r + 128) >> 8);
-            pixel[2] = clamp((l + 516 * b + 128) >> 8);
-        }
-    }
-    rgba
+    let stride = |s: usize| u32::try_from(s).map_err(|_| Vp8Error("a picture too large".into()));
+    let planes = yuv::YuvPlanarImage {
+        y_plane: y.0,
+        y_stride: stride(y.1)?,
+        u_plane: u.0,
+        u_stride: stride(u.1)?,
+        v_plane: v.0,
+        v_stride: stride(v.1)?,
+        width: stride(w)?,
+        height: stride(h)?,
+    };
+    yuv::yuv420_to_rgba(
+        &planes,
+        &mut rgba,
+        stride(w * 4)?,
+        yuv::YuvRange::Limited,
+        yuv::YuvStandardMatrix::Bt601,
+    )
+    .map_err(|error| Vp8Error(format!("a picture libvpx described wrongly: {error}")))?;
+    Ok(rgba)
 }
 
 #[cfg(test)]
