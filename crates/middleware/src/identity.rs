@@ -206,7 +206,129 @@ pub fn user_server(user_id: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
+
+    /// A homeserver whose admin API says `!room:a.org` has only alice, counting the questions.
+    async fn homeserver() -> (Config, Arc<AtomicUsize>) {
+        let asked = Arc::new(AtomicUsize::new(0));
+        let counter = asked.clone();
+        let app = axum::Router::new().route(
+            "/_synapse/admin/v1/rooms/{room}/members",
+            axum::routing::get(
+                move |axum::extract::Path(room): axum::extract::Path<String>| {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    async move {
+                        if room == "!room:a.org" {
+                            Ok(axum::Json(
+                                serde_json::json!({"members": ["@alice:a.org"], "total": 1}),
+                            ))
+                        } else {
+                            Err(axum::http::StatusCode::NOT_FOUND)
+                        }
+                    }
+                },
+            ),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let config = Config::parse(&format!(
+            r#"
+[server]
+listen = "127.0.0.1:0"
+public_url = "http://127.0.0.1:8090"
+[storage]
+database = "sqlite::memory:"
+[[tenant]]
+id = "t"
+[[tenant.homeservers]]
+server_name = "a.org"
+url = "{url}"
+admin_token = "an-admin-token"
+"#
+        ))
+        .expect("a valid configuration");
+        (config, asked)
+    }
+
+    #[tokio::test]
+    async fn members_are_remembered_for_a_while_and_others_asked_about_each_time() {
+        let (config, asked) = homeserver().await;
+        let identity = Identity::new();
+        let member = |user: &'static str, room: &'static str| {
+            let (identity, config) = (&identity, &config);
+            async move { identity.is_member(config, "t", room, user).await }
+        };
+        assert_eq!(member("@alice:a.org", "!room:a.org").await, Ok(Some(true)));
+        assert_eq!(member("@alice:a.org", "!room:a.org").await, Ok(Some(true)));
+        assert_eq!(
+            asked.load(Ordering::SeqCst),
+            1,
+            "a confirmed member is remembered"
+        );
+        // Someone who is not joined is asked about every time: joining counts at once.
+        assert_eq!(member("@bob:a.org", "!room:a.org").await, Ok(Some(false)));
+        assert_eq!(member("@bob:a.org", "!room:a.org").await, Ok(Some(false)));
+        assert_eq!(asked.load(Ordering::SeqCst), 3);
+        // An unknown room has no members; a tenant without an admin token cannot tell.
+        assert_eq!(member("@alice:a.org", "!gone:a.org").await, Ok(Some(false)));
+        assert_eq!(
+            identity
+                .is_member(&config, "other", "!room:a.org", "@alice:a.org")
+                .await,
+            Ok(None)
+        );
+        // Once the time is up, the homeserver is asked again (someone who left is refused).
+        let key = (
+            "t".to_owned(),
+            "!room:a.org".to_owned(),
+            "@alice:a.org".to_owned(),
+        );
+        let long_ago = Instant::now()
+            .checked_sub(MEMBER_FOR + Duration::from_secs(1))
+            .expect("the machine has been up for a while");
+        identity
+            .members
+            .lock()
+            .expect("not poisoned")
+            .insert(key, long_ago);
+        assert_eq!(member("@alice:a.org", "!room:a.org").await, Ok(Some(true)));
+        assert_eq!(asked.load(Ordering::SeqCst), 5);
+    }
+
+    #[tokio::test]
+    async fn the_memory_of_members_stays_bounded() {
+        let (config, _) = homeserver().await;
+        let identity = Identity::new();
+        let long_ago = Instant::now()
+            .checked_sub(MEMBER_FOR + Duration::from_secs(1))
+            .expect("the machine has been up for a while");
+        {
+            let mut members = identity.members.lock().expect("not poisoned");
+            for n in 0..REMEMBER_AT_MOST {
+                members.insert(
+                    ("t".into(), format!("!{n}:a.org"), "@alice:a.org".into()),
+                    long_ago,
+                );
+            }
+        }
+        assert_eq!(
+            identity
+                .is_member(&config, "t", "!room:a.org", "@alice:a.org")
+                .await,
+            Ok(Some(true))
+        );
+        assert_eq!(
+            identity.members.lock().expect("not poisoned").len(),
+            1,
+            "old answers forgotten"
+        );
+    }
 
     #[test]
     fn user_ids_name_their_server() {
