@@ -682,4 +682,4 @@ fn http_url(key: &str, value: &str, schemes: &[&str]) -> Result<Url, ConfigError
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

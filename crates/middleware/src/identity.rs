@@ -237,21 +237,9 @@ mod tests {
             .expect("a port");
         let url = format!("http://{}", listener.local_addr().expect("an address"));
         tokio::spawn(async move { axum::serve(listener, app).await });
-        let config = Config::parse(&format!(
-            r#"
-[server]
-listen = "127.0.0.1:0"
-public_url = "http://127.0.0.1:8090"
-[storage]
-database = "sqlite::memory:"
-[[tenant]]
-id = "t"
-[[tenant.homeservers]]
-server_name = "a.org"
-url = "{url}"
-admin_token = "an-admin-token"
-"#
-        ))
+        let config = Config::parse(&crate::config::tests::minimal(&format!(
+            "[[tenant.homeservers]]\nserver_name = \"a.org\"\nurl = \"{url}\"\nadmin_token = \"an-admin-token\"\n"
+        )))
         .expect("a valid configuration");
         (config, asked)
     }

@@ -32,7 +32,8 @@ fn the_example_is_valid() {
     );
 }
 
-fn minimal(extra: &str) -> String {
+/// The smallest valid configuration: one tenant `t`, with `extra` added to it.
+pub(crate) fn minimal(extra: &str) -> String {
     format!(
         r#"
 [server]
