@@ -230,10 +230,11 @@ async fn orchestrate() -> Result<(), Error> {
     .await?;
     let url = sfu.url().to_owned();
 
-    // Publishing 720p30 and Opus, watched by one subscriber so everything is forwarded.
+    // Publishing 720p30 and Opus, watched in full by one subscriber: all three layers are
+    // encoded (LiveKit keeps the lower ones for when the SFU must step down).
     println!("Publishing 1280x720 at 30 fps and Opus for {SECONDS} s…");
-    let (watcher, events) = Call::join(&url, &sfu.token("watcher", "publish")).await?;
-    drain_blind(watcher, events);
+    let (_watcher, events) = Call::join(&url, &sfu.token("watcher", "publish")).await?;
+    drain(events);
     let sparks_publish = run(myself(&["publish", &url, &sfu.token("sparks", "publish")])?).await?;
     let python_publish = baseline(
         &interpreter,

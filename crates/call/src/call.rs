@@ -637,6 +637,7 @@ impl Engine {
                     self.start(published.cid, track.sid);
                 }
             }
+            M::SubscribedQualityUpdate(update) => self.on_watched(&update),
             M::RefreshToken(token) => self.token = token,
             M::SpeakersChanged(changed) => self.on_speakers(changed.speakers),
             M::ConnectionQuality(update) => {

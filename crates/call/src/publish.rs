@@ -4,9 +4,10 @@
 //! Audio is one Opus packet every 10 ms, with its level for the SFU's speaker detection.
 //! Video is VP8, 30 pictures a second on a thread of its own; from 640 pixels wide it goes out
 //! as LiveKit's three simulcast layers (`q` a quarter, `h` half, `f` full size), so the SFU can
-//! forward each subscriber the one that fits.
+//! forward each subscriber the one that fits. Layers nobody watches are not encoded (dynacast:
+//! the SFU says which qualities its subscribers take).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -60,6 +61,16 @@ fn layers(width: u32) -> Vec<Layer> {
     ]
 }
 
+/// Whether `layer`, one of `count`, is watched when the highest quality anybody takes is
+/// `highest` (a `VideoQuality`, -1 for none): every layer up to it, as LiveKit pauses them.
+fn watched(layer: &Layer, count: usize, highest: i32) -> bool {
+    if count == 1 {
+        highest >= 0
+    } else {
+        layer.quality as i32 <= highest
+    }
+}
+
 /// The rids a video track of `width` goes out with (none: one plain stream).
 pub fn rids(width: u32) -> Vec<&'static str> {
     layers(width).iter().filter_map(|l| l.rid).collect()
@@ -88,6 +99,8 @@ pub struct Controls<S: ?Sized> {
     pub next: Mutex<Option<Box<S>>>,
     /// The engine has stopped the track.
     pub stopped: AtomicBool,
+    /// The highest quality (`VideoQuality`) the SFU says anybody watches; -1 for none.
+    pub watched: AtomicI32,
     /// Where the frames go: the m-line and its connection (none while it is negotiated, or
     /// after a rejoin until the track is published again).
     route: Mutex<Option<(Mid, mpsc::UnboundedSender<Command>)>>,
@@ -100,6 +113,7 @@ impl<S: ?Sized> Controls<S> {
             keyframe: AtomicBool::new(true),
             next: Mutex::new(None),
             stopped: AtomicBool::new(false),
+            watched: AtomicI32::new(proto::VideoQuality::High as i32),
             route: Mutex::new(None),
         })
     }
@@ -180,8 +194,8 @@ pub async fn feed_audio(
 }
 
 /// Sends `source`'s pictures where `controls` route them, 30 a second, as the layers its
-/// width calls for; a keyframe on every layer whenever one is wanted. Blocks: run it on a
-/// thread of its own.
+/// width calls for and somebody watches; a keyframe on every layer whenever one is wanted,
+/// and on a layer that starts again. Blocks: run it on a thread of its own.
 pub fn feed_video(mut source: Box<dyn VideoSource>, controls: &Controls<dyn VideoSource>) {
     let (width, height) = source.size();
     let plan = layers(width);
@@ -190,6 +204,7 @@ pub fn feed_video(mut source: Box<dyn VideoSource>, controls: &Controls<dyn Vide
     };
     let started = Instant::now();
     let period = Duration::from_micros(33_333);
+    let mut sent = vec![false; plan.len()];
     for n in 0u32.. {
         if controls.stopped.load(Ordering::Relaxed) {
             return;
@@ -209,7 +224,13 @@ pub fn feed_video(mut source: Box<dyn VideoSource>, controls: &Controls<dyn Vide
             }
             controls.keyframe.store(true, Ordering::Relaxed);
         }
-        if controls.muted.load(Ordering::Relaxed) {
+        let highest = controls.watched.load(Ordering::Relaxed);
+        let wanted: Vec<bool> = plan
+            .iter()
+            .map(|l| watched(l, plan.len(), highest))
+            .collect();
+        if controls.muted.load(Ordering::Relaxed) || !wanted.contains(&true) {
+            sent.fill(false);
             continue;
         }
         let elapsed = started.elapsed();
@@ -221,16 +242,26 @@ pub fn feed_video(mut source: Box<dyn VideoSource>, controls: &Controls<dyn Vide
         let forced = controls.keyframe.swap(false, Ordering::Relaxed);
         // Converted once; the layers are scaled in I420, the quarter from the half.
         let full = I420::from_rgba(&frame);
-        let half = (plan.len() > 1).then(|| full.halved());
-        let quarter = half.as_ref().map(I420::halved);
-        for (layer, encoder) in plan.iter().zip(&mut encoders) {
+        let scaled = |factor| {
+            plan.iter()
+                .zip(&wanted)
+                .any(|(l, w)| *w && l.factor >= factor)
+        };
+        let half = scaled(2).then(|| full.halved());
+        let quarter = half.as_ref().filter(|_| scaled(4)).map(I420::halved);
+        for (i, (layer, encoder)) in plan.iter().zip(&mut encoders).enumerate() {
+            let again = wanted[i] && !sent[i];
+            sent[i] = wanted[i];
+            if !wanted[i] {
+                continue;
+            }
             let picture = match layer.factor {
                 2 => half.as_ref(),
                 4 => quarter.as_ref(),
                 _ => None,
             }
             .unwrap_or(&full);
-            let Ok(encoded) = encoder.encode_i420(picture, timestamp, forced) else {
+            let Ok(encoded) = encoder.encode_i420(picture, timestamp, forced || again) else {
                 continue;
             };
             for packet in encoded {
@@ -277,6 +308,24 @@ mod tests {
         assert_eq!(sizes, [(320, 180), (640, 360), (1280, 720)]);
         assert_eq!(announced[2].bitrate, 1_700_000);
         assert!(announced[0].bitrate < announced[1].bitrate);
+    }
+
+    #[test]
+    fn layers_up_to_the_highest_watched_quality_are_sent() {
+        let three = layers(1280);
+        let sent =
+            |highest| -> Vec<bool> { three.iter().map(|l| watched(l, 3, highest)).collect() };
+        assert_eq!(sent(proto::VideoQuality::High as i32), [true, true, true]);
+        assert_eq!(
+            sent(proto::VideoQuality::Medium as i32),
+            [true, true, false]
+        );
+        assert_eq!(sent(proto::VideoQuality::Low as i32), [true, false, false]);
+        assert_eq!(sent(-1), [false, false, false]);
+        // One plain stream goes out while anybody watches at all.
+        let one = layers(320);
+        assert!(watched(&one[0], 1, proto::VideoQuality::Low as i32));
+        assert!(!watched(&one[0], 1, -1));
     }
 
     #[test]

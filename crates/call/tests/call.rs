@@ -415,6 +415,55 @@ async fn a_subscriber_gets_the_simulcast_layer_that_fits_its_view() -> Result<()
     Err("the half layer never came".into())
 }
 
+/// Waits until the fixture receives exactly `layers` of Alice's video.
+async fn arriving(sfu: &Sfu, layers: &[&str]) -> Result<(), Error> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let now = sfu.layers_arriving("standup", "alice");
+        if now == layers {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("Alice sends {now:?}, not {layers:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn layers_nobody_watches_are_not_encoded() -> Result<(), Error> {
+    let sfu = Sfu::start(Options::default()).await?;
+    let ((alice, _alice_events), (bob, mut bob_events)) = two(&sfu).await?;
+    alice.publish_video(Box::new(sparks_media::TestPattern::new(1280, 720)))?;
+    let track = until(&mut bob_events, |e| match e {
+        CallEvent::TrackSubscribed {
+            track,
+            kind: TrackKind::Video,
+            ..
+        } => Some(track.clone()),
+        _ => None,
+    })
+    .await?;
+    picture(&mut bob_events).await?;
+    // Watched in full: all three layers, so the SFU can step down when it must.
+    arriving(&sfu, &["f", "h", "q"]).await?;
+    bob.set_view(&track, 320, 180)?;
+    arriving(&sfu, &["q"]).await?;
+    // Hidden: nothing at all.
+    bob.set_view(&track, 0, 0)?;
+    arriving(&sfu, &[]).await?;
+    // Shown at half size: the two lower layers again, starting with a keyframe Bob decodes.
+    bob.set_view(&track, 640, 360)?;
+    arriving(&sfu, &["h", "q"]).await?;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while picture(&mut bob_events).await?.0 != 640 {
+        in_time(deadline, "a picture of the half layer")?;
+    }
+    // Bob leaves: nobody watches.
+    bob.leave().await;
+    arriving(&sfu, &[]).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refreshed_token_lets_a_call_resume_after_the_first_expired() -> Result<(), Error> {
     logs();

@@ -37,6 +37,9 @@
 //! - Simulcast: of a track sent in layers (`q`, `h`, `f`), each subscriber gets `f` until its
 //!   `update_track_settings` asks for the layer that fits its view (or a quality, or nothing);
 //!   the switch happens at the next keyframe of the new layer, which is asked for at once.
+//! - Dynacast: publishers hear in `subscribed_quality_update` which layers anybody watches
+//!   (every quality up to the highest wanted, none when nobody watches);
+//!   [`Sfu::layers_arriving`] says which layers they still send.
 //! - `update_subscription` stops and restarts a track for the subscriber (at a keyframe);
 //!   `mute` updates the track for everyone; the room hears `speakers_changed` when someone
 //!   starts or stops speaking (by the RFC 6464 levels in the publishers' audio: louder than
@@ -53,9 +56,10 @@
 //!
 //! Limits: data packets only on the connection the client offers (`subscriber_primary` false),
 //! m-lines are never removed or reused when tracks go away, connection quality from arrival alone (no loss, jitter or bandwidth
-//! estimation), no dynacast (publishers are never told to pause layers nobody watches).
+//! estimation), dynacast without livekit-server's delay before layers are paused.
 
 mod activity;
+mod dynacast;
 mod peer;
 mod recorder;
 mod routing;
@@ -148,6 +152,10 @@ struct Participant {
     sending: HashMap<str0m::media::Mid, String>,
     /// The simulcast layers it receives, by track sid.
     layers: HashMap<String, routing::Layer>,
+    /// The highest quality of each of its video tracks anybody watches, as it was last told.
+    dynacast: HashMap<String, Option<i32>>,
+    /// When media of each layer (`""` without simulcast) of each track last arrived.
+    arrived: HashMap<String, HashMap<String, std::time::Instant>>,
     /// Its last audio level (dBov) and when it came; when its media last arrived.
     level: Option<(i8, std::time::Instant)>,
     last_media: Option<std::time::Instant>,
@@ -353,6 +361,39 @@ impl Sfu {
             .unwrap_or_default();
         identities.sort();
         identities
+    }
+
+    /// The layers (`q`, `h`, `f`; `""` without simulcast) of `identity`'s video that arrived
+    /// in the last half second, sorted.
+    pub fn layers_arriving(&self, room: &str, identity: &str) -> Vec<String> {
+        let Ok(rooms) = self.shared.rooms.lock() else {
+            return Vec::new();
+        };
+        let Some(publisher) = rooms.rooms.get(room).and_then(|r| {
+            r.participants
+                .values()
+                .find(|p| p.info.identity == identity)
+        }) else {
+            return Vec::new();
+        };
+        let video = |track: &str| {
+            publisher
+                .info
+                .tracks
+                .iter()
+                .any(|t| t.sid == track && t.r#type == proto::TrackType::Video as i32)
+        };
+        let mut layers: Vec<String> = publisher
+            .arrived
+            .iter()
+            .filter(|(track, _)| video(track))
+            .flat_map(|(_, layers)| layers.iter())
+            .filter(|(_, at)| at.elapsed() < std::time::Duration::from_millis(500))
+            .map(|(rid, _)| rid.clone())
+            .collect();
+        layers.sort();
+        layers.dedup();
+        layers
     }
 
     /// The tracks `identity` publishes in `room`, as the fixture tells the others about them.

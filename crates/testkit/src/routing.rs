@@ -314,14 +314,15 @@ fn track_arrived(
             subscribe(participant, &info, &track);
         }
     }
+    crate::dynacast::tell(room);
 }
 
 /// A newcomer gets every track already sent in the room.
 fn subscribe_to_everyone(shared: &Shared, room: &str, sid: &str) {
-    let Ok(rooms) = shared.rooms.lock() else {
+    let Ok(mut rooms) = shared.rooms.lock() else {
         return;
     };
-    let Some(room) = rooms.rooms.get(room) else {
+    let Some(room) = rooms.rooms.get_mut(room) else {
         return;
     };
     let Some(newcomer) = room.participants.get(sid) else {
@@ -340,6 +341,7 @@ fn subscribe_to_everyone(shared: &Shared, room: &str, sid: &str) {
             }
         }
     }
+    crate::dynacast::tell(room);
 }
 
 /// A frame from a publisher goes to everyone else (those not subscribed drop it); of a
@@ -362,6 +364,12 @@ fn forward(shared: &Shared, room: &str, sid: &str, mid: str0m::media::Mid, frame
     let Some(track) = publisher.sending.get(&mid).cloned() else {
         return;
     };
+    let rid = frame.rid.map(|rid| rid.to_string()).unwrap_or_default();
+    publisher
+        .arrived
+        .entry(track.clone())
+        .or_default()
+        .insert(rid, now);
     for (other, participant) in &mut room.participants {
         if other == sid {
             continue;
@@ -439,8 +447,18 @@ pub(crate) fn track_settings(
         layer.off = settings.disabled;
         layer.wanted = Some(rid.into());
     });
+    retell(shared, room);
     for track in &settings.track_sids {
         keyframe(shared, room, track);
+    }
+}
+
+/// Dynacast for `room` after a subscriber changed what it takes.
+fn retell(shared: &Shared, room: &str) {
+    if let Ok(mut rooms) = shared.rooms.lock()
+        && let Some(room) = rooms.rooms.get_mut(room)
+    {
+        crate::dynacast::tell(room);
     }
 }
 
@@ -477,6 +495,7 @@ pub(crate) fn subscription(
     change_layers(shared, room, sid, &update.track_sids, |layer| {
         layer.unsubscribed = !update.subscribe;
     });
+    retell(shared, room);
     if update.subscribe {
         for track in &update.track_sids {
             keyframe(shared, room, track);

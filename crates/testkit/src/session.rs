@@ -239,6 +239,8 @@ fn enter(
             pending: HashMap::new(),
             sending: HashMap::new(),
             layers: HashMap::new(),
+            dynacast: HashMap::new(),
+            arrived: HashMap::new(),
             level: None,
             last_media: None,
             speaking: false,
@@ -269,6 +271,7 @@ pub(crate) fn leave(shared: &Shared, room: &str, sid: &str) {
     if let Some(mut gone) = room.participants.remove(sid) {
         gone.info.state = proto::participant_info::State::Disconnected as i32;
         broadcast(room, sid, &update(gone.info));
+        crate::dynacast::tell(room);
     }
 }
 

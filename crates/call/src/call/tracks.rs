@@ -99,6 +99,11 @@ impl Engine {
             return;
         };
         local.sid = Some(sid.clone());
+        // A new publication (after a rejoin too): sent in full until the SFU says otherwise.
+        local
+            .video
+            .watched
+            .store(proto::VideoQuality::High as i32, Ordering::Relaxed);
         let (reply, mid) = tokio::sync::oneshot::channel();
         let (kind, rids) = match local.kind {
             TrackKind::Audio => (MediaKind::Audio, Vec::new()),
@@ -168,5 +173,32 @@ impl Engine {
         {
             tracing::warn!(%error, "track settings not sent");
         }
+    }
+
+    /// Dynacast: the SFU says which qualities of our video anybody watches; the feeder stops
+    /// encoding the others (and starts them again with a keyframe).
+    pub(super) fn on_watched(&mut self, update: &proto::SubscribedQualityUpdate) {
+        let Some(local) = self
+            .local
+            .values()
+            .find(|l| l.kind == TrackKind::Video && l.sid.as_deref() == Some(&update.track_sid))
+        else {
+            return;
+        };
+        // Servers before codec-aware dynacast list the qualities of the track's one codec.
+        #[allow(deprecated)]
+        let qualities = update
+            .subscribed_codecs
+            .iter()
+            .find(|c| c.codec.to_ascii_lowercase().ends_with("vp8"))
+            .map_or(&update.subscribed_qualities, |codec| &codec.qualities);
+        let highest = qualities
+            .iter()
+            .filter(|q| q.enabled)
+            .map(|q| q.quality)
+            .max()
+            .unwrap_or(-1);
+        tracing::debug!(track = %update.track_sid, highest, "layers watched");
+        local.video.watched.store(highest, Ordering::Relaxed);
     }
 }
