@@ -368,10 +368,10 @@ async fn another_camera_of_another_size_is_switched_to_mid_call() -> Result<(), 
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_subscriber_gets_the_simulcast_layer_that_fits_its_view() -> Result<(), Error> {
-    let sfu = Sfu::start(Options::default()).await?;
-    let ((alice, _alice_events), (bob, mut bob_events)) = two(&sfu).await?;
+/// Alice publishes 1280×720 in three layers; Bob, who receives it, with its track sid (and
+/// Alice's call, to keep her in the room).
+async fn watching_alice_at_720p(sfu: &Sfu) -> Result<(Call, Events, String, Call), Error> {
+    let ((alice, _alice_events), (bob, mut bob_events)) = two(sfu).await?;
     alice.publish_video(Box::new(sparks_media::TestPattern::new(1280, 720)))?;
     let track = until(&mut bob_events, |e| match e {
         CallEvent::TrackSubscribed {
@@ -382,6 +382,13 @@ async fn a_subscriber_gets_the_simulcast_layer_that_fits_its_view() -> Result<()
         _ => None,
     })
     .await?;
+    Ok((bob, bob_events, track, alice))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_subscriber_gets_the_simulcast_layer_that_fits_its_view() -> Result<(), Error> {
+    let sfu = Sfu::start(Options::default()).await?;
+    let (bob, mut bob_events, track, _alice) = watching_alice_at_720p(&sfu).await?;
     // By default the full picture.
     let (width, height, _) = picture(&mut bob_events).await?;
     assert_eq!((width, height), (1280, 720));
@@ -433,17 +440,7 @@ async fn arriving(sfu: &Sfu, layers: &[&str]) -> Result<(), Error> {
 #[tokio::test(flavor = "multi_thread")]
 async fn layers_nobody_watches_are_not_encoded() -> Result<(), Error> {
     let sfu = Sfu::start(Options::default()).await?;
-    let ((alice, _alice_events), (bob, mut bob_events)) = two(&sfu).await?;
-    alice.publish_video(Box::new(sparks_media::TestPattern::new(1280, 720)))?;
-    let track = until(&mut bob_events, |e| match e {
-        CallEvent::TrackSubscribed {
-            track,
-            kind: TrackKind::Video,
-            ..
-        } => Some(track.clone()),
-        _ => None,
-    })
-    .await?;
+    let (bob, mut bob_events, track, _alice) = watching_alice_at_720p(&sfu).await?;
     picture(&mut bob_events).await?;
     // Watched in full: all three layers, so the SFU can step down when it must.
     arriving(&sfu, &["f", "h", "q"]).await?;
