@@ -104,12 +104,16 @@ async def publish_and_listen(room, args):
 
     audio = rtc.AudioSource(RATE, 1)
     video = rtc.VideoSource(WIDTH, HEIGHT)
-    await room.local_participant.publish_track(
-        rtc.LocalAudioTrack.create_audio_track("tone", audio),
-        rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE))
-    await room.local_participant.publish_track(
-        rtc.LocalVideoTrack.create_video_track("pattern", video),
-        rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA))
+    for track, source in [
+        (rtc.LocalAudioTrack.create_audio_track("tone", audio), rtc.TrackSource.SOURCE_MICROPHONE),
+        (rtc.LocalVideoTrack.create_video_track("pattern", video), rtc.TrackSource.SOURCE_CAMERA),
+    ]:
+        try:
+            await asyncio.wait_for(room.local_participant.publish_track(
+                track, rtc.TrackPublishOptions(source=source)), args.timeout)
+        except Exception as error:  # the test reads the reason from the output
+            say(event="error", error=f"publishing {track.name}: {error!r}")
+            return False
     say(event="published")
     senders = [asyncio.ensure_future(send_tone(audio, float(hz), stop)),
                asyncio.ensure_future(send_picture(video, colour, stop))]
@@ -127,6 +131,15 @@ async def publish_and_listen(room, args):
             fields["black"] = result["black"]
             fields["size"] = result["size"]
         say(event="media", **fields)
+    return True
+
+
+async def leave(room):
+    """Leaves, giving up after a few seconds: the results are already printed."""
+    try:
+        await asyncio.wait_for(room.disconnect(), 5)
+    except asyncio.TimeoutError:
+        say(event="error", error="leaving timed out")
 
 
 async def main():
@@ -169,10 +182,10 @@ async def main():
         return 1
     say(event="connected", sid=room.local_participant.sid)
     if args.publish:
-        await publish_and_listen(room, args)
+        published = await publish_and_listen(room, args)
         say(event="done", received=len(received))
-        await room.disconnect()
-        return 0
+        await leave(room)
+        return 0 if published else 1
     if room.remote_participants:
         someone.set()
     try:
@@ -185,7 +198,7 @@ async def main():
         say(event="error", error="timed out")
     finally:
         say(event="done", received=len(received))
-        await room.disconnect()
+        await leave(room)
     return 0 if len(received) >= args.expect else 1
 
 

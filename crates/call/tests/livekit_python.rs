@@ -131,7 +131,10 @@ async fn the_official_python_client_and_sparks_exchange_data_across_a_resume() -
     Ok(())
 }
 
-/// Runs the Python peer with `args` and collects the JSON lines it prints.
+/// Runs the Python peer with `args` and collects the JSON lines it prints, up to its `done`.
+///
+/// Its results are printed before it leaves, so a peer slow to leave or to exit does not
+/// lose them; one that never gets to `done` fails with what it said and its stderr.
 async fn python_peer(
     python: impl AsRef<std::ffi::OsStr>,
     args: Vec<String>,
@@ -140,19 +143,48 @@ async fn python_peer(
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/peers/livekit_peer.py"
     );
-    let output = tokio::time::timeout(
-        Duration::from_secs(60),
-        tokio::process::Command::new(python.as_ref())
-            .arg(script)
-            .args(args)
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await??;
-    Ok(String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_default())
-        .collect())
+    let mut child = tokio::process::Command::new(python.as_ref())
+        .arg(script)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut stderr = child.stderr.take().ok_or("no stderr")?;
+    let errors = tokio::spawn(async move {
+        let mut text = String::new();
+        let _ = tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut text).await;
+        text
+    });
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = Vec::new();
+    let finished = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await? {
+            let event: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+            let done = event["event"] == "done";
+            seen.push(event);
+            if done {
+                return Ok(true);
+            }
+        }
+        Ok::<_, std::io::Error>(false)
+    })
+    .await;
+    if !matches!(finished, Ok(Ok(true))) {
+        let _ = child.kill().await;
+        let errors = errors.await.unwrap_or_default();
+        return Err(
+            format!("the Python peer stopped early ({finished:?}): {seen:?}\n{errors}").into(),
+        );
+    }
+    if tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .is_err()
+    {
+        let _ = child.kill().await;
+    }
+    Ok(seen)
 }
 
 /// What one peer says it got from `from`, of `kind`.
