@@ -63,14 +63,7 @@ async fn convert(notification: &SdkNotification, room: &matrix_sdk::Room) -> Opt
         }
         _ => None,
     };
-    let room_name = match room.cached_display_name() {
-        Some(name) => name.to_string(),
-        None => room
-            .display_name()
-            .await
-            .map(|name| name.to_string())
-            .unwrap_or_else(|_| room.room_id().to_string()),
-    };
+    let room_name = crate::room_list::display_name(room);
     let sound = notification
         .actions
         .iter()

@@ -7,7 +7,7 @@ use matrix_sdk::ruma::events::{
     AnyMessageLikeEventContent, AnySyncMessageLikeEvent, AnySyncTimelineEvent,
 };
 use matrix_sdk::ruma::{MilliSecondsSinceUnixEpoch, UserId};
-use matrix_sdk::{Client, Room, RoomState};
+use matrix_sdk::{BaseRoom, Client, Room, RoomState};
 use matrix_sdk_ui::eyeball_im::VectorDiff;
 use matrix_sdk_ui::room_list_service::{
     RoomListItem, RoomListLoadingState, RoomListService, filters,
@@ -181,19 +181,7 @@ pub(crate) async fn summarize(room: &Room, own_user: Option<&UserId>) -> RoomSum
     } else {
         RoomKind::Group
     };
-    // An invitation's name comes from the state the inviter shared, which can arrive after the
-    // name was first computed from its members: worked out afresh (invitations are few).
-    let cached = room
-        .cached_display_name()
-        .filter(|_| kind != RoomKind::Invite);
-    let name = match cached {
-        Some(name) => name.to_string(),
-        None => room
-            .display_name()
-            .await
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| room.room_id().to_string()),
-    };
+    let name = display_name(room);
     let mentions = if direct {
         room.num_unread_notifications()
     } else {
@@ -208,6 +196,27 @@ pub(crate) async fn summarize(room: &Room, own_user: Option<&UserId>) -> RoomSum
         unread: room.num_unread_messages(),
         mentions,
         call: room.has_active_room_call(),
+    }
+}
+
+/// The room's name as the list shows it, without working it out through the SDK.
+///
+/// The SDK caches the display name it works out after each sync. A room enters the list while
+/// that sync is still being saved, so a name worked out through the SDK then, from half the
+/// state, could land in its cache after the right one and stay there: this only reads.
+pub(crate) fn display_name(room: &Room) -> String {
+    if let Some(name) = room.name().filter(|name| !name.trim().is_empty()) {
+        return name.trim().to_owned();
+    }
+    match room.cached_display_name() {
+        Some(name) => name.to_string(),
+        None => BaseRoom::compute_display_name_with_fields(
+            None,
+            room.canonical_alias().as_deref(),
+            room.heroes(),
+            room.joined_members_count(),
+        )
+        .to_string(),
     }
 }
 
