@@ -335,12 +335,7 @@ fn an_event_ending_at_midnight_and_all_day_toggles_keep_its_days() {
         _ => panic!("the form did not save"),
     };
     // 23:00 to midnight: the next day's 00:00 ends it.
-    let mut late = Editor::new(
-        support::ZONE,
-        berlin(today, 23, 0),
-        calendars.clone(),
-        vec![],
-    );
+    let mut late = Editor::new(support::ZONE, berlin(today, 23, 0), calendars.clone());
     late.update(Field::Title("Late call".into()));
     let tomorrow = today + chrono::Duration::days(1);
     assert_eq!(late.end_date, tomorrow.format("%Y-%m-%d").to_string());
@@ -350,12 +345,7 @@ fn an_event_ending_at_midnight_and_all_day_toggles_keep_its_days() {
         (berlin(today, 23, 0), berlin(tomorrow, 0, 0))
     );
     // All day, it is that one day, not two.
-    let mut whole = Editor::new(
-        support::ZONE,
-        berlin(today, 23, 0),
-        calendars.clone(),
-        vec![],
-    );
+    let mut whole = Editor::new(support::ZONE, berlin(today, 23, 0), calendars.clone());
     whole.update(Field::Title("Away".into()));
     whole.update(Field::AllDay(true));
     let details = create(&mut whole);

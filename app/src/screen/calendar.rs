@@ -372,36 +372,19 @@ impl Calendar {
                 let start = start
                     .earliest()
                     .map_or(Utc::now(), |t| t.with_timezone(&Utc));
-                self.editor = Some(Editor::new(
-                    self.zone,
-                    start,
-                    self.writable(),
-                    self.series_sources(),
-                ));
+                self.editor = Some(Editor::new(self.zone, start, self.writable()));
             }
             Message::Show(event) => {
                 self.mode = Mode::Day;
                 self.anchor = self.today;
                 let writable = self.calendar_of(&event).is_none_or(|c| c.writable);
-                self.editor = Some(Editor::edit(
-                    self.zone,
-                    &event,
-                    writable,
-                    self.writable(),
-                    self.series_sources(),
-                ));
+                self.editor = Some(Editor::edit(self.zone, &event, writable, self.writable()));
                 return self.load();
             }
             Message::Open(index) => {
                 if let Some(event) = self.snapshot.events.get(index) {
                     let writable = self.calendar_of(event).is_none_or(|c| c.writable);
-                    self.editor = Some(Editor::edit(
-                        self.zone,
-                        event,
-                        writable,
-                        self.writable(),
-                        self.series_sources(),
-                    ));
+                    self.editor = Some(Editor::edit(self.zone, event, writable, self.writable()));
                 }
             }
             Message::Editor(message) => {
@@ -497,17 +480,6 @@ impl Calendar {
     }
 
     /// The calendars new events may go to.
-    /// The sources whose series Sparks writes (CalDAV and Microsoft 365; Exchange's series
-    /// are changed one occurrence at a time).
-    fn series_sources(&self) -> Vec<String> {
-        self.snapshot
-            .sources
-            .iter()
-            .filter(|s| s.kind != sparks_middleware_client::pim::SourceKind::Exchange)
-            .map(|s| s.id.clone())
-            .collect()
-    }
-
     fn writable(&self) -> Vec<CalendarInfo> {
         self.snapshot
             .calendars

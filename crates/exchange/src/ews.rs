@@ -8,14 +8,14 @@ use chrono::{DateTime, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use reqwest::header::CONTENT_TYPE;
 use sparks_api::pim::{
     Attendee, Busy, BusyKind, Calendar, Contact, Credentials, Event, EventDetails, EventRef,
-    Participation, Schedule,
+    Participation, Repeat, Schedule,
 };
 
 pub use xml::{
     Autodiscovered, Element, Shape, autodiscover_request, check_response, create_calendar_item,
     delete_item, find_calendar_folders, find_calendar_view, find_contacts, get_items,
-    get_user_availability, parse, parse_autodiscover, parse_item_ids, resolve_names,
-    respond_to_item, update_calendar_item,
+    get_recurring_master, get_user_availability, parse, parse_autodiscover, parse_item_ids,
+    resolve_names, respond_to_item, update_calendar_item,
 };
 use xml::{check, items, messages, soap_body};
 
@@ -108,6 +108,9 @@ pub struct Fields {
     pub required: Vec<Attendee>,
     pub optional: Vec<Attendee>,
     pub reminder: Option<i64>,
+    /// The series' rule, when it is one Sparks shows; written for a series or a single event
+    /// (which then becomes a series), never for an occurrence.
+    pub repeat: Option<Repeat>,
 }
 
 /// The last line of a body with an online meeting: its link.
@@ -208,6 +211,7 @@ impl Fields {
             required: details.attendees.clone(),
             optional: Vec::new(),
             reminder: details.reminders.first().map(|m| (*m).max(0)),
+            repeat: details.repeat,
         }
     }
 
@@ -239,6 +243,7 @@ impl Fields {
             required: attendees(item, "RequiredAttendees"),
             optional: attendees(item, "OptionalAttendees"),
             reminder,
+            repeat: xml::recurrence::parse(item),
         })
     }
 
@@ -272,7 +277,7 @@ impl Fields {
             attendees: [self.required.as_slice(), &self.optional].concat(),
             meeting,
             reminders: self.reminder.into_iter().collect(),
-            repeat: None,
+            repeat: self.repeat,
         }
     }
 }
@@ -608,7 +613,14 @@ impl Ews {
         let item = items(message).first().ok_or(EwsError::NotFound)?;
         let current = item.child("ItemId").and_then(|i| i.attr("ChangeKey"));
         let version = at.version.clone().or(current.map(String::from));
-        let (old, new) = (Fields::from_item(item), Fields::from_details(details));
+        let (old, mut new) = (Fields::from_item(item), Fields::from_details(details));
+        // An occurrence has no rule of its own: its series has.
+        if matches!(
+            item.text_of("CalendarItemType"),
+            Some("Occurrence" | "Exception")
+        ) {
+            new.repeat = None;
+        }
         let key = ItemId::new(&at.id, version.clone());
         let Some(request) = update_calendar_item(&key, old.as_ref(), &new) else {
             let mut unchanged = at.clone();
@@ -620,6 +632,29 @@ impl Ews {
         let mut updated = at.clone();
         (updated.id, updated.version) = (id.id, id.change_key);
         Ok(updated)
+    }
+
+    /// The recurring master of the occurrence `at` (its calendar's), and the series' start.
+    pub async fn series(&self, at: &EventRef) -> Result<(EventRef, Time)> {
+        let doc = self.call("GetItem", get_recurring_master(&at.id)).await?;
+        let message = messages(&doc)?.first().ok_or(EwsError::NotFound)?;
+        check(message)?;
+        let item = items(message).first().ok_or(EwsError::NotFound)?;
+        let id = item
+            .child("ItemId")
+            .ok_or(protocol("a series without id"))?;
+        let fields = Fields::from_item(item).ok_or(protocol("a series without start"))?;
+        let master = EventRef {
+            source: self.source.clone(),
+            calendar: at.calendar.clone(),
+            id: id
+                .attr("Id")
+                .ok_or(protocol("a series without id"))?
+                .to_string(),
+            version: id.attr("ChangeKey").map(String::from),
+            instance: None,
+        };
+        Ok((master, fields.start))
     }
 
     /// The user's answer to the meeting request `at` (AcceptItem, TentativelyAcceptItem or

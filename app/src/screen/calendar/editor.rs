@@ -58,8 +58,6 @@ pub struct Editor {
     repeat: Option<Repeat>,
     /// Change the whole series of the occurrence being edited, not only it.
     whole_series: bool,
-    /// The sources whose series Sparks can create and change.
-    series: Vec<String>,
     busy: bool,
     problem: Option<String>,
 }
@@ -121,14 +119,8 @@ fn local(zone: chrono_tz::Tz, at: DateTime<Utc>) -> chrono::NaiveDateTime {
 }
 
 impl Editor {
-    /// A new event at `start`, in one of `calendars`; `series` are the sources whose series
-    /// Sparks can write.
-    pub fn new(
-        zone: chrono_tz::Tz,
-        start: DateTime<Utc>,
-        calendars: Vec<CalendarInfo>,
-        series: Vec<String>,
-    ) -> Editor {
+    /// A new event at `start`, in one of `calendars`.
+    pub fn new(zone: chrono_tz::Tz, start: DateTime<Utc>, calendars: Vec<CalendarInfo>) -> Editor {
         let start_local = local(zone, start);
         let end_local = start_local + Duration::hours(1);
         let calendars: Vec<Choice> = calendars
@@ -158,7 +150,6 @@ impl Editor {
             reminders: vec![15],
             repeat: None,
             whole_series: false,
-            series,
             busy: false,
             problem: None,
         }
@@ -169,9 +160,8 @@ impl Editor {
         event: &Event,
         writable: bool,
         calendars: Vec<CalendarInfo>,
-        series: Vec<String>,
     ) -> Editor {
-        let mut editor = Editor::new(zone, event.details.start, calendars, series);
+        let mut editor = Editor::new(zone, event.details.start, calendars);
         let d = &event.details;
         let (start, end) = if d.all_day {
             (d.start.naive_utc(), d.end.naive_utc())

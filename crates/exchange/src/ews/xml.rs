@@ -9,6 +9,8 @@ use sparks_api::pim::Attendee;
 
 use super::{EwsError, Fields, FolderId, ItemId, Result, protocol};
 
+pub mod recurrence;
+
 pub const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 pub const TYPES: &str = "http://schemas.microsoft.com/exchange/services/2006/types";
 pub const MESSAGES: &str = "http://schemas.microsoft.com/exchange/services/2006/messages";
@@ -418,7 +420,7 @@ const EVENT_FIELDS: &str = "\
     item:ReminderMinutesBeforeStart calendar:UID calendar:Start calendar:End \
     calendar:OriginalStart calendar:IsAllDayEvent calendar:Location calendar:CalendarItemType \
     calendar:Organizer calendar:RequiredAttendees calendar:OptionalAttendees \
-    calendar:StartTimeZone";
+    calendar:Recurrence calendar:StartTimeZone";
 
 const CONTACT_FIELDS: &str = "\
     contacts:DisplayName contacts:CompanyName contacts:JobTitle \
@@ -450,14 +452,25 @@ pub enum Shape {
     Event,
 }
 
-/// `GetItem` for items by id (and change key).
-pub fn get_items(ids: &[ItemId], which: Shape) -> String {
-    let shape = match which {
+fn item_shape(which: Shape) -> Element {
+    match which {
         Shape::AllProperties => shape("AllProperties", true, ""),
         Shape::Event => shape("IdOnly", true, EVENT_FIELDS),
-    };
+    }
+}
+
+/// `GetItem` for items by id (and change key).
+pub fn get_items(ids: &[ItemId], which: Shape) -> String {
     let ids = n("m:ItemIds").c(ids.iter().map(item_node));
-    envelope(None, n("m:GetItem").c([shape, ids]))
+    envelope(None, n("m:GetItem").c([item_shape(which), ids]))
+}
+
+/// `GetItem` for the recurring master of the occurrence (or exception) `occurrence`, by a
+/// `RecurringMasterItemId`, with what an event needs.
+pub fn get_recurring_master(occurrence: &str) -> String {
+    let master = n("t:RecurringMasterItemId").a("OccurrenceId", occurrence);
+    let ids = n("m:ItemIds").c([master]);
+    envelope(None, n("m:GetItem").c([item_shape(Shape::Event), ids]))
 }
 
 fn people(element: &str, people: &[Attendee]) -> Element {
@@ -504,6 +517,7 @@ pub fn create_calendar_item(calendar: &FolderId, fields: &Fields) -> String {
     let item = item.c(location.map(|l| leaf("t:Location", l)));
     let item = item.c(required.map(|r| people("t:RequiredAttendees", r)));
     let item = item.c(optional.map(|o| people("t:OptionalAttendees", o)));
+    let item = item.c(recurrence::element(fields));
     let saved = n("m:SavedItemFolderId").c([folder(calendar)]);
     let create = n("m:CreateItem").a("SendMeetingInvitations", invite);
     envelope(zone, create.c([saved, n("m:Items").c([item])]))
@@ -562,6 +576,13 @@ pub fn update_calendar_item(item: &ItemId, old: Option<&Fields>, new: &Fields) -
         changes.push(set("calendar:Start", leaf("t:Start", start)));
         changes.push(set("calendar:End", leaf("t:End", end)));
         changes.push(set("calendar:IsAllDayEvent", all_day));
+    }
+    // The rule follows the start: a series moved to another day repeats on that day.
+    let rule = |o: &Fields| (o.repeat, o.start, o.zone.clone());
+    if let Some(recurrence) = recurrence::element(new)
+        && differs(&|o| rule(o) != rule(new))
+    {
+        changes.push(set("calendar:Recurrence", recurrence));
     }
     if differs(&|o| o.location != new.location) {
         let location = leaf("t:Location", new.location.as_str());

@@ -4,7 +4,7 @@ use crate::common::{PASSWORD, Received, Server, USER, fixture, time};
 use sparks_api::pim::{BusyKind, Credentials, EventRef};
 use sparks_exchange::ews::{Ews, EwsError, autodiscover, parse};
 
-fn ews(server: &Server, password: &str) -> Ews {
+pub(crate) fn ews(server: &Server, password: &str) -> Ews {
     Ews::new(
         reqwest::Client::new(),
         format!("{}/EWS/Exchange.asmx", server.url),
@@ -14,7 +14,7 @@ fn ews(server: &Server, password: &str) -> Ews {
     )
 }
 
-fn ok(name: &str) -> (u16, String) {
+pub(crate) fn ok(name: &str) -> (u16, String) {
     (200, fixture(name))
 }
 

@@ -8,3 +8,4 @@ mod fields;
 mod garbage;
 mod requests;
 mod responses;
+mod series;

@@ -6,6 +6,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use sparks_api::pim::{Event, EventDetails, EventRef, Participation};
 use sparks_dav::{CalendarCache, Dav, Principal, ical};
+use sparks_exchange::ews::xml::recurrence::writable;
 use url::Url;
 
 use super::{Account, Connection, DavAccount, SourceError, list_collections, random_id};
@@ -28,9 +29,9 @@ impl Account {
         let source = self.source.clone();
         match &self.connection {
             Connection::Dav(_) => self.dav_create(calendar, details).await,
-            Connection::Exchange(_) if details.repeat.is_some() => {
-                Err(SourceError::Unsupported("repeating events on Exchange"))
-            }
+            Connection::Exchange(_) if details.repeat.is_some_and(|r| !writable(&r)) => Err(
+                SourceError::Unsupported("repeating every few years on Exchange"),
+            ),
             Connection::Exchange(ews) => {
                 let at = ews
                     .create(calendar, &details)
@@ -74,9 +75,23 @@ impl Account {
                 let details = series_change(details, instance, start);
                 graph.update(&master, &details).await.map_err(error)
             }
-            Connection::Exchange(_) if whole_series => Err(SourceError::Unsupported(
-                "changing a whole series on Exchange",
-            )),
+            Connection::Exchange(_) if details.repeat.is_some_and(|r| !writable(&r)) => Err(
+                SourceError::Unsupported("repeating every few years on Exchange"),
+            ),
+            Connection::Exchange(ews) if whole_series => {
+                let error = |e| SourceError::from_ews(&source, e);
+                let (master, start) = ews.series(at).await.map_err(error)?;
+                let instance = at.instance.unwrap_or(start);
+                let details = series_change(details, instance, start);
+                let at = ews.update(&master, &details).await.map_err(error)?;
+                Ok(Event {
+                    uid: at.id.clone(),
+                    recurring: false,
+                    invited: None,
+                    at,
+                    details,
+                })
+            }
             Connection::Exchange(ews) => {
                 let at = ews
                     .update(at, &details)

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use sparks_api::pim::{Credentials, Participation, SourceKind};
+use sparks_api::pim::{
+    Credentials, EventDetails, EventRef, Frequency, Participation, Repeat, SourceKind,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::{Ask, Part, Pim, SourceError};
@@ -28,8 +30,8 @@ fn documented(kind: &str, name: &str) -> String {
 
 /// An Exchange server on loopback: each operation (by its SOAP action) answered with its
 /// documented response; a request without the right Basic credentials gets 401. Returns the
-/// EWS URL and the SOAP actions seen.
-async fn exchange() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+/// EWS URL and the SOAP actions seen, each with its request.
+async fn exchange() -> (String, Arc<std::sync::Mutex<Vec<(String, String)>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -73,11 +75,21 @@ async fn exchange() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
                 let (status, answer) = if !head.contains(&format!("authorization: {basic}")) {
                     ("401 Unauthorized", String::new())
                 } else {
-                    log.lock().expect("log").push(action.clone());
+                    log.lock()
+                        .expect("log")
+                        .push((action.clone(), body.clone()));
                     let name = match action.as_str() {
                         "findfolder" => "findfolder-msgfolderroot.response.xml",
                         "finditem" => "finditem-calendarview-recurring.response.xml",
+                        // The documented series, asked for by an occurrence or by its id.
+                        "getitem"
+                            if body.contains("RecurringMasterItemId")
+                                || body.contains("Id=\"AAMkAD\"") =>
+                        {
+                            "getitem-series.derived.xml"
+                        }
                         "getitem" => "getitem-invited.derived.xml",
+                        "updateitem" => "updateitem-meeting.response.xml",
                         "createitem" if body.contains("AcceptItem") => {
                             "createitem-acceptitem.response.xml"
                         }
@@ -314,7 +326,12 @@ async fn an_exchange_source_shows_its_invitations_and_answers_them() {
         !others.is_empty() && others.iter().any(|s| !s.busy.is_empty()),
         "{others:?}"
     );
-    let actions = seen.lock().expect("log").clone();
+    let actions: Vec<String> = seen
+        .lock()
+        .expect("log")
+        .iter()
+        .map(|(a, _)| a.clone())
+        .collect();
     assert!(actions.contains(&"createitem".to_owned()), "{actions:?}");
     assert!(
         actions.contains(&"getuseravailability".to_owned()),
@@ -366,4 +383,82 @@ async fn a_source_that_is_down_is_named_and_the_other_still_answers() {
         )
         .await;
     assert!(parts.is_empty() && unavailable.is_empty());
+}
+
+#[tokio::test]
+async fn an_exchange_series_is_changed_whole_through_its_master() {
+    let (url, seen) = exchange().await;
+    let ex = source("exchange", SourceKind::Exchange, &url);
+    let pim = Pim::new();
+    let credentials = Credentials {
+        username: "alice@contoso.com".into(),
+        password: "ews-password".into(),
+    };
+    pim.connect(&who(), &ex, &credentials)
+        .await
+        .expect("signs in");
+    let account = pim
+        .account(&who(), &ex, async { None })
+        .await
+        .expect("the open account");
+    let time = |text: &str| text.parse::<chrono::DateTime<Utc>>().expect("a time");
+    // The documented weekly series' third occurrence, moved an hour later, for the series.
+    let third = EventRef {
+        source: "exchange".into(),
+        calendar: "calendar".into(),
+        id: "AAMkAD-third".into(),
+        version: Some("DwAAABY".into()),
+        instance: Some(time("2014-03-22T21:21:00Z")),
+    };
+    let details = EventDetails {
+        title: "Weekly Update Meeting".into(),
+        start: time("2014-03-22T22:21:00Z"),
+        end: time("2014-03-22T23:21:00Z"),
+        all_day: false,
+        time_zone: None,
+        location: String::new(),
+        description: String::new(),
+        organizer: None,
+        attendees: Vec::new(),
+        meeting: None,
+        reminders: Vec::new(),
+        repeat: Some(Repeat {
+            every: Frequency::Weekly,
+            interval: 1,
+        }),
+    };
+    let changed = account
+        .lock()
+        .await
+        .update(&third, details, true)
+        .await
+        .expect("the series changed");
+    // The master moved as the occurrence was: its first occurrence an hour later.
+    assert_eq!(changed.at.id, "AAMkA");
+    assert_eq!(changed.details.start, time("2014-03-08T22:21:00Z"));
+    let log = seen.lock().expect("log").clone();
+    let update = log
+        .iter()
+        .find(|(action, _)| action == "updateitem")
+        .map(|(_, body)| body.clone())
+        .expect("an UpdateItem");
+    assert!(
+        update.contains("Id=\"AAMkAD\"") && update.contains("2014-03-08T22:21:00Z"),
+        "{update}"
+    );
+    assert!(
+        update.contains("<t:DaysOfWeek>Saturday</t:DaysOfWeek>"),
+        "{update}"
+    );
+    // Every other year cannot be written on Exchange: said, not half done.
+    let mut yearly = changed.details.clone();
+    yearly.repeat = Some(Repeat {
+        every: Frequency::Yearly,
+        interval: 2,
+    });
+    let refused = account.lock().await.update(&third, yearly, true).await;
+    assert!(
+        matches!(refused, Err(SourceError::Unsupported(_))),
+        "{refused:?}"
+    );
 }

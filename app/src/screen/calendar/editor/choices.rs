@@ -69,16 +69,9 @@ pub(super) fn reminder(i18n: &I18n, minutes: Option<i64>) -> Reminder {
 }
 
 impl Editor {
-    /// Whether the event's (or the chosen calendar's) source lets Sparks write series.
+    /// Whether there is an event (or a calendar for a new one) whose series could be written.
     fn can_repeat(&self) -> bool {
-        let source = match &self.existing {
-            Some(event) => &event.at.source,
-            None => match &self.calendar {
-                Some(choice) => &choice.calendar.source,
-                None => return false,
-            },
-        };
-        self.series.contains(source)
+        self.existing.is_some() || self.calendar.is_some()
     }
 
     /// For an occurrence: whether a change is for it alone or the whole series; and how the
