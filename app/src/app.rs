@@ -467,6 +467,16 @@ impl Sparks {
                 self.settings.theme = choice;
                 self.save_settings();
             }
+            home::Action::Device(kind, choice) => {
+                let devices = &mut self.settings.devices;
+                *match kind {
+                    sparks_devices::DeviceKind::Microphone => &mut devices.microphone,
+                    sparks_devices::DeviceKind::Camera => &mut devices.camera,
+                    sparks_devices::DeviceKind::Speaker => &mut devices.speaker,
+                } = choice;
+                self.save_settings();
+            }
+            home::Action::ListDevices => return meeting::list_devices(),
             home::Action::Logout => {
                 return Task::perform(session.clone().logout(), Message::LoggedOut);
             }
@@ -691,6 +701,7 @@ impl Sparks {
                     language: self.settings.language,
                     theme: self.settings.theme,
                     problem: self.settings_problem.as_deref(),
+                    devices: &self.settings.devices,
                 })
                 .map(Message::Home),
         }

@@ -104,6 +104,12 @@ fn every_screen_renders_in_both_themes() {
         ] {
             home.set_offer(offer);
             home.update(home::Message::Nav(nav));
+            if nav == Nav::Settings {
+                let found = support::sample_devices();
+                home.update(home::Message::Settings(
+                    sparks::screen::settings::Message::Found(found),
+                ));
+            }
             let mut cx = support::context(&en, None, None);
             cx.colors = theme::colors(&theme);
             shoot(&dir, &format!("{name}-{variant}"), &theme, home.view(cx));

@@ -107,6 +107,18 @@ settings-secrets = Anmeldegeheimnisse liegen { $backend ->
     [keyring] im Schlüsselbund des Systems
    *[file] in einer verschlüsselten Datei im Datenordner von Sparks
 }.
+settings-devices = Geräte
+settings-microphone = Mikrofon
+settings-camera = Kamera
+settings-speaker = Lautsprecher
+settings-device-system = Systemstandard
+settings-device-tone = Testton
+settings-device-pattern = Testbild
+settings-device-missing = { $id } (nicht angeschlossen)
+settings-devices-looking = Geräte werden gesucht…
+settings-devices-again = Erneut suchen
+settings-devices-hint = Besprechungen nutzen diese Geräte. Mit Testton und Testbild kann auch ein Rechner ohne Mikrofon oder Kamera teilnehmen.
+settings-devices-problem = Einige Geräte ließen sich nicht auflisten: { $details }
 settings-appearance = Darstellung
 settings-language = Sprache
 settings-language-system = Systemstandard

@@ -107,6 +107,18 @@ settings-secrets = Sign-in secrets are kept in { $backend ->
     [keyring] the system keyring
    *[file] an encrypted file in Sparks' data folder
 }.
+settings-devices = Devices
+settings-microphone = Microphone
+settings-camera = Camera
+settings-speaker = Speaker
+settings-device-system = System default
+settings-device-tone = Test tone
+settings-device-pattern = Test pattern
+settings-device-missing = { $id } (not connected)
+settings-devices-looking = Looking for devices…
+settings-devices-again = Look again
+settings-devices-hint = Meetings use these. The test tone and test pattern let a machine without a microphone or camera take part.
+settings-devices-problem = Some devices could not be listed: { $details }
 settings-appearance = Appearance
 settings-language = Language
 settings-language-system = System default

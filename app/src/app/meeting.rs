@@ -13,8 +13,12 @@ use sparks_i18n::I18n;
 use sparks_matrix::{CallMembership, Session};
 use sparks_middleware_client::{Middleware, RtcMember, TokenRequest};
 
+use sparks_devices::DeviceKind;
+use sparks_domain::{DeviceChoice, Devices};
+use sparks_media::{AudioSink, AudioSource, VideoSource};
+
 use super::{Message, Screen, Sparks};
-use crate::screen::{home, meeting};
+use crate::screen::{home, meeting, settings};
 
 /// Camera pictures are asked for at this size (the call adds the two smaller layers).
 const CAMERA: (u32, u32) = (1280, 720);
@@ -77,6 +81,7 @@ async fn join(
     session: Session,
     middleware: Middleware,
     room_id: String,
+    devices: Devices,
 ) -> Result<(Live, Vec<Notice>), JoinError> {
     let membership = session
         .join_call(&room_id, &middleware.focus_url())
@@ -92,7 +97,7 @@ async fn join(
             return Err(error);
         }
     };
-    let notices = attach_devices(&call).await;
+    let notices = attach_devices(&call, devices).await;
     Ok((
         Live {
             call,
@@ -136,18 +141,73 @@ async fn connect(
         .map_err(|e| JoinError::Join(e.to_string()))
 }
 
-/// Publishes the microphone and camera and plays the others on the speaker; what cannot be
-/// opened is left out and said.
-async fn attach_devices(call: &Call) -> Vec<Notice> {
-    // Opening devices waits on the platform; it must not hold up the runtime.
-    let opened = tokio::task::spawn_blocking(|| {
-        (
-            sparks_devices::Microphone::open(None),
-            sparks_devices::Camera::open(None, CAMERA.0, CAMERA.1),
-            sparks_devices::Speaker::open(None),
-        )
+/// The id of a chosen device; `None` for the system's default.
+fn named(choice: &DeviceChoice) -> Option<&str> {
+    match choice {
+        DeviceChoice::Named(id) => Some(id),
+        DeviceChoice::System | DeviceChoice::Test => None,
+    }
+}
+
+/// The sources and the sink `devices` name: the devices themselves, or the test tone and
+/// pattern; each device that cannot be opened is an error of its own.
+#[allow(clippy::type_complexity)]
+fn open_devices(
+    devices: &Devices,
+) -> (
+    Result<Box<dyn AudioSource>, String>,
+    Result<Box<dyn VideoSource>, String>,
+    Result<Box<dyn AudioSink>, String>,
+) {
+    let microphone: Result<Box<dyn AudioSource>, String> = match &devices.microphone {
+        DeviceChoice::Test => Ok(Box::new(sparks_media::Tone::new(440.0, 0.2))),
+        choice => sparks_devices::Microphone::open(named(choice))
+            .map(|m| Box::new(m) as Box<dyn AudioSource>)
+            .map_err(|e| e.to_string()),
+    };
+    let camera: Result<Box<dyn VideoSource>, String> = match &devices.camera {
+        DeviceChoice::Test => Ok(Box::new(sparks_media::TestPattern::new(CAMERA.0, CAMERA.1))),
+        choice => sparks_devices::Camera::open(named(choice), CAMERA.0, CAMERA.1)
+            .map(|c| Box::new(c) as Box<dyn VideoSource>)
+            .map_err(|e| e.to_string()),
+    };
+    let speaker = sparks_devices::Speaker::open(named(&devices.speaker))
+        .map(|s| Box::new(s) as Box<dyn AudioSink>)
+        .map_err(|e| e.to_string());
+    (microphone, camera, speaker)
+}
+
+/// What the machine has, listed off the UI thread, for Settings → Devices.
+pub(super) fn list_devices() -> Task<Message> {
+    let listed = tokio::task::spawn_blocking(|| {
+        let mut found = settings::devices::Found::default();
+        for kind in [
+            DeviceKind::Microphone,
+            DeviceKind::Camera,
+            DeviceKind::Speaker,
+        ] {
+            match sparks_devices::list(kind) {
+                Ok(devices) => found.devices.extend(devices),
+                Err(sparks_devices::DeviceError::NoDevice(_)) => {}
+                Err(error) => found.problems.push(error.to_string()),
+            }
+        }
+        found
+    });
+    Task::perform(listed, |found| {
+        let found = found.unwrap_or_else(|error| settings::devices::Found {
+            devices: Vec::new(),
+            problems: vec![error.to_string()],
+        });
+        Message::Home(home::Message::Settings(settings::Message::Found(found)))
     })
-    .await;
+}
+
+/// Publishes the microphone and camera and plays the others on the speaker, as `devices`
+/// say; what cannot be opened is left out and said.
+async fn attach_devices(call: &Call, devices: Devices) -> Vec<Notice> {
+    // Opening devices waits on the platform; it must not hold up the runtime.
+    let opened = tokio::task::spawn_blocking(move || open_devices(&devices)).await;
     let Ok((microphone, camera, speaker)) = opened else {
         return vec![("meeting-no-microphone", "the devices did not answer".into())];
     };
@@ -159,21 +219,15 @@ async fn attach_devices(call: &Call) -> Vec<Notice> {
     };
     attach(
         "meeting-no-microphone",
-        microphone
-            .map_err(|e| e.to_string())
-            .and_then(|m| call.publish_audio(Box::new(m)).map_err(|e| e.to_string())),
+        microphone.and_then(|m| call.publish_audio(m).map_err(|e| e.to_string())),
     );
     attach(
         "meeting-no-camera",
-        camera
-            .map_err(|e| e.to_string())
-            .and_then(|c| call.publish_video(Box::new(c)).map_err(|e| e.to_string())),
+        camera.and_then(|c| call.publish_video(c).map_err(|e| e.to_string())),
     );
     attach(
         "meeting-no-speaker",
-        speaker
-            .map_err(|e| e.to_string())
-            .and_then(|s| call.set_output(Box::new(s)).map_err(|e| e.to_string())),
+        speaker.and_then(|s| call.set_output(s).map_err(|e| e.to_string())),
     );
     notices
 }
@@ -232,7 +286,11 @@ impl Sparks {
             return Task::none();
         };
         let session = session.clone();
-        Task::perform(join(session, middleware, room_id), Message::MeetingJoined)
+        let devices = self.settings.devices.clone();
+        Task::perform(
+            join(session, middleware, room_id, devices),
+            Message::MeetingJoined,
+        )
     }
 
     pub(super) fn meeting_joined(

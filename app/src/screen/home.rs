@@ -82,6 +82,7 @@ pub struct Home {
     nav: Nav,
     chat: chat::Chat,
     security: security::Panel,
+    devices: settings::devices::Panel,
     /// The verification under way, over whatever page shows.
     verification: Option<verification::Dialog>,
     logging_out: bool,
@@ -129,6 +130,10 @@ pub enum Action {
     ConnectServices,
     Language(Option<Language>),
     Theme(ThemeChoice),
+    /// Meetings are to use this device.
+    Device(sparks_devices::DeviceKind, sparks_domain::DeviceChoice),
+    /// Find out which devices the machine has.
+    ListDevices,
     Logout,
     OpenRoom(String),
     Room(room::Action),
@@ -160,6 +165,8 @@ pub struct Context<'a> {
     pub theme: ThemeChoice,
     /// A sentence about settings that could not be read or saved.
     pub problem: Option<&'a str>,
+    /// The devices meetings use.
+    pub devices: &'a sparks_domain::Devices,
 }
 
 impl Home {
@@ -170,6 +177,7 @@ impl Home {
             nav: Nav::default(),
             chat,
             security: security::Panel::default(),
+            devices: settings::devices::Panel::default(),
             verification: None,
             logging_out: false,
             offer: Offer::default(),
@@ -345,6 +353,9 @@ impl Home {
                 if nav == Nav::Calendar && self.offer.has(Service::Calendar) {
                     return Action::Calendar(Box::new(self.calendar.load()));
                 }
+                if nav == Nav::Settings && !self.devices.asked() {
+                    return Action::ListDevices;
+                }
             }
             Message::Calendar(message) => {
                 if matches!(message, calendar::Message::Show(_)) {
@@ -430,6 +441,11 @@ impl Home {
                 return Action::Language(language);
             }
             Message::Settings(settings::Message::Theme(choice)) => return Action::Theme(choice),
+            Message::Settings(settings::Message::Device(kind, choice)) => {
+                return Action::Device(kind, choice);
+            }
+            Message::Settings(settings::Message::LookForDevices) => return Action::ListDevices,
+            Message::Settings(settings::Message::Found(found)) => self.devices.found(found),
             Message::Settings(settings::Message::Logout) => {
                 if !self.logging_out {
                     self.logging_out = true;
@@ -475,6 +491,8 @@ impl Home {
                     logging_out: self.logging_out,
                     problem: cx.problem,
                     security: &self.security,
+                    devices: &self.devices,
+                    chosen: cx.devices,
                 };
                 settings::view(props, i18n).map(Message::Settings)
             }

@@ -1,8 +1,11 @@
-//! Settings: account, language and theme.
+//! Settings: account, encryption, devices, language and theme.
+
+pub mod devices;
 
 use iced::widget::{Space, button, column, container, row, scrollable, text};
 use iced::{Alignment, Length};
-use sparks_domain::{Language, ThemeChoice};
+use sparks_devices::DeviceKind;
+use sparks_domain::{DeviceChoice, Devices, Language, ThemeChoice};
 use sparks_i18n::I18n;
 use sparks_secrets::Backend;
 
@@ -20,6 +23,8 @@ pub struct Props<'a> {
     pub logging_out: bool,
     pub problem: Option<&'a str>,
     pub security: &'a super::security::Panel,
+    pub devices: &'a devices::Panel,
+    pub chosen: &'a Devices,
 }
 
 #[derive(Debug, Clone)]
@@ -28,6 +33,12 @@ pub enum Message {
     Theme(ThemeChoice),
     Logout,
     Security(super::security::Message),
+    /// Meetings are to use this device (or the system's, or the synthetic source).
+    Device(DeviceKind, DeviceChoice),
+    /// Ask the machine again which devices it has.
+    LookForDevices,
+    /// What the machine has.
+    Found(devices::Found),
 }
 
 pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
@@ -133,9 +144,14 @@ pub fn view<'a>(props: Props<'a>, i18n: &I18n) -> Element<'a, Message> {
         i18n.tr("security-title"),
         props.security.view(i18n).map(Message::Security),
     );
+    let devices = section(
+        i18n.tr("settings-devices"),
+        props.devices.view(props.chosen, i18n),
+    );
     let page = page
         .push(account)
         .push(security)
+        .push(devices)
         .push(appearance)
         .max_width(width::SETTINGS);
     scrollable(container(page).center_x(Length::Fill).padding(space::XL))

@@ -419,8 +419,16 @@ pub fn context<'a>(
         language,
         theme: sparks_domain::ThemeChoice::System,
         problem,
+        devices: &SYSTEM_DEVICES,
     }
 }
+
+/// The system's default devices, for every purpose.
+pub static SYSTEM_DEVICES: sparks_domain::Devices = sparks_domain::Devices {
+    microphone: sparks_domain::DeviceChoice::System,
+    camera: sparks_domain::DeviceChoice::System,
+    speaker: sparks_domain::DeviceChoice::System,
+};
 
 /// Formatted text as a Markdown message arrives: bold, code, a mention, a link whose words
 /// are not its target, and a list.
@@ -603,4 +611,23 @@ pub fn sample_meeting() -> sparks::screen::meeting::Meeting {
         notices: vec!["No microphone can be used, so the others cannot hear you: there is no Microphone on this machine".into()],
     });
     meeting
+}
+
+/// What a machine with a headset, a built-in camera and speakers finds; its sound system
+/// listed only some devices.
+pub fn sample_devices() -> sparks::screen::settings::devices::Found {
+    use sparks_devices::{DeviceInfo, DeviceKind};
+    let device = |kind, id: &str, name: &str| DeviceInfo {
+        id: id.into(),
+        name: name.into(),
+        kind,
+    };
+    sparks::screen::settings::devices::Found {
+        devices: vec![
+            device(DeviceKind::Microphone, "hw:1,0", "USB headset"),
+            device(DeviceKind::Camera, "/dev/video0", "Integrated camera"),
+            device(DeviceKind::Speaker, "hw:0,0", "Built-in speakers"),
+        ],
+        problems: vec!["the sound system did not answer".into()],
+    }
 }

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use sparks_domain::{Language, ThemeChoice};
+use sparks_domain::{DeviceChoice, Devices, Language, ThemeChoice};
 use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 
 use crate::{ConfigError, Paths};
@@ -25,6 +25,8 @@ pub struct Settings {
     pub last_homeserver: Option<String>,
     /// The user name of the last login, to pre-fill the login form. Never a password.
     pub last_username: Option<String>,
+    /// The microphone, camera and speaker meetings use.
+    pub devices: Devices,
 }
 
 impl Settings {
@@ -99,6 +101,12 @@ impl Settings {
                         .ok_or_else(|| reader.invalid(item, key, LOGIN_VALUES))?;
                     reader.login(table, &mut settings)?;
                 }
+                "devices" => {
+                    let table = item
+                        .as_table_like()
+                        .ok_or_else(|| reader.invalid(item, key, DEVICES_VALUES))?;
+                    reader.devices(table, &mut settings.devices)?;
+                }
                 _ => reader.warn_unknown(item, key),
             }
         }
@@ -126,6 +134,23 @@ impl Settings {
             set_optional(login, "homeserver", self.last_homeserver.as_deref());
             set_optional(login, "username", self.last_username.as_deref());
         }
+
+        if !root.get("devices").is_some_and(Item::is_table_like) {
+            if self.devices == Devices::default() && !root.contains_key("devices") {
+                return;
+            }
+            root.insert("devices", Item::Table(Table::new()));
+        }
+        if let Some(table) = root.get_mut("devices").and_then(Item::as_table_like_mut) {
+            let devices = &self.devices;
+            for (key, choice) in [
+                ("microphone", &devices.microphone),
+                ("camera", &devices.camera),
+                ("speaker", &devices.speaker),
+            ] {
+                set_string(table, key, device_code(choice));
+            }
+        }
     }
 }
 
@@ -133,6 +158,27 @@ const LANGUAGE_VALUES: &str = r#""en", "de" or "system""#;
 const THEME_VALUES: &str = r#""light", "dark" or "system""#;
 const LOGIN_VALUES: &str = "a table with `homeserver` and `username`";
 const TEXT_VALUES: &str = "a text in quotes";
+const DEVICES_VALUES: &str = "a table with `microphone`, `camera` and `speaker`";
+const DEVICE_VALUES: &str = r#""system", "test" or a device's id, in quotes"#;
+
+/// How a device choice is written: `system`, `test`, or the device's id.
+fn device_code(choice: &DeviceChoice) -> &str {
+    match choice {
+        DeviceChoice::System => "system",
+        DeviceChoice::Test => "test",
+        DeviceChoice::Named(id) => id,
+    }
+}
+
+/// A device choice as written; "test" for a speaker (there is no synthetic one) is `None`.
+fn parse_device(value: &str, speaker: bool) -> Option<DeviceChoice> {
+    match value.trim() {
+        "" | "system" => Some(DeviceChoice::System),
+        "test" if speaker => None,
+        "test" => Some(DeviceChoice::Test),
+        id => Some(DeviceChoice::Named(id.to_owned())),
+    }
+}
 
 /// `Some(None)` for "system", `Some(Some(language))` for a language code.
 fn parse_language(value: &str) -> Option<Option<Language>> {
@@ -185,6 +231,26 @@ impl Reader<'_> {
             };
             let value = self.string(item, &full_key, TEXT_VALUES)?;
             *target = Some(value.trim().to_owned()).filter(|value| !value.is_empty());
+        }
+        Ok(())
+    }
+
+    /// The `[devices]` table.
+    fn devices(&self, table: &dyn TableLike, devices: &mut Devices) -> Result<(), ConfigError> {
+        for (key, item) in table.iter() {
+            let full_key = format!("devices.{key}");
+            let (target, speaker) = match key {
+                "microphone" => (&mut devices.microphone, false),
+                "camera" => (&mut devices.camera, false),
+                "speaker" => (&mut devices.speaker, true),
+                _ => {
+                    self.warn_unknown(item, &full_key);
+                    continue;
+                }
+            };
+            let value = self.string(item, &full_key, DEVICE_VALUES)?;
+            *target = parse_device(value, speaker)
+                .ok_or_else(|| self.invalid(item, &full_key, DEVICE_VALUES))?;
         }
         Ok(())
     }

@@ -14,6 +14,11 @@ fn sample() -> Settings {
         theme: ThemeChoice::Dark,
         last_homeserver: Some("https://matrix.example.org".to_owned()),
         last_username: Some("alice".to_owned()),
+        devices: Devices {
+            microphone: DeviceChoice::Test,
+            camera: DeviceChoice::Named("/dev/video2".to_owned()),
+            speaker: DeviceChoice::System,
+        },
     }
 }
 
@@ -294,4 +299,30 @@ fn effective_language_prefers_the_choice_then_the_locale() {
         language_from_locale_vars(vars(&[("LC_ALL", "C"), ("LANG", "de_DE")])),
         Language::English
     );
+}
+
+#[test]
+fn device_choices_are_read_and_a_test_speaker_is_refused() -> TestResult {
+    let text = "[devices]\nmicrophone = \"test\"\ncamera = \"USB camera\"\n";
+    let settings = Settings::parse(text, Path::new("settings.toml"))?;
+    assert_eq!(settings.devices.microphone, DeviceChoice::Test);
+    assert_eq!(
+        settings.devices.camera,
+        DeviceChoice::Named("USB camera".to_owned())
+    );
+    assert_eq!(settings.devices.speaker, DeviceChoice::System);
+    let error = Settings::parse(
+        "[devices]\nspeaker = \"test\"\n",
+        Path::new("settings.toml"),
+    )
+    .err()
+    .ok_or("accepted a test speaker")?;
+    let message = error.to_string();
+    assert!(message.contains("`devices.speaker`"), "{message}");
+    assert!(message.contains("line 2"), "{message}");
+    let error = Settings::parse("devices = 3\n", Path::new("settings.toml"))
+        .err()
+        .ok_or("accepted devices = 3")?;
+    assert!(error.to_string().contains("`devices`"), "{error}");
+    Ok(())
 }

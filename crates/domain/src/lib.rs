@@ -13,7 +13,7 @@ mod timeline;
 
 pub use connection::Connection;
 pub use list::{ListDiff, OutOfBounds};
-pub use preferences::{Language, ThemeChoice};
+pub use preferences::{DeviceChoice, Devices, Language, ThemeChoice};
 pub use rich::{Block, Link, RichText, Span, Style};
 pub use room::{
     LastMessage, Member, NewRoom, NewRoomKind, Notification, RoomDetails, RoomKind, RoomSummary,

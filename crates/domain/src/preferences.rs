@@ -55,6 +55,27 @@ impl ThemeChoice {
     pub const ALL: [ThemeChoice; 3] = [ThemeChoice::Light, ThemeChoice::Dark, ThemeChoice::System];
 }
 
+/// Which device a meeting uses for one purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum DeviceChoice {
+    /// The system's default device.
+    #[default]
+    System,
+    /// The synthetic source (a tone, a test pattern), for machines without the device.
+    Test,
+    /// A device by the id the platform gives it.
+    Named(String),
+}
+
+/// The devices meetings use.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Devices {
+    pub microphone: DeviceChoice,
+    pub camera: DeviceChoice,
+    /// Never [`DeviceChoice::Test`]: there is no synthetic speaker.
+    pub speaker: DeviceChoice,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
