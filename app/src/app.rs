@@ -113,6 +113,8 @@ pub enum Message {
     RoomPictureChosen(String, Option<PathBuf>),
     /// A meeting was joined (or could not be).
     MeetingJoined(Result<(meeting::Live, Vec<meeting::Notice>), meeting::JoinError>),
+    /// A device chosen during a meeting is in use, or why it cannot be.
+    DeviceSwitched(sparks_devices::DeviceKind, Option<String>),
     /// The direct chat to call someone in (`.1`: their name) is ready, or could not be made.
     CallRoomReady(Result<String, RoomError>, String),
     /// The Sparks middleware was found and signed in to (or not).
@@ -246,6 +248,7 @@ impl Sparks {
             Message::Home(message) => return self.update_home(message),
             Message::Services(result) => return self.services_known(result),
             Message::MeetingJoined(result) => return self.meeting_joined(result),
+            Message::DeviceSwitched(kind, problem) => self.device_switched(kind, problem),
             Message::CallRoomReady(result, name) => match result {
                 Ok(room_id) => return self.start_meeting(room_id, name),
                 Err(error) => {
@@ -475,6 +478,7 @@ impl Sparks {
                     sparks_devices::DeviceKind::Speaker => &mut devices.speaker,
                 } = choice;
                 self.save_settings();
+                return self.switch_device(kind);
             }
             home::Action::ListDevices => return meeting::list_devices(),
             home::Action::Logout => {

@@ -5,6 +5,7 @@ mod support;
 use iced_test::{Error, Simulator};
 use sparks::screen::meeting::{Action, Meeting, Message, Phase};
 use sparks_call::{CallError, CallEvent, TrackKind};
+use sparks_devices::DeviceKind;
 use sparks_domain::Language;
 use sparks_i18n::I18n;
 
@@ -57,6 +58,20 @@ fn everyone_shows_under_their_name_and_the_controls_mute_and_leave() -> Result<(
             "@dana:example.org"
         ]
     );
+    // The test tone chosen in Settings instead: the microphone's notice goes; a camera that
+    // cannot be opened says so, beside nothing else.
+    let microphone = "No microphone can be used, so the others cannot hear you: there is no Microphone on this machine";
+    meeting.update(Message::Switched(DeviceKind::Microphone, None));
+    assert!(find(&meeting, &en, microphone).is_err());
+    let camera = "No camera can be used, so the others see your initials: busy";
+    meeting.update(Message::Switched(DeviceKind::Camera, Some(camera.into())));
+    find(&meeting, &en, camera)?;
+    meeting.update(Message::Switched(DeviceKind::Camera, Some("gone".into())));
+    assert!(
+        find(&meeting, &en, camera).is_err(),
+        "one notice per device"
+    );
+    find(&meeting, &en, "gone")?;
 
     // Mute and unmute, camera off: each asks the call.
     let actions = drive(&mut meeting, &en, |ui| ui.click("Mute").map(|_| ()))?;

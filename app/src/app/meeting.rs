@@ -15,7 +15,6 @@ use sparks_middleware_client::{Middleware, RtcMember, TokenRequest};
 
 use sparks_devices::DeviceKind;
 use sparks_domain::{DeviceChoice, Devices};
-use sparks_media::{AudioSink, AudioSource, VideoSource};
 
 use super::{Message, Screen, Sparks};
 use crate::screen::{home, meeting, settings};
@@ -72,8 +71,8 @@ impl JoinError {
     }
 }
 
-/// A device that could not be opened: which (a translation key) and why.
-pub(super) type Notice = (&'static str, String);
+/// A device that could not be used: which kind, and why.
+pub(super) type Notice = (DeviceKind, String);
 
 /// Joins the call of `room_id`: membership first (so others see us coming), then the token
 /// and the SFU. A failure after the membership takes it back.
@@ -149,32 +148,42 @@ fn named(choice: &DeviceChoice) -> Option<&str> {
     }
 }
 
-/// The sources and the sink `devices` name: the devices themselves, or the test tone and
-/// pattern; each device that cannot be opened is an error of its own.
-#[allow(clippy::type_complexity)]
-fn open_devices(
-    devices: &Devices,
-) -> (
-    Result<Box<dyn AudioSource>, String>,
-    Result<Box<dyn VideoSource>, String>,
-    Result<Box<dyn AudioSink>, String>,
-) {
-    let microphone: Result<Box<dyn AudioSource>, String> = match &devices.microphone {
-        DeviceChoice::Test => Ok(Box::new(sparks_media::Tone::new(440.0, 0.2))),
-        choice => sparks_devices::Microphone::open(named(choice))
-            .map(|m| Box::new(m) as Box<dyn AudioSource>)
-            .map_err(|e| e.to_string()),
+/// Opens the device `choice` names for `kind` (or the test tone or pattern) and hands it to
+/// the call; with one of that kind in use already, the call switches to it.
+fn attach(call: &Call, kind: DeviceKind, choice: &DeviceChoice) -> Result<(), String> {
+    let ended = |e: sparks_call::CallError| e.to_string();
+    let device = |e: sparks_devices::DeviceError| e.to_string();
+    match (kind, choice) {
+        (DeviceKind::Microphone, DeviceChoice::Test) => call
+            .publish_audio(Box::new(sparks_media::Tone::new(440.0, 0.2)))
+            .map_err(ended),
+        (DeviceKind::Microphone, choice) => {
+            let microphone = sparks_devices::Microphone::open(named(choice)).map_err(device)?;
+            call.publish_audio(Box::new(microphone)).map_err(ended)
+        }
+        (DeviceKind::Camera, DeviceChoice::Test) => call
+            .publish_video(Box::new(sparks_media::TestPattern::new(CAMERA.0, CAMERA.1)))
+            .map_err(ended),
+        (DeviceKind::Camera, choice) => {
+            let camera =
+                sparks_devices::Camera::open(named(choice), CAMERA.0, CAMERA.1).map_err(device)?;
+            call.publish_video(Box::new(camera)).map_err(ended)
+        }
+        (DeviceKind::Speaker, choice) => {
+            let speaker = sparks_devices::Speaker::open(named(choice)).map_err(device)?;
+            call.set_output(Box::new(speaker)).map_err(ended)
+        }
+    }
+}
+
+/// The sentence for a device of `kind` that cannot be used.
+fn notice(i18n: &I18n, kind: DeviceKind, details: String) -> String {
+    let key = match kind {
+        DeviceKind::Microphone => "meeting-no-microphone",
+        DeviceKind::Camera => "meeting-no-camera",
+        DeviceKind::Speaker => "meeting-no-speaker",
     };
-    let camera: Result<Box<dyn VideoSource>, String> = match &devices.camera {
-        DeviceChoice::Test => Ok(Box::new(sparks_media::TestPattern::new(CAMERA.0, CAMERA.1))),
-        choice => sparks_devices::Camera::open(named(choice), CAMERA.0, CAMERA.1)
-            .map(|c| Box::new(c) as Box<dyn VideoSource>)
-            .map_err(|e| e.to_string()),
-    };
-    let speaker = sparks_devices::Speaker::open(named(&devices.speaker))
-        .map(|s| Box::new(s) as Box<dyn AudioSink>)
-        .map_err(|e| e.to_string());
-    (microphone, camera, speaker)
+    i18n.tr_args(key, [("details", details.into())])
 }
 
 /// What the machine has, listed off the UI thread, for Settings → Devices.
@@ -206,30 +215,20 @@ pub(super) fn list_devices() -> Task<Message> {
 /// Publishes the microphone and camera and plays the others on the speaker, as `devices`
 /// say; what cannot be opened is left out and said.
 async fn attach_devices(call: &Call, devices: Devices) -> Vec<Notice> {
+    let call = call.clone();
     // Opening devices waits on the platform; it must not hold up the runtime.
-    let opened = tokio::task::spawn_blocking(move || open_devices(&devices)).await;
-    let Ok((microphone, camera, speaker)) = opened else {
-        return vec![("meeting-no-microphone", "the devices did not answer".into())];
-    };
-    let mut notices = Vec::new();
-    let mut attach = |key, result: Result<(), String>| {
-        if let Err(details) = result {
-            notices.push((key, details));
-        }
-    };
-    attach(
-        "meeting-no-microphone",
-        microphone.and_then(|m| call.publish_audio(m).map_err(|e| e.to_string())),
-    );
-    attach(
-        "meeting-no-camera",
-        camera.and_then(|c| call.publish_video(c).map_err(|e| e.to_string())),
-    );
-    attach(
-        "meeting-no-speaker",
-        speaker.and_then(|s| call.set_output(s).map_err(|e| e.to_string())),
-    );
-    notices
+    let attached = tokio::task::spawn_blocking(move || {
+        [
+            (DeviceKind::Microphone, &devices.microphone),
+            (DeviceKind::Camera, &devices.camera),
+            (DeviceKind::Speaker, &devices.speaker),
+        ]
+        .into_iter()
+        .filter_map(|(kind, choice)| attach(&call, kind, choice).err().map(|e| (kind, e)))
+        .collect()
+    })
+    .await;
+    attached.unwrap_or_else(|_| vec![(DeviceKind::Microphone, "the devices did not answer".into())])
 }
 
 /// The call's events, with pictures thinned to what the screen can use.
@@ -293,6 +292,37 @@ impl Sparks {
         )
     }
 
+    /// Puts the device now chosen for `kind` to use in the meeting under way, if one is.
+    pub(super) fn switch_device(&mut self, kind: DeviceKind) -> Task<Message> {
+        let Screen::Home {
+            meeting: Some(live),
+            ..
+        } = &self.screen
+        else {
+            return Task::none();
+        };
+        let call = live.call.clone();
+        let choice = match kind {
+            DeviceKind::Microphone => self.settings.devices.microphone.clone(),
+            DeviceKind::Camera => self.settings.devices.camera.clone(),
+            DeviceKind::Speaker => self.settings.devices.speaker.clone(),
+        };
+        let switched = tokio::task::spawn_blocking(move || attach(&call, kind, &choice).err());
+        Task::perform(switched, move |problem| {
+            Message::DeviceSwitched(kind, problem.unwrap_or_else(|e| Some(e.to_string())))
+        })
+    }
+
+    /// A device switched in the meeting, or why it could not be.
+    pub(super) fn device_switched(&mut self, kind: DeviceKind, problem: Option<String>) {
+        if let Screen::Home { home, .. } = &mut self.screen {
+            let problem = problem.map(|details| notice(&self.i18n, kind, details));
+            home.update(home::Message::Meeting(meeting::Message::Switched(
+                kind, problem,
+            )));
+        }
+    }
+
     pub(super) fn meeting_joined(
         &mut self,
         result: Result<(Live, Vec<Notice>), JoinError>,
@@ -311,7 +341,7 @@ impl Sparks {
                 let identity = live.call.me().identity.clone();
                 let notices = notices
                     .into_iter()
-                    .map(|(key, details)| self.i18n.tr_args(key, [("details", details.into())]))
+                    .map(|(kind, details)| (kind, notice(&self.i18n, kind, details)))
                     .collect();
                 if home.meeting().is_some_and(|m| m.is_on()) {
                     *meeting = Some(Box::new(live));

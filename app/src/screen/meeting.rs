@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use iced::widget::{Space, button, column, container, image, row, text};
 use iced::{Alignment, ContentFit, Length};
 use sparks_call::{CallEvent, Quality, TrackKind};
+use sparks_devices::DeviceKind;
 use sparks_i18n::I18n;
 
 use crate::icon::Icon;
@@ -49,8 +50,8 @@ pub struct Meeting {
     speaking: HashSet<String>,
     mic_on: bool,
     camera_on: bool,
-    /// Devices that could not be used, as sentences.
-    notices: Vec<String>,
+    /// Devices that could not be used, each with a sentence.
+    notices: Vec<(DeviceKind, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -63,8 +64,10 @@ pub enum Message {
     /// Joined as this LiveKit identity; devices that could not be opened, as sentences.
     Joined {
         identity: String,
-        notices: Vec<String>,
+        notices: Vec<(DeviceKind, String)>,
     },
+    /// Another device of this kind is in use now; why it cannot be, if so.
+    Switched(DeviceKind, Option<String>),
     /// Joining failed: why.
     Failed(String),
     Call(CallEvent),
@@ -134,6 +137,10 @@ impl Meeting {
             Message::Joined { identity, notices } => {
                 self.me = Some(identity);
                 self.notices = notices;
+            }
+            Message::Switched(kind, problem) => {
+                self.notices.retain(|(k, _)| *k != kind);
+                self.notices.extend(problem.map(|p| (kind, p)));
             }
             Message::Failed(problem) => self.phase = Phase::Ended(Some(problem)),
             Message::Call(event) => self.on_event(event),
@@ -250,7 +257,7 @@ impl Meeting {
             _ => self.grid(i18n),
         };
         let mut page = column![header].spacing(space::M).padding(space::L);
-        for notice in &self.notices {
+        for (_, notice) in &self.notices {
             page = page.push(
                 container(text(notice.clone()).size(theme::size::SMALL))
                     .padding(space::S)

@@ -608,7 +608,10 @@ pub fn sample_meeting() -> sparks::screen::meeting::Meeting {
     }]));
     meeting.update(Message::Joined {
         identity: "id-me".into(),
-        notices: vec!["No microphone can be used, so the others cannot hear you: there is no Microphone on this machine".into()],
+        notices: vec![(
+            sparks_devices::DeviceKind::Microphone,
+            "No microphone can be used, so the others cannot hear you: there is no Microphone on this machine".into(),
+        )],
     });
     meeting
 }
