@@ -362,7 +362,7 @@ fn series_change(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::TimeZone;
 
     use super::*;
@@ -375,16 +375,14 @@ mod tests {
             .with_timezone(&Utc)
     }
 
-    #[test]
-    fn a_series_moves_as_its_occurrence_moved_in_local_time() {
-        // A weekly 9:00 from October (summer time); its November (winter time) occurrence is
-        // moved to 10:30 on the next day: the series starts 10:30 the day after, in October.
-        let details = EventDetails {
-            title: "Stand-up".into(),
-            start: berlin(2026, 11, 10, 10) + chrono::Duration::minutes(30),
-            end: berlin(2026, 11, 10, 11),
+    /// A plain event: a title and its times, nothing else.
+    pub(crate) fn details(title: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> EventDetails {
+        EventDetails {
+            title: title.into(),
+            start,
+            end,
             all_day: false,
-            time_zone: Some("Europe/Berlin".into()),
+            time_zone: None,
             location: String::new(),
             description: String::new(),
             organizer: None,
@@ -392,6 +390,20 @@ mod tests {
             meeting: None,
             reminders: Vec::new(),
             repeat: None,
+        }
+    }
+
+    #[test]
+    fn a_series_moves_as_its_occurrence_moved_in_local_time() {
+        // A weekly 9:00 from October (summer time); its November (winter time) occurrence is
+        // moved to 10:30 on the next day: the series starts 10:30 the day after, in October.
+        let details = EventDetails {
+            time_zone: Some("Europe/Berlin".into()),
+            ..details(
+                "Stand-up",
+                berlin(2026, 11, 10, 10) + chrono::Duration::minutes(30),
+                berlin(2026, 11, 10, 11),
+            )
         };
         let moved = series_change(details, berlin(2026, 11, 9, 9), berlin(2026, 10, 19, 9));
         assert_eq!(

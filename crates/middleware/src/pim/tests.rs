@@ -411,21 +411,15 @@ async fn an_exchange_series_is_changed_whole_through_its_master() {
         instance: Some(time("2014-03-22T21:21:00Z")),
     };
     let details = EventDetails {
-        title: "Weekly Update Meeting".into(),
-        start: time("2014-03-22T22:21:00Z"),
-        end: time("2014-03-22T23:21:00Z"),
-        all_day: false,
-        time_zone: None,
-        location: String::new(),
-        description: String::new(),
-        organizer: None,
-        attendees: Vec::new(),
-        meeting: None,
-        reminders: Vec::new(),
         repeat: Some(Repeat {
             every: Frequency::Weekly,
             interval: 1,
         }),
+        ..super::change::tests::details(
+            "Weekly Update Meeting",
+            time("2014-03-22T22:21:00Z"),
+            time("2014-03-22T23:21:00Z"),
+        )
     };
     let changed = account
         .lock()
